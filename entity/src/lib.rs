@@ -1,0 +1,16 @@
+//! sea-orm entities, one file per table and nothing else: behaviour lives in the service crate.
+//! Relations are resolved by explicit queries in `domain/`, so no `Relation` variants are declared.
+
+pub mod alliance;
+pub mod alliance_member;
+pub mod audit_log;
+pub mod category;
+pub mod need;
+pub mod organization;
+pub mod project;
+pub mod project_resource;
+pub mod region;
+pub mod resource;
+pub mod search_outbox;
+pub mod session;
+pub mod user;

@@ -1,0 +1,34 @@
+//! The `needs` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "needs")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub city_id: i64,
+    pub alliance_id: i64,
+    pub place_region_id: i64,
+    pub title: String,
+    #[sea_orm(column_type = "Text")]
+    pub description: String,
+    pub category: String,
+    #[sea_orm(column_type = "Text")]
+    pub tags: String,
+    pub quantity: Option<i32>,
+    pub needed_by: Option<Date>,
+    pub urgency: String,
+    pub status: String,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub created_by: i64,
+    pub updated_by: i64,
+    pub deleted_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

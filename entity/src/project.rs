@@ -1,0 +1,27 @@
+//! The `projects` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "projects")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub city_id: i64,
+    pub need_id: i64,
+    pub alliance_id: i64,
+    pub title: String,
+    pub status: String,
+    #[sea_orm(column_type = "Text")]
+    pub notes: String,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub created_by: i64,
+    pub updated_by: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,35 @@
+//! The `resources` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "resources")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub city_id: i64,
+    pub organization_id: i64,
+    pub title: String,
+    #[sea_orm(column_type = "Text")]
+    pub description: String,
+    pub category: String,
+    #[sea_orm(column_type = "Text")]
+    pub tags: String,
+    pub quantity: Option<i32>,
+    pub scope_level: String,
+    pub scope_region_id: Option<i64>,
+    pub available_from: Option<Date>,
+    pub available_until: Option<Date>,
+    pub status: String,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub created_by: i64,
+    pub updated_by: i64,
+    pub deleted_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,14 @@
+//! Schema migrations: one file per change, never edited once it has landed on main.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_initial;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_initial::Migration)]
+    }
+}

@@ -1,0 +1,120 @@
+//! Every error answers RFC 9457 `application/problem+json`, with Chinese titles and, for
+//! validation failures, every bad field at once. A 500's body is always the same fixed text;
+//! its cause is logged once, here, inside the request's span (which carries the request id).
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::{Error, FieldError};
+
+/// The problem+json body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Present on 422: each bad field with its message.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+pub fn problem(
+    status: StatusCode,
+    slug: &str,
+    title: &str,
+    detail: String,
+    errors: Vec<FieldError>,
+) -> Response {
+    let body = Problem {
+        kind: format!("/problems/{slug}"),
+        title: title.into(),
+        status: status.as_u16(),
+        detail,
+        errors,
+    };
+    let mut resp = (status, axum::Json(body)).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    resp
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        match self {
+            Error::BadRequest(d) => problem(
+                StatusCode::BAD_REQUEST,
+                "bad-request",
+                "请求格式不正确",
+                d,
+                vec![],
+            ),
+            Error::Unauthorized(d) => {
+                let mut r = problem(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized",
+                    "未登录或登录已失效",
+                    d,
+                    vec![],
+                );
+                r.headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                r
+            }
+            Error::Forbidden(d) => {
+                problem(StatusCode::FORBIDDEN, "forbidden", "没有权限", d, vec![])
+            }
+            Error::NotFound(d) => problem(StatusCode::NOT_FOUND, "not-found", "未找到", d, vec![]),
+            Error::Conflict(d) => problem(
+                StatusCode::CONFLICT,
+                "conflict",
+                "操作与当前状态冲突",
+                d,
+                vec![],
+            ),
+            Error::PreconditionFailed(d) => problem(
+                StatusCode::PRECONDITION_FAILED,
+                "stale-version",
+                "记录已被修改",
+                d,
+                vec![],
+            ),
+            Error::PayloadTooLarge(d) => problem(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                "请求体过大",
+                d,
+                vec![],
+            ),
+            Error::UnsupportedMediaType(d) => problem(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "不支持的内容类型",
+                d,
+                vec![],
+            ),
+            Error::Validation(errors) => problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+                "数据校验未通过",
+                format!("有{}处填写不正确", errors.len()),
+                errors,
+            ),
+            Error::Internal(e) => {
+                tracing::error!(error = ?e, "internal error");
+                problem(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "服务器内部错误",
+                    "服务器暂时无法完成请求，请稍后再试".into(),
+                    vec![],
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! HTTP: one router per resource kind, merged here under `/api/v1`, with the OpenAPI document,
+//! the docs page, health, readiness and metrics, and the middleware every request passes.
+
+mod alliances;
+mod auth;
+mod categories;
+pub mod error;
+pub mod extract;
+mod needs;
+mod organizations;
+mod projects;
+mod regions;
+mod resources;
+mod users;
+pub mod views;
+
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{HeaderName, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::error::Error;
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "lianmeng 党建联盟资源对接 API", description = "资源清单、需求清单、项目清单。除登录外，所有接口需 `Authorization: Bearer <token>`。"),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags(
+        (name = "auth", description = "登录与会话"),
+        (name = "regions", description = "区县、街道、社区"),
+        (name = "alliances", description = "街道党建联盟与社区党建联席会议"),
+        (name = "organizations", description = "成员单位"),
+        (name = "categories", description = "类别"),
+        (name = "users", description = "用户"),
+        (name = "resources", description = "资源清单"),
+        (name = "needs", description = "需求清单"),
+        (name = "projects", description = "项目清单"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// The API routes and their OpenAPI document.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let v1 = OpenApiRouter::new()
+        .merge(auth::router())
+        .merge(regions::router())
+        .merge(alliances::router())
+        .merge(organizations::router())
+        .merge(categories::router())
+        .merge(users::router())
+        .merge(resources::router())
+        .merge(needs::router())
+        .merge(projects::router());
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", v1)
+        .split_for_parts()
+}
+
+/// The OpenAPI document alone (for tests and tooling).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().1
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let (api, doc) = api();
+    let x_request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .merge(api)
+        .merge(SwaggerUi::new("/docs").url("/api/openapi.json", doc))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), record_metrics))
+        .layer(middleware::map_response(problem_for_bare_errors))
+        .layer(DefaultBodyLimit::max(state.config.body_limit))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, state.config.request_timeout))
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), uri = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Ready when the database answers.
+async fn readyz(State(state): State<AppState>) -> Response {
+    match state.read().ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not reachable");
+            error::problem(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not-ready",
+                "服务未就绪",
+                "数据库无法连接".into(),
+                vec![],
+            )
+        }
+    }
+}
+
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+}
+
+async fn not_found() -> Error {
+    Error::NotFound("没有这个地址".into())
+}
+
+async fn method_not_allowed() -> Response {
+    error::problem(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "不支持的请求方法",
+        "该地址不支持此请求方法".into(),
+        vec![],
+    )
+}
+
+/// Request counts and latencies by route template (never the raw path, which would explode
+/// the label set) and status.
+async fn record_metrics(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().to_string();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
+    let resp = next.run(req).await;
+    state
+        .metrics
+        .record_request(&method, &route, resp.status().as_u16(), started.elapsed());
+    resp
+}
+
+/// Layers outside our handlers (timeout, body limit) answer with bare status codes; give
+/// them a problem+json body too.
+async fn problem_for_bare_errors(resp: Response) -> Response {
+    let status = resp.status();
+    if !(status.is_client_error() || status.is_server_error())
+        || resp.headers().contains_key(header::CONTENT_TYPE)
+    {
+        return resp;
+    }
+    let title = status.canonical_reason().unwrap_or("error");
+    let mut fresh = error::problem(status, "http", title, title.to_owned(), vec![]);
+    for (k, v) in resp.headers() {
+        if !fresh.headers().contains_key(k) {
+            fresh.headers_mut().insert(k.clone(), v.clone());
+        }
+    }
+    fresh
+}

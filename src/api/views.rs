@@ -1,0 +1,394 @@
+//! Response bodies, built from models (never a sea-orm model serialized directly), with
+//! times shown in Asia/Shanghai. List views look names up in batches through `domain::lookup`.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use sea_orm::ConnectionTrait;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::validation::tags_from_json;
+use crate::domain::{lookup, organizations};
+use crate::error::Result;
+use crate::time::local;
+use entity::{
+    alliance, alliance_member, category, need, organization, project, region, resource, user,
+};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegionView {
+    pub id: i64,
+    /// city, district, street or community.
+    pub level: String,
+    pub code: String,
+    pub name: String,
+    pub parent_id: Option<i64>,
+    pub city_id: i64,
+    /// The alliance of a street or community.
+    pub alliance_id: Option<i64>,
+}
+
+impl RegionView {
+    pub fn new(r: region::Model, alliance_id: Option<i64>) -> Self {
+        Self {
+            city_id: crate::domain::regions::city_of(&r),
+            id: r.id,
+            level: r.level,
+            code: r.code,
+            name: r.name,
+            parent_id: r.parent_id,
+            alliance_id,
+        }
+    }
+
+    pub async fn many(db: &impl ConnectionTrait, rows: Vec<region::Model>) -> Result<Vec<Self>> {
+        let alliances = lookup::alliances_of_regions(db, rows.iter().map(|r| r.id)).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let a = alliances.get(&r.id).copied();
+                Self::new(r, a)
+            })
+            .collect())
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Named {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AllianceView {
+    pub id: i64,
+    /// street (街道党建联盟) or community (社区党建联席会议).
+    pub level: String,
+    pub name: String,
+    pub region: Named,
+    pub city_id: i64,
+}
+
+impl AllianceView {
+    pub async fn many(db: &impl ConnectionTrait, rows: Vec<alliance::Model>) -> Result<Vec<Self>> {
+        let regions = lookup::regions(db, rows.iter().map(|a| a.region_id)).await?;
+        Ok(rows
+            .into_iter()
+            .map(|a| Self {
+                region: Named {
+                    id: a.region_id,
+                    name: regions
+                        .get(&a.region_id)
+                        .map(|r| r.name.clone())
+                        .unwrap_or_default(),
+                },
+                id: a.id,
+                level: a.level,
+                name: a.name,
+                city_id: a.city_id,
+            })
+            .collect())
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberView {
+    pub id: i64,
+    pub alliance_id: i64,
+    pub organization: Named,
+    /// 牵头单位 or 成员单位.
+    pub role: String,
+    pub joined_on: NaiveDate,
+}
+
+impl MemberView {
+    pub async fn many(
+        db: &impl ConnectionTrait,
+        rows: Vec<alliance_member::Model>,
+    ) -> Result<Vec<Self>> {
+        let names = organizations::names(db, rows.iter().map(|m| m.organization_id)).await?;
+        Ok(rows
+            .into_iter()
+            .map(|m| Self {
+                organization: named(&names, m.organization_id),
+                id: m.id,
+                alliance_id: m.alliance_id,
+                role: m.role,
+                joined_on: m.joined_on,
+            })
+            .collect())
+    }
+}
+
+fn named(names: &HashMap<i64, String>, id: i64) -> Named {
+    Named {
+        id,
+        name: names.get(&id).cloned().unwrap_or_default(),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizationView {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub contact_person: String,
+    pub contact_phone: String,
+    pub address: String,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+impl From<organization::Model> for OrganizationView {
+    fn from(o: organization::Model) -> Self {
+        Self {
+            id: o.id,
+            name: o.name,
+            kind: o.kind,
+            contact_person: o.contact_person,
+            contact_phone: o.contact_phone,
+            address: o.address,
+            created_at: local(o.created_at),
+            updated_at: local(o.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryView {
+    pub id: i64,
+    pub name: String,
+}
+
+impl From<category::Model> for CategoryView {
+    fn from(c: category::Model) -> Self {
+        Self {
+            id: c.id,
+            name: c.name,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    /// admin, coordinator, member or reviewer.
+    pub role: String,
+    pub alliance_id: Option<i64>,
+    pub organization_id: Option<i64>,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl From<user::Model> for UserView {
+    fn from(u: user::Model) -> Self {
+        Self {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role,
+            alliance_id: u.alliance_id,
+            organization_id: u.organization_id,
+            created_at: local(u.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScopeView {
+    /// community, street, district or city.
+    pub level: String,
+    pub region_id: Option<i64>,
+    pub region_name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResourceView {
+    pub id: i64,
+    pub organization: Named,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub tags: Vec<String>,
+    pub quantity: Option<i32>,
+    pub scope: ScopeView,
+    pub available_from: Option<NaiveDate>,
+    pub available_until: Option<NaiveDate>,
+    /// available, reserved, exhausted or withdrawn.
+    pub status: String,
+    /// Send it back as `If-Match` to update safely.
+    pub version: i32,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+    pub created_by: i64,
+    pub updated_by: i64,
+}
+
+impl ResourceView {
+    pub async fn many(db: &impl ConnectionTrait, rows: Vec<resource::Model>) -> Result<Vec<Self>> {
+        let orgs = organizations::names(db, rows.iter().map(|r| r.organization_id)).await?;
+        let regions = lookup::regions(db, rows.iter().filter_map(|r| r.scope_region_id)).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Self {
+                organization: named(&orgs, r.organization_id),
+                scope: ScopeView {
+                    region_name: r
+                        .scope_region_id
+                        .and_then(|id| regions.get(&id).map(|g| g.name.clone()))
+                        .unwrap_or_else(|| "全市".into()),
+                    level: r.scope_level,
+                    region_id: r.scope_region_id,
+                },
+                tags: tags_from_json(&r.tags),
+                id: r.id,
+                title: r.title,
+                description: r.description,
+                category: r.category,
+                quantity: r.quantity,
+                available_from: r.available_from,
+                available_until: r.available_until,
+                status: r.status,
+                version: r.version,
+                created_at: local(r.created_at),
+                updated_at: local(r.updated_at),
+                created_by: r.created_by,
+                updated_by: r.updated_by,
+            })
+            .collect())
+    }
+
+    pub async fn one(db: &impl ConnectionTrait, row: resource::Model) -> Result<Self> {
+        Ok(Self::many(db, vec![row])
+            .await?
+            .pop()
+            .expect("one in, one out"))
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlaceView {
+    pub id: i64,
+    /// community or street.
+    pub level: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NeedView {
+    pub id: i64,
+    pub alliance: Named,
+    pub place: PlaceView,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub tags: Vec<String>,
+    pub quantity: Option<i32>,
+    pub needed_by: Option<NaiveDate>,
+    /// low, normal or high.
+    pub urgency: String,
+    /// open, matched, fulfilled or closed.
+    pub status: String,
+    pub version: i32,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+    pub created_by: i64,
+    pub updated_by: i64,
+}
+
+impl NeedView {
+    pub async fn many(db: &impl ConnectionTrait, rows: Vec<need::Model>) -> Result<Vec<Self>> {
+        let alliances = lookup::alliances(db, rows.iter().map(|n| n.alliance_id)).await?;
+        let regions = lookup::regions(db, rows.iter().map(|n| n.place_region_id)).await?;
+        Ok(rows
+            .into_iter()
+            .map(|n| {
+                let place = regions.get(&n.place_region_id);
+                Self {
+                    alliance: Named {
+                        id: n.alliance_id,
+                        name: alliances
+                            .get(&n.alliance_id)
+                            .map(|a| a.name.clone())
+                            .unwrap_or_default(),
+                    },
+                    place: PlaceView {
+                        id: n.place_region_id,
+                        level: place.map(|p| p.level.clone()).unwrap_or_default(),
+                        name: place.map(|p| p.name.clone()).unwrap_or_default(),
+                    },
+                    tags: tags_from_json(&n.tags),
+                    id: n.id,
+                    title: n.title,
+                    description: n.description,
+                    category: n.category,
+                    quantity: n.quantity,
+                    needed_by: n.needed_by,
+                    urgency: n.urgency,
+                    status: n.status,
+                    version: n.version,
+                    created_at: local(n.created_at),
+                    updated_at: local(n.updated_at),
+                    created_by: n.created_by,
+                    updated_by: n.updated_by,
+                }
+            })
+            .collect())
+    }
+
+    pub async fn one(db: &impl ConnectionTrait, row: need::Model) -> Result<Self> {
+        Ok(Self::many(db, vec![row])
+            .await?
+            .pop()
+            .expect("one in, one out"))
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProjectView {
+    pub id: i64,
+    pub need: Named,
+    pub alliance_id: i64,
+    pub resource_ids: Vec<i64>,
+    pub title: String,
+    /// proposed (拟对接), approved, rejected, in_progress, completed or cancelled.
+    pub status: String,
+    pub notes: String,
+    pub version: i32,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+    pub created_by: i64,
+}
+
+impl ProjectView {
+    pub async fn many(db: &impl ConnectionTrait, rows: Vec<project::Model>) -> Result<Vec<Self>> {
+        let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
+        let mut resources = crate::domain::projects::resource_ids(db, &ids).await?;
+        let needs = lookup::need_titles(db, rows.iter().map(|p| p.need_id)).await?;
+        Ok(rows
+            .into_iter()
+            .map(|p| Self {
+                need: named(&needs, p.need_id),
+                resource_ids: resources.remove(&p.id).unwrap_or_default(),
+                id: p.id,
+                alliance_id: p.alliance_id,
+                title: p.title,
+                status: p.status,
+                notes: p.notes,
+                version: p.version,
+                created_at: local(p.created_at),
+                updated_at: local(p.updated_at),
+                created_by: p.created_by,
+            })
+            .collect())
+    }
+
+    pub async fn one(db: &impl ConnectionTrait, row: project::Model) -> Result<Self> {
+        Ok(Self::many(db, vec![row])
+            .await?
+            .pop()
+            .expect("one in, one out"))
+    }
+}

@@ -1,0 +1,314 @@
+//! The command line: `serve`, `migrate`, `seed --demo`, `user create`.
+//!
+//! Every flag falls back to a `LIANMENG_*` environment variable, so the same binary is
+//! configured by flags on a laptop and by environment in a service manager.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::domain::{Role, categories, regions, users};
+use crate::state::AppState;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "lianmeng",
+    version,
+    about = "党建联盟资源对接服务 (party-building alliance resource matching)"
+)]
+struct Cli {
+    #[command(flatten)]
+    common: Common,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+struct Common {
+    /// Database URL: `sqlite://FILE?mode=rwc` or `postgres://…`. Also read from DATABASE_URL.
+    /// Default: a SQLite file in the data directory.
+    #[arg(long, global = true, env = "LIANMENG_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Directory for the database file and the search index.
+    #[arg(
+        long,
+        global = true,
+        env = "LIANMENG_DATA_DIR",
+        default_value = "./data"
+    )]
+    data_dir: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the HTTP service.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "LIANMENG_BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        /// Password of user `admin`, created at start-up when no admin exists.
+        #[arg(long, env = "LIANMENG_ADMIN_PASSWORD", hide_env_values = true)]
+        admin_password: Option<String>,
+        /// Load the demo city into an empty database first.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load data into the database.
+    Seed {
+        /// The deterministic demo city of Kunming (only into an empty database).
+        #[arg(long, required = true)]
+        demo: bool,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Create a user.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// Read from LIANMENG_NEW_USER_PASSWORD when not given.
+        #[arg(long, env = "LIANMENG_NEW_USER_PASSWORD", hide_env_values = true)]
+        password: String,
+        #[arg(long)]
+        display_name: String,
+        /// admin, coordinator, member or reviewer.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        alliance_id: Option<i64>,
+        #[arg(long)]
+        organization_id: Option<i64>,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("无法启动运行时: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("LIANMENG_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
+    if std::env::var("LIANMENG_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn config(common: &Common) -> anyhow::Result<Config> {
+    std::fs::create_dir_all(&common.data_dir).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot create data directory {}: {e}",
+            common.data_dir.display()
+        )
+    })?;
+    let url = common
+        .database_url
+        .clone()
+        .or_else(|| std::env::var("DATABASE_URL").ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| Config::default_database_url(&common.data_dir));
+    Ok(Config::new(url, common.data_dir.clone()))
+}
+
+/// Connects, migrates and makes sure the city and categories exist.
+pub async fn prepare(config: Config, admin_password: Option<&str>) -> anyhow::Result<AppState> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    let tx = db.begin().await?;
+    let city = regions::ensure_city(&tx, &config.city_code, &config.city_name).await?;
+    categories::ensure_defaults(&tx).await?;
+    if users::bootstrap_admin(&tx, city.id, admin_password).await? {
+        tracing::info!("created user admin from LIANMENG_ADMIN_PASSWORD");
+    }
+    tx.commit().await?;
+    Ok(AppState::new(db, config))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = config(&cli.common)?;
+    match cli.command {
+        Command::Serve {
+            bind,
+            admin_password,
+            demo,
+        } => {
+            let state = prepare(config, admin_password.as_deref()).await?;
+            if demo {
+                seed_demo(&state).await?;
+            }
+            serve(state, bind).await
+        }
+        Command::Migrate => {
+            let state = prepare(config, None).await?;
+            tracing::info!("migrations applied");
+            state.db.close().await;
+            Ok(())
+        }
+        Command::Seed { demo: _ } => {
+            let state = prepare(config, None).await?;
+            seed_demo(&state).await?;
+            state.db.close().await;
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    username,
+                    password,
+                    display_name,
+                    role,
+                    alliance_id,
+                    organization_id,
+                },
+        } => {
+            let state = prepare(config, None).await?;
+            let role = Role::parse(&role).ok_or_else(|| {
+                anyhow::anyhow!("角色须为 admin、coordinator、member 或 reviewer")
+            })?;
+            let input = users::NewUser {
+                username,
+                password,
+                display_name,
+                role,
+                alliance_id,
+                organization_id,
+            };
+            let city = regions::ensure_city(
+                state.read(),
+                &state.config.city_code,
+                &state.config.city_name,
+            )
+            .await?;
+            let tx = state.db.begin().await?;
+            let user = users::create(&tx, None, city.id, input)
+                .await
+                .map_err(describe)?;
+            tx.commit().await?;
+            println!("已创建用户 {} (id {})", user.username, user.id);
+            state.db.close().await;
+            Ok(())
+        }
+    }
+}
+
+/// Spells out validation problems for a terminal.
+fn describe(e: crate::error::Error) -> anyhow::Error {
+    match e {
+        crate::error::Error::Validation(errors) => anyhow::anyhow!(
+            "{}",
+            errors
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("；")
+        ),
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
+    match crate::demo::seed(&state.db, &state.config).await? {
+        Some(logins) => {
+            println!(
+                "\n已载入演示数据：昆明市。演示账号（密码均为 {}）：",
+                crate::demo::PASSWORD
+            );
+            for l in logins {
+                println!("  {:<14} {}", l.username, l.description);
+            }
+            println!();
+        }
+        None => println!(
+            "数据库中已有数据，未载入演示数据（演示账号密码为 {}）。",
+            crate::demo::PASSWORD
+        ),
+    }
+    Ok(())
+}
+
+async fn serve(state: AppState, bind: SocketAddr) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+    tracing::info!(address = %listener.local_addr()?, "lianmeng listening; API docs at /docs");
+    let db = state.db.clone();
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let server = tokio::spawn(async move {
+        let mut stop_rx = stop_rx;
+        axum::serve(listener, crate::app(state))
+            .with_graceful_shutdown(async move {
+                let _ = stop_rx.wait_for(|s| *s).await;
+            })
+            .await
+    });
+    shutdown_signal().await;
+    tracing::info!("shutting down: finishing open requests (at most 10 s)");
+    let _ = stop_tx.send(true);
+    // Graceful shutdown waits for every open connection; a stuck client must not keep the
+    // process alive forever.
+    match tokio::time::timeout(Duration::from_secs(10), server).await {
+        Ok(Ok(Ok(()))) => {}
+        Ok(Ok(Err(e))) => tracing::error!(error = %e, "server error"),
+        Ok(Err(e)) => tracing::error!(error = %e, "server task failed"),
+        Err(_) => tracing::warn!("open connections did not finish in time; closing them"),
+    }
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

@@ -1,0 +1,120 @@
+//! Login sessions: opaque random bearer tokens, stored only as SHA-256 hashes, with expiry.
+
+use base64::Engine;
+use rand::RngCore;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use super::{Actor, Role, users};
+use crate::error::{Error, Result};
+use entity::{session, user};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    pub username: String,
+    pub password: String,
+}
+
+pub struct NewSession {
+    pub token: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub user: user::Model,
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A fixed hash to verify against when the username is unknown, so that a wrong username
+/// takes as long as a wrong password and does not reveal which usernames exist.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Fv9Ew4cJqYTSGx4cwcpRlHDQIKrCRT2FxQDOTnXFlK8";
+
+pub async fn login(
+    db: &impl ConnectionTrait,
+    input: &Login,
+    ttl: std::time::Duration,
+) -> Result<NewSession> {
+    let wrong = || Error::Unauthorized("用户名或密码错误".into());
+    if input.username.len() > 64 || input.password.len() > 128 {
+        return Err(wrong());
+    }
+    let Some(user) = users::by_username(db, &input.username).await? else {
+        users::verify_password(&input.password, DUMMY_HASH);
+        return Err(wrong());
+    };
+    if !users::verify_password(&input.password, &user.password_hash) {
+        return Err(wrong());
+    }
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let now = chrono::Utc::now();
+    let expires_at = now + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::hours(12));
+    session::ActiveModel {
+        user_id: Set(user.id),
+        token_hash: Set(token_hash(&token)),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(NewSession {
+        token,
+        expires_at,
+        user,
+    })
+}
+
+/// The user behind a bearer token, if the token is known, unexpired and not revoked.
+pub async fn authenticate(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> Result<(session::Model, user::Model)> {
+    let invalid = || Error::Unauthorized("登录已失效，请重新登录".into());
+    if token.is_empty() || token.len() > 128 {
+        return Err(invalid());
+    }
+    let s = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(token_hash(token)))
+        .one(db)
+        .await?
+        .ok_or_else(invalid)?;
+    if s.revoked_at.is_some() || s.expires_at <= chrono::Utc::now() {
+        return Err(invalid());
+    }
+    let u = user::Entity::find_by_id(s.user_id)
+        .one(db)
+        .await?
+        .ok_or_else(invalid)?;
+    Ok((s, u))
+}
+
+pub fn actor_of(u: &user::Model, request_id: Option<String>) -> Result<Actor> {
+    let role = Role::parse(&u.role).ok_or_else(|| {
+        Error::Internal(anyhow::anyhow!(
+            "user {} has unknown role {:?}",
+            u.id,
+            u.role
+        ))
+    })?;
+    Ok(Actor {
+        user_id: u.id,
+        city_id: u.city_id,
+        role,
+        alliance_id: u.alliance_id,
+        organization_id: u.organization_id,
+        request_id,
+    })
+}
+
+pub async fn logout(db: &impl ConnectionTrait, session: session::Model) -> Result<()> {
+    let mut a: session::ActiveModel = session.into();
+    a.revoked_at = Set(Some(chrono::Utc::now()));
+    a.update(db).await?;
+    Ok(())
+}

@@ -1,0 +1,39 @@
+//! The rules of lianmeng: who may do what, validation beyond shape, and every write.
+//!
+//! Functions take `&impl ConnectionTrait` (a pool or a transaction) and know nothing of HTTP.
+//! Request inputs (`New*`, `*Patch`) live here rather than in `api/` because validating them
+//! completely — shape *and* references — is a domain rule, and every error must be reported
+//! in one answer; `api/` uses them as request bodies and documents them.
+
+pub mod actor;
+pub mod alliances;
+pub mod audit;
+pub mod auth;
+pub mod categories;
+pub mod lookup;
+pub mod needs;
+pub mod organizations;
+pub mod outbox;
+pub mod page;
+pub mod projects;
+pub mod regions;
+pub mod resources;
+pub mod users;
+pub mod validation;
+
+pub use actor::{Actor, Role};
+pub use page::{Page, PageParams};
+
+/// A case-insensitive substring match that behaves the same on SQLite and PostgreSQL
+/// (SQLite's LIKE ignores ASCII case, PostgreSQL's does not), with `%` and `_` escaped.
+pub fn like_ci(col: impl sea_orm::ColumnTrait, needle: &str) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::ExprTrait;
+    use sea_orm::sea_query::{Expr, Func, LikeExpr};
+    let escaped = needle
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Expr::expr(Func::lower(Expr::col(col.as_column_ref())))
+        .like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
+}

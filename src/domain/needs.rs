@@ -1,0 +1,407 @@
+//! 需求清单: what communities need, posted by their alliance's coordinators.
+
+use chrono::NaiveDate;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::regions::{self, Level};
+use super::validation::{Problems, check_version, not_blank, nullable, tags_to_json, valid_tags};
+use super::{Actor, Page, PageParams, alliances, audit, categories, outbox};
+use crate::error::{Error, Result};
+use entity::{alliance, need, project};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Open,
+    Matched,
+    Fulfilled,
+    Closed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::Matched => "matched",
+            Status::Fulfilled => "fulfilled",
+            Status::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Status::Open,
+            Status::Matched,
+            Status::Fulfilled,
+            Status::Closed,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Urgency {
+    Low,
+    Normal,
+    High,
+}
+
+impl Urgency {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Urgency::Low => "low",
+            Urgency::Normal => "normal",
+            Urgency::High => "high",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewNeed {
+    /// The posting alliance. Coordinators may omit it (their own alliance).
+    pub alliance_id: Option<i64>,
+    /// The community in need. Omit for the alliance's own street (or its own community).
+    pub community_id: Option<i64>,
+    #[validate(
+        length(min = 1, max = 60, message = "标题须为1至60个字"),
+        custom(function = "not_blank")
+    )]
+    pub title: String,
+    #[validate(length(max = 2000, message = "描述最多2000个字"))]
+    #[serde(default)]
+    pub description: String,
+    #[validate(length(min = 1, max = 10, message = "请选择类别"))]
+    pub category: String,
+    #[validate(custom(function = "valid_tags"))]
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[validate(range(min = 1, max = 1000000, message = "数量须为1至1000000"))]
+    pub quantity: Option<i32>,
+    /// The date it is needed by; not in the past.
+    pub needed_by: Option<NaiveDate>,
+    /// low, normal (default) or high.
+    pub urgency: Option<Urgency>,
+}
+
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NeedPatch {
+    /// Move the need to another community of the alliance; `null` for the alliance's street.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub community_id: Option<Option<i64>>,
+    #[validate(
+        length(min = 1, max = 60, message = "标题须为1至60个字"),
+        custom(function = "not_blank")
+    )]
+    pub title: Option<String>,
+    #[validate(length(max = 2000, message = "描述最多2000个字"))]
+    pub description: Option<String>,
+    #[validate(length(min = 1, max = 10, message = "请选择类别"))]
+    pub category: Option<String>,
+    #[validate(custom(function = "valid_tags"))]
+    pub tags: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i32>)]
+    pub quantity: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub needed_by: Option<Option<NaiveDate>>,
+    pub urgency: Option<Urgency>,
+}
+
+/// A coordinator closes a need, or opens a closed one again. `matched` and `fulfilled` follow
+/// the need's projects.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    pub status: Status,
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<need::Model> {
+    find(db, id, false).await
+}
+
+/// Reads a need to change it, locked on PostgreSQL (see `resources::get_for_update`).
+async fn get_for_update(db: &impl ConnectionTrait, id: i64) -> Result<need::Model> {
+    find(db, id, true).await
+}
+
+async fn find(db: &impl ConnectionTrait, id: i64, lock: bool) -> Result<need::Model> {
+    let mut q = need::Entity::find_by_id(id).filter(need::Column::DeletedAt.is_null());
+    if lock {
+        q = q.lock_exclusive();
+    }
+    q.one(db).await?.ok_or_else(|| Error::not_found("需求"))
+}
+
+fn require_coordinator(actor: &Actor, alliance_id: i64) -> Result<()> {
+    if actor.coordinates(alliance_id) {
+        Ok(())
+    } else {
+        Err(Error::forbidden("只能发布和修改本联盟的需求"))
+    }
+}
+
+/// Where a need is: the given community (which must lie in the alliance's area), or else the
+/// alliance's own region.
+async fn place(
+    db: &impl ConnectionTrait,
+    problems: &mut Problems,
+    alliance: &alliance::Model,
+    community_id: Option<i64>,
+) -> Result<i64> {
+    let Some(cid) = community_id else {
+        return Ok(alliance.region_id);
+    };
+    let inside = match regions::get(db, cid).await? {
+        Some(c) if c.level == Level::Community.as_str() => {
+            c.id == alliance.region_id || c.parent_id == Some(alliance.region_id)
+        }
+        _ => {
+            problems.add("community_id", "社区不存在");
+            return Ok(alliance.region_id);
+        }
+    };
+    if !inside {
+        problems.add("community_id", "该社区不在本联盟范围内");
+    }
+    Ok(cid)
+}
+
+pub async fn create(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    input: NewNeed,
+) -> Result<need::Model> {
+    let alliance_id = match input.alliance_id.or(actor.alliance_id) {
+        Some(id) => id,
+        None => return Err(Error::field("alliance_id", "请选择发布需求的联盟")),
+    };
+    let alliance = alliances::get(db, alliance_id)
+        .await
+        .map_err(|_| Error::field("alliance_id", "联盟不存在"))?;
+    require_coordinator(actor, alliance.id)?;
+    let mut problems = Problems::of(&input);
+    let place_id = place(db, &mut problems, &alliance, input.community_id).await?;
+    categories::check(db, &mut problems, input.category.trim()).await?;
+    if let Some(d) = input.needed_by
+        && d < crate::time::today()
+    {
+        problems.add("needed_by", "需要日期不能早于今天");
+    }
+    problems.finish()?;
+    let now = chrono::Utc::now();
+    let n = need::ActiveModel {
+        city_id: Set(alliance.city_id),
+        alliance_id: Set(alliance.id),
+        place_region_id: Set(place_id),
+        title: Set(input.title.trim().into()),
+        description: Set(input.description.trim().into()),
+        category: Set(input.category.trim().into()),
+        tags: Set(tags_to_json(&input.tags)),
+        quantity: Set(input.quantity),
+        needed_by: Set(input.needed_by),
+        urgency: Set(input.urgency.unwrap_or(Urgency::Normal).as_str().into()),
+        status: Set(Status::Open.as_str().into()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        created_by: Set(actor.user_id),
+        updated_by: Set(actor.user_id),
+        deleted_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    audit::created(db, Some(actor), "need", n.id, Some(n.city_id), &n).await?;
+    outbox::push(db, n.city_id, "need", n.id).await?;
+    Ok(n)
+}
+
+pub async fn update(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    expected_version: Option<i32>,
+    patch: NeedPatch,
+) -> Result<need::Model> {
+    let before = get_for_update(db, id).await?;
+    require_coordinator(actor, before.alliance_id)?;
+    check_version(expected_version, before.version)?;
+    let mut problems = Problems::of(&patch);
+    let place_id = match patch.community_id {
+        Some(cid) => {
+            let alliance = alliances::get(db, before.alliance_id).await?;
+            Some(place(db, &mut problems, &alliance, cid).await?)
+        }
+        None => None,
+    };
+    if let Some(Some(q)) = patch.quantity
+        && !(1..=1_000_000).contains(&q)
+    {
+        problems.add("quantity", "数量须为1至1000000");
+    }
+    if let Some(c) = &patch.category {
+        categories::check(db, &mut problems, c.trim()).await?;
+    }
+    if let Some(Some(d)) = patch.needed_by
+        && d < crate::time::today()
+    {
+        problems.add("needed_by", "需要日期不能早于今天");
+    }
+    problems.finish()?;
+    let mut a: need::ActiveModel = before.clone().into();
+    if let Some(p) = place_id {
+        a.place_region_id = Set(p);
+    }
+    if let Some(v) = patch.title {
+        a.title = Set(v.trim().into());
+    }
+    if let Some(v) = patch.description {
+        a.description = Set(v.trim().into());
+    }
+    if let Some(v) = patch.category {
+        a.category = Set(v.trim().into());
+    }
+    if let Some(v) = patch.tags {
+        a.tags = Set(tags_to_json(&v));
+    }
+    if let Some(v) = patch.quantity {
+        a.quantity = Set(v);
+    }
+    if let Some(v) = patch.needed_by {
+        a.needed_by = Set(v);
+    }
+    if let Some(v) = patch.urgency {
+        a.urgency = Set(v.as_str().into());
+    }
+    save(db, actor, before, a, "update").await
+}
+
+async fn save(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    before: need::Model,
+    mut a: need::ActiveModel,
+    action: &str,
+) -> Result<need::Model> {
+    a.version = Set(before.version + 1);
+    a.updated_at = Set(chrono::Utc::now());
+    a.updated_by = Set(actor.user_id);
+    let after = a.update(db).await?;
+    audit::changed(
+        db,
+        actor,
+        action,
+        ("need", after.id, Some(after.city_id)),
+        &before,
+        &after,
+    )
+    .await?;
+    outbox::push(db, after.city_id, "need", after.id).await?;
+    Ok(after)
+}
+
+pub async fn change_status(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    expected_version: Option<i32>,
+    to: Status,
+) -> Result<need::Model> {
+    let before = get_for_update(db, id).await?;
+    require_coordinator(actor, before.alliance_id)?;
+    check_version(expected_version, before.version)?;
+    let from = Status::parse(&before.status).unwrap_or(Status::Open);
+    if from == to {
+        return Ok(before);
+    }
+    match (from, to) {
+        (Status::Open | Status::Matched, Status::Closed) | (Status::Closed, Status::Open) => {}
+        _ => {
+            return Err(Error::Conflict(
+                "「已对接」「已完成」状态随项目自动变化；手动只能关闭需求或重新开放已关闭的需求"
+                    .into(),
+            ));
+        }
+    }
+    let mut a: need::ActiveModel = before.clone().into();
+    a.status = Set(to.as_str().into());
+    save(db, actor, before, a, "status").await
+}
+
+/// Soft-deletes a need; one with projects cannot be deleted, only closed.
+pub async fn delete(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    expected_version: Option<i32>,
+) -> Result<()> {
+    let before = get_for_update(db, id).await?;
+    require_coordinator(actor, before.alliance_id)?;
+    check_version(expected_version, before.version)?;
+    if project::Entity::find()
+        .filter(project::Column::NeedId.eq(id))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Err(Error::Conflict(
+            "该需求已有项目，不能删除；如不再需要请改为关闭".into(),
+        ));
+    }
+    let mut a: need::ActiveModel = before.clone().into();
+    a.deleted_at = Set(Some(chrono::Utc::now()));
+    save(db, actor, before, a, "delete").await?;
+    Ok(())
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NeedFilter {
+    pub alliance_id: Option<i64>,
+    /// Needs placed in this community.
+    pub community_id: Option<i64>,
+    pub category: Option<String>,
+    /// open, matched, fulfilled or closed.
+    pub status: Option<Status>,
+    /// low, normal or high.
+    pub urgency: Option<Urgency>,
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    filter: &NeedFilter,
+    params: PageParams,
+) -> Result<Page<need::Model>> {
+    let mut select = need::Entity::find()
+        .filter(need::Column::CityId.eq(actor.city_id))
+        .filter(need::Column::DeletedAt.is_null());
+    if let Some(a) = filter.alliance_id {
+        select = select.filter(need::Column::AllianceId.eq(a));
+    }
+    if let Some(c) = filter.community_id {
+        select = select.filter(need::Column::PlaceRegionId.eq(c));
+    }
+    if let Some(c) = filter.category.as_deref().filter(|c| !c.is_empty()) {
+        select = select.filter(need::Column::Category.eq(c));
+    }
+    if let Some(s) = filter.status {
+        select = select.filter(need::Column::Status.eq(s.as_str()));
+    }
+    if let Some(u) = filter.urgency {
+        select = select.filter(need::Column::Urgency.eq(u.as_str()));
+    }
+    super::page::fetch(db, select.order_by_desc(need::Column::Id), params).await
+}

@@ -1,0 +1,243 @@
+//! Member units (成员单位): agencies, hospitals, schools, law firms, enterprises, banks,
+//! social organizations, volunteer teams.
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::{Validate, ValidationError};
+
+use super::validation::{Problems, not_blank};
+use super::{Actor, Page, PageParams, Role, audit};
+use crate::error::{Error, Result};
+use entity::organization;
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganization {
+    /// 单位名称, 1–60 characters, unique in the city.
+    #[validate(
+        length(min = 1, max = 60, message = "单位名称须为1至60个字"),
+        custom(function = "not_blank")
+    )]
+    pub name: String,
+    /// 单位类型: 医疗卫生, 教育, 法律服务, 企业, 党政机关, 社会组织, 志愿服务队 …
+    #[validate(
+        length(min = 1, max = 10, message = "单位类型须为1至10个字"),
+        custom(function = "not_blank")
+    )]
+    pub kind: String,
+    #[validate(
+        length(min = 1, max = 20, message = "联系人须为1至20个字"),
+        custom(function = "not_blank")
+    )]
+    pub contact_person: String,
+    #[validate(custom(function = "phone"))]
+    pub contact_phone: String,
+    #[validate(length(max = 100, message = "地址最多100个字"))]
+    #[serde(default)]
+    pub address: String,
+}
+
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationPatch {
+    #[validate(
+        length(min = 1, max = 60, message = "单位名称须为1至60个字"),
+        custom(function = "not_blank")
+    )]
+    pub name: Option<String>,
+    #[validate(
+        length(min = 1, max = 10, message = "单位类型须为1至10个字"),
+        custom(function = "not_blank")
+    )]
+    pub kind: Option<String>,
+    #[validate(
+        length(min = 1, max = 20, message = "联系人须为1至20个字"),
+        custom(function = "not_blank")
+    )]
+    pub contact_person: Option<String>,
+    #[validate(custom(function = "phone"))]
+    pub contact_phone: Option<String>,
+    #[validate(length(max = 100, message = "地址最多100个字"))]
+    pub address: Option<String>,
+}
+
+/// A phone number: 5–20 of digits, spaces, `-`, `+`, with at least 5 digits.
+fn phone(p: &str) -> Result<(), ValidationError> {
+    let ok = (5..=20).contains(&p.chars().count())
+        && p.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' '))
+        && p.chars().filter(char::is_ascii_digit).count() >= 5;
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::new("phone").with_message("联系电话格式不正确".into()))
+    }
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<organization::Model> {
+    organization::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("成员单位"))
+}
+
+async fn name_taken(
+    db: &impl ConnectionTrait,
+    city_id: i64,
+    name: &str,
+    except: Option<i64>,
+) -> Result<bool> {
+    let mut q = organization::Entity::find()
+        .filter(organization::Column::CityId.eq(city_id))
+        .filter(organization::Column::Name.eq(name));
+    if let Some(id) = except {
+        q = q.filter(organization::Column::Id.ne(id));
+    }
+    Ok(q.one(db).await?.is_some())
+}
+
+/// Registers a member unit: admins and coordinators (who recruit units into their alliance).
+pub async fn create(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    input: NewOrganization,
+) -> Result<organization::Model> {
+    if !matches!(actor.role, Role::Admin | Role::Coordinator) {
+        return Err(Error::forbidden("只有管理员或协调员可以登记成员单位"));
+    }
+    let mut problems = Problems::of(&input);
+    if !problems.has("name") && name_taken(db, actor.city_id, input.name.trim(), None).await? {
+        problems.add("name", "已有同名单位");
+    }
+    problems.finish()?;
+    let now = chrono::Utc::now();
+    let org = organization::ActiveModel {
+        city_id: Set(actor.city_id),
+        name: Set(input.name.trim().into()),
+        kind: Set(input.kind.trim().into()),
+        contact_person: Set(input.contact_person.trim().into()),
+        contact_phone: Set(input.contact_phone.trim().into()),
+        address: Set(input.address.trim().into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    audit::created(
+        db,
+        Some(actor),
+        "organization",
+        org.id,
+        Some(org.city_id),
+        &org,
+    )
+    .await?;
+    Ok(org)
+}
+
+/// Edits a member unit's details: admins, or the unit's own users.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    patch: OrganizationPatch,
+) -> Result<organization::Model> {
+    let before = organization::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("成员单位"))?;
+    if !actor.speaks_for(before.id) {
+        return Err(Error::forbidden("只能修改本单位的信息"));
+    }
+    let mut problems = Problems::of(&patch);
+    if let Some(name) = &patch.name
+        && !problems.has("name")
+        && name_taken(db, before.city_id, name.trim(), Some(id)).await?
+    {
+        problems.add("name", "已有同名单位");
+    }
+    problems.finish()?;
+    let mut a: organization::ActiveModel = before.clone().into();
+    if let Some(v) = patch.name {
+        a.name = Set(v.trim().into());
+    }
+    if let Some(v) = patch.kind {
+        a.kind = Set(v.trim().into());
+    }
+    if let Some(v) = patch.contact_person {
+        a.contact_person = Set(v.trim().into());
+    }
+    if let Some(v) = patch.contact_phone {
+        a.contact_phone = Set(v.trim().into());
+    }
+    if let Some(v) = patch.address {
+        a.address = Set(v.trim().into());
+    }
+    a.updated_at = Set(chrono::Utc::now());
+    let after = a.update(db).await?;
+    audit::changed(
+        db,
+        actor,
+        "update",
+        ("organization", id, Some(after.city_id)),
+        &before,
+        &after,
+    )
+    .await?;
+    Ok(after)
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrganizationFilter {
+    /// Part of the name (case-insensitive for Latin letters).
+    pub q: Option<String>,
+    /// Exact kind, such as 医疗卫生.
+    pub kind: Option<String>,
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    filter: &OrganizationFilter,
+    params: PageParams,
+) -> Result<Page<organization::Model>> {
+    let mut select =
+        organization::Entity::find().filter(organization::Column::CityId.eq(actor.city_id));
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        if q.chars().count() > 60 {
+            return Err(Error::field("q", "搜索词最多60个字"));
+        }
+        select = select.filter(super::like_ci(organization::Column::Name, q));
+    }
+    if let Some(kind) = filter.kind.as_deref().filter(|k| !k.is_empty()) {
+        select = select.filter(organization::Column::Kind.eq(kind));
+    }
+    super::page::fetch(db, select.order_by_asc(organization::Column::Id), params).await
+}
+
+/// Names of several organizations at once, for list views.
+pub async fn names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, String>> {
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(organization::Entity::find()
+        .filter(organization::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect())
+}

@@ -1,0 +1,206 @@
+//! 项目清单: a need and the resources agreed to meet it. This module proposes projects and
+//! reads them; the review workflow (approve, start, complete …) builds on the stored `status`.
+
+use std::collections::{BTreeSet, HashMap};
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::validation::{Problems, not_blank};
+use super::{Actor, Page, PageParams, audit, needs, resources};
+use crate::error::{Error, Result};
+use entity::{project, project_resource, resource};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// 拟对接
+    Proposed,
+    Approved,
+    Rejected,
+    InProgress,
+    Completed,
+    Cancelled,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Proposed => "proposed",
+            Status::Approved => "approved",
+            Status::Rejected => "rejected",
+            Status::InProgress => "in_progress",
+            Status::Completed => "completed",
+            Status::Cancelled => "cancelled",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProject {
+    pub need_id: i64,
+    /// 1–10 distinct resources.
+    #[validate(length(min = 1, max = 10, message = "请选择1至10项资源"))]
+    pub resource_ids: Vec<i64>,
+    #[validate(
+        length(min = 1, max = 60, message = "项目名称须为1至60个字"),
+        custom(function = "not_blank")
+    )]
+    pub title: String,
+    #[validate(length(max = 2000, message = "备注最多2000个字"))]
+    #[serde(default)]
+    pub note: String,
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<project::Model> {
+    project::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("项目"))
+}
+
+/// Proposes a project (拟对接): the coordinator of the need's alliance, or a member unit that
+/// owns one of the resources, or an admin.
+pub async fn propose(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    input: NewProject,
+) -> Result<project::Model> {
+    let mut problems = Problems::of(&input);
+    let need = match needs::get(db, input.need_id).await {
+        Ok(n) => Some(n),
+        Err(_) => {
+            problems.add("need_id", "需求不存在");
+            None
+        }
+    };
+    if let Some(n) = &need
+        && !matches!(
+            needs::Status::parse(&n.status),
+            Some(needs::Status::Open | needs::Status::Matched)
+        )
+    {
+        problems.add("need_id", "该需求已完成或已关闭，不能再对接");
+    }
+    let ids: BTreeSet<i64> = input.resource_ids.iter().copied().collect();
+    if ids.len() != input.resource_ids.len() {
+        problems.add("resource_ids", "资源不能重复");
+    }
+    let found: Vec<resource::Model> = resource::Entity::find()
+        .filter(resource::Column::Id.is_in(ids.iter().copied()))
+        .filter(resource::Column::DeletedAt.is_null())
+        .all(db)
+        .await?;
+    for id in &ids {
+        match found.iter().find(|r| r.id == *id) {
+            None => problems.add("resource_ids", format!("资源 {id} 不存在")),
+            Some(r) if r.status != resources::Status::Available.as_str() => {
+                problems.add("resource_ids", format!("资源「{}」当前不可对接", r.title))
+            }
+            Some(r) if need.as_ref().is_some_and(|n| n.city_id != r.city_id) => {
+                problems.add("resource_ids", format!("资源「{}」不在本市", r.title))
+            }
+            Some(_) => {}
+        }
+    }
+    let allowed = need
+        .as_ref()
+        .is_some_and(|n| actor.coordinates(n.alliance_id))
+        || found.iter().any(|r| actor.speaks_for(r.organization_id));
+    if need.is_some() && !found.is_empty() && !allowed {
+        return Err(Error::forbidden(
+            "只有需求所在联盟的协调员或资源所属单位可以提出项目",
+        ));
+    }
+    problems.finish()?;
+    let need = need.expect("checked above");
+    let now = chrono::Utc::now();
+    let p = project::ActiveModel {
+        city_id: Set(need.city_id),
+        need_id: Set(need.id),
+        alliance_id: Set(need.alliance_id),
+        title: Set(input.title.trim().into()),
+        status: Set(Status::Proposed.as_str().into()),
+        notes: Set(input.note.trim().into()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        created_by: Set(actor.user_id),
+        updated_by: Set(actor.user_id),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    for id in &ids {
+        project_resource::ActiveModel {
+            project_id: Set(p.id),
+            resource_id: Set(*id),
+            quantity: Set(None),
+        }
+        .insert(db)
+        .await?;
+    }
+    audit::created(
+        db,
+        Some(actor),
+        "project",
+        p.id,
+        Some(p.city_id),
+        &(&p, &ids),
+    )
+    .await?;
+    Ok(p)
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProjectFilter {
+    pub alliance_id: Option<i64>,
+    pub need_id: Option<i64>,
+    /// proposed, approved, rejected, in_progress, completed or cancelled.
+    pub status: Option<Status>,
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    filter: &ProjectFilter,
+    params: PageParams,
+) -> Result<Page<project::Model>> {
+    let mut select = project::Entity::find().filter(project::Column::CityId.eq(actor.city_id));
+    if let Some(a) = filter.alliance_id {
+        select = select.filter(project::Column::AllianceId.eq(a));
+    }
+    if let Some(n) = filter.need_id {
+        select = select.filter(project::Column::NeedId.eq(n));
+    }
+    if let Some(s) = filter.status {
+        select = select.filter(project::Column::Status.eq(s.as_str()));
+    }
+    super::page::fetch(db, select.order_by_desc(project::Column::Id), params).await
+}
+
+/// The resource ids of several projects at once.
+pub async fn resource_ids(
+    db: &impl ConnectionTrait,
+    project_ids: &[i64],
+) -> Result<HashMap<i64, Vec<i64>>> {
+    let mut map: HashMap<i64, Vec<i64>> = HashMap::new();
+    if project_ids.is_empty() {
+        return Ok(map);
+    }
+    let links = project_resource::Entity::find()
+        .filter(project_resource::Column::ProjectId.is_in(project_ids.iter().copied()))
+        .order_by_asc(project_resource::Column::ResourceId)
+        .all(db)
+        .await?;
+    for l in links {
+        map.entry(l.project_id).or_default().push(l.resource_id);
+    }
+    Ok(map)
+}

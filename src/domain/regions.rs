@@ -1,0 +1,305 @@
+//! The region tree: city (市) → district (县/市/区) → street (街道) → community (社区).
+//!
+//! Streets and communities each get their alliance in the same transaction that creates them.
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::validation::{Problems, not_blank};
+use super::{Actor, Page, PageParams, alliances, audit};
+use crate::error::{Error, Result};
+use entity::region;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    City,
+    District,
+    Street,
+    Community,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::City => "city",
+            Level::District => "district",
+            Level::Street => "street",
+            Level::Community => "community",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "city" => Some(Level::City),
+            "district" => Some(Level::District),
+            "street" => Some(Level::Street),
+            "community" => Some(Level::Community),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::City => "市",
+            Level::District => "县（市、区）",
+            Level::Street => "街道",
+            Level::Community => "社区",
+        }
+    }
+
+    fn parent(self) -> Option<Level> {
+        match self {
+            Level::City => None,
+            Level::District => Some(Level::City),
+            Level::Street => Some(Level::District),
+            Level::Community => Some(Level::Street),
+        }
+    }
+}
+
+/// A new district, street or community. `parent_id` is the city (districts; defaults to the
+/// deployment's city), the district (streets) or the street (communities).
+#[derive(Debug, Deserialize, Validate)]
+pub struct NewRegion {
+    #[validate(
+        length(min = 1, max = 32, message = "编码须为1至32个字符"),
+        custom(function = "code_chars")
+    )]
+    pub code: String,
+    #[validate(
+        length(min = 1, max = 30, message = "名称须为1至30个字"),
+        custom(function = "not_blank")
+    )]
+    pub name: String,
+    pub parent_id: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenameRegion {
+    /// New name, 1–30 characters.
+    #[validate(
+        length(min = 1, max = 30, message = "名称须为1至30个字"),
+        custom(function = "not_blank")
+    )]
+    pub name: String,
+}
+
+fn code_chars(code: &str) -> Result<(), validator::ValidationError> {
+    if code
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("code")
+            .with_message("编码只能包含字母、数字、- 和 _".into()))
+    }
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<region::Model>> {
+    Ok(region::Entity::find_by_id(id).one(db).await?)
+}
+
+/// The region of exactly this level, or a not-found error naming the level.
+pub async fn get_level(db: &impl ConnectionTrait, id: i64, level: Level) -> Result<region::Model> {
+    match get(db, id).await? {
+        Some(r) if r.level == level.as_str() => Ok(r),
+        _ => Err(Error::not_found(level.label())),
+    }
+}
+
+/// Finds the deployment's city by code, creating it on first start.
+pub async fn ensure_city(
+    db: &impl ConnectionTrait,
+    code: &str,
+    name: &str,
+) -> Result<region::Model> {
+    if let Some(city) = region::Entity::find()
+        .filter(region::Column::Code.eq(code))
+        .one(db)
+        .await?
+    {
+        return Ok(city);
+    }
+    let now = chrono::Utc::now();
+    let city = region::ActiveModel {
+        city_id: Set(None),
+        level: Set(Level::City.as_str().into()),
+        parent_id: Set(None),
+        code: Set(code.into()),
+        name: Set(name.into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    audit::created(db, None, "region", city.id, Some(city.id), &city).await?;
+    Ok(city)
+}
+
+/// The city a region belongs to (itself for a city).
+pub fn city_of(r: &region::Model) -> i64 {
+    r.city_id.unwrap_or(r.id)
+}
+
+/// Creates a district, street or community (admins only); streets and communities get their
+/// alliance too.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    level: Level,
+    parent_field: &str,
+    input: NewRegion,
+) -> Result<region::Model> {
+    actor.require_admin()?;
+    let mut problems = Problems::of(&input);
+    let parent_level = level
+        .parent()
+        .expect("only sub-city regions are created here");
+    let parent = match input.parent_id {
+        Some(id) => get(db, id)
+            .await?
+            .filter(|p| p.level == parent_level.as_str()),
+        None if level == Level::District => get(db, actor.city_id).await?,
+        None => None,
+    };
+    if parent.is_none() {
+        let msg = match input.parent_id {
+            Some(_) => format!("所属{}不存在", parent_level.label()),
+            None => format!("请选择所属{}", parent_level.label()),
+        };
+        problems.add(parent_field, msg);
+    }
+    if !problems.has("code")
+        && region::Entity::find()
+            .filter(region::Column::Code.eq(input.code.trim()))
+            .one(db)
+            .await?
+            .is_some()
+    {
+        problems.add("code", "该编码已被使用");
+    }
+    if let Some(p) = &parent
+        && !problems.has("name")
+        && region::Entity::find()
+            .filter(region::Column::ParentId.eq(p.id))
+            .filter(region::Column::Name.eq(input.name.trim()))
+            .one(db)
+            .await?
+            .is_some()
+    {
+        problems.add(
+            "name",
+            format!("同一{}下已有同名{}", parent_level.label(), level.label()),
+        );
+    }
+    problems.finish()?;
+    let parent = parent.expect("checked above");
+    let now = chrono::Utc::now();
+    let region = region::ActiveModel {
+        city_id: Set(Some(city_of(&parent))),
+        level: Set(level.as_str().into()),
+        parent_id: Set(Some(parent.id)),
+        code: Set(input.code.trim().into()),
+        name: Set(input.name.trim().into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    audit::created(
+        db,
+        Some(actor),
+        "region",
+        region.id,
+        region.city_id,
+        &region,
+    )
+    .await?;
+    if matches!(level, Level::Street | Level::Community) {
+        alliances::create_for_region(db, Some(actor), &region).await?;
+    }
+    Ok(region)
+}
+
+/// Renames a region (admins only); its alliance is renamed with it.
+pub async fn rename(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    level: Level,
+    input: RenameRegion,
+) -> Result<region::Model> {
+    actor.require_admin()?;
+    let before = get_level(db, id, level).await?;
+    let mut problems = Problems::of(&input);
+    let name = input.name.trim().to_owned();
+    if !problems.has("name")
+        && let Some(parent_id) = before.parent_id
+        && region::Entity::find()
+            .filter(region::Column::ParentId.eq(parent_id))
+            .filter(region::Column::Name.eq(&name))
+            .filter(region::Column::Id.ne(id))
+            .one(db)
+            .await?
+            .is_some()
+    {
+        problems.add("name", format!("同级已有同名{}", level.label()));
+    }
+    problems.finish()?;
+    let mut active: region::ActiveModel = before.clone().into();
+    active.name = Set(name);
+    active.updated_at = Set(chrono::Utc::now());
+    let after = active.update(db).await?;
+    audit::changed(
+        db,
+        actor,
+        "rename",
+        ("region", id, after.city_id),
+        &before,
+        &after,
+    )
+    .await?;
+    alliances::rename_for_region(db, actor, &after).await?;
+    Ok(after)
+}
+
+/// Children of one region, by code then id.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    level: Level,
+    parent_id: Option<i64>,
+    params: PageParams,
+) -> Result<Page<region::Model>> {
+    let mut select = region::Entity::find().filter(region::Column::Level.eq(level.as_str()));
+    if let Some(p) = parent_id {
+        select = select.filter(region::Column::ParentId.eq(p));
+    }
+    let select = select
+        .order_by_asc(region::Column::Code)
+        .order_by_asc(region::Column::Id);
+    super::page::fetch(db, select, params).await
+}
+
+/// The chain from a region up to its city, nearest first (itself included).
+pub async fn ancestors(
+    db: &impl ConnectionTrait,
+    region: region::Model,
+) -> Result<Vec<region::Model>> {
+    let mut chain = vec![region];
+    while let Some(parent_id) = chain.last().and_then(|r| r.parent_id) {
+        match get(db, parent_id).await? {
+            Some(p) => chain.push(p),
+            None => break,
+        }
+    }
+    Ok(chain)
+}

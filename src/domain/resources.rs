@@ -1,0 +1,445 @@
+//! 资源清单: what member units offer, with the scope they serve and when.
+
+use chrono::NaiveDate;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::regions::{self, Level};
+use super::validation::{Problems, check_version, not_blank, nullable, tags_to_json, valid_tags};
+use super::{Actor, Page, PageParams, Role, alliances, audit, categories, organizations, outbox};
+use crate::error::{Error, Result};
+use entity::{project_resource, resource};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Available,
+    Reserved,
+    Exhausted,
+    Withdrawn,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Available => "available",
+            Status::Reserved => "reserved",
+            Status::Exhausted => "exhausted",
+            Status::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Status::Available,
+            Status::Reserved,
+            Status::Exhausted,
+            Status::Withdrawn,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Available => "可对接",
+            Status::Reserved => "已预留",
+            Status::Exhausted => "已用完",
+            Status::Withdrawn => "已撤回",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewResource {
+    /// The offering unit. Member users may omit it (their own unit); admins must give it.
+    pub organization_id: Option<i64>,
+    /// 标题, 1–60 characters.
+    #[validate(
+        length(min = 1, max = 60, message = "标题须为1至60个字"),
+        custom(function = "not_blank")
+    )]
+    pub title: String,
+    /// 描述, up to 2000 characters.
+    #[validate(length(max = 2000, message = "描述最多2000个字"))]
+    #[serde(default)]
+    pub description: String,
+    /// A category name from `GET /categories`.
+    #[validate(length(min = 1, max = 10, message = "请选择类别"))]
+    pub category: String,
+    /// Up to 10 tags of 1–20 characters.
+    #[validate(custom(function = "valid_tags"))]
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// How many times or units can be offered; omit when not countable.
+    #[validate(range(min = 1, max = 1000000, message = "数量须为1至1000000"))]
+    pub quantity: Option<i32>,
+    pub scope_level: Level,
+    /// The district, street or community served; omit for `city`.
+    pub scope_region_id: Option<i64>,
+    pub available_from: Option<NaiveDate>,
+    pub available_until: Option<NaiveDate>,
+}
+
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResourcePatch {
+    #[validate(
+        length(min = 1, max = 60, message = "标题须为1至60个字"),
+        custom(function = "not_blank")
+    )]
+    pub title: Option<String>,
+    #[validate(length(max = 2000, message = "描述最多2000个字"))]
+    pub description: Option<String>,
+    #[validate(length(min = 1, max = 10, message = "请选择类别"))]
+    pub category: Option<String>,
+    #[validate(custom(function = "valid_tags"))]
+    pub tags: Option<Vec<String>>,
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i32>)]
+    pub quantity: Option<Option<i32>>,
+    /// Change together with `scope_region_id`.
+    pub scope_level: Option<Level>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub scope_region_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub available_from: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub available_until: Option<Option<NaiveDate>>,
+}
+
+/// A change of status by the owner: withdraw, mark used up, or offer again.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    pub status: Status,
+}
+
+/// Checks that a scope names a region of its level in the city (none for `city`).
+pub async fn check_scope(
+    db: &impl ConnectionTrait,
+    problems: &mut Problems,
+    city_id: i64,
+    level: Level,
+    region_id: Option<i64>,
+) -> Result<()> {
+    match (level, region_id) {
+        (Level::City, None) => {}
+        (Level::City, Some(_)) => problems.add("scope_region_id", "全市范围无需指定区域"),
+        (_, None) => problems.add("scope_region_id", format!("请选择服务的{}", level.label())),
+        (_, Some(id)) => match regions::get(db, id).await? {
+            Some(r) if r.level == level.as_str() && regions::city_of(&r) == city_id => {}
+            _ => problems.add(
+                "scope_region_id",
+                format!("服务范围中的{}不存在", level.label()),
+            ),
+        },
+    }
+    Ok(())
+}
+
+fn check_window(
+    problems: &mut Problems,
+    from: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+    changed: bool,
+) {
+    if let (Some(f), Some(u)) = (from, until)
+        && f > u
+    {
+        problems.add("available_until", "结束日期不能早于开始日期");
+    }
+    if changed
+        && let Some(u) = until
+        && u < crate::time::today()
+    {
+        problems.add("available_until", "结束日期不能早于今天");
+    }
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<resource::Model> {
+    find(db, id, false).await
+}
+
+/// Reads a resource to change it: on PostgreSQL the row stays locked (`FOR UPDATE`) until the
+/// transaction ends, so two concurrent edits cannot both start from the same version and lose
+/// one of them. SQLite needs no lock: its write transactions already run one at a time.
+async fn get_for_update(db: &impl ConnectionTrait, id: i64) -> Result<resource::Model> {
+    find(db, id, true).await
+}
+
+async fn find(db: &impl ConnectionTrait, id: i64, lock: bool) -> Result<resource::Model> {
+    let mut q = resource::Entity::find_by_id(id).filter(resource::Column::DeletedAt.is_null());
+    if lock {
+        q = q.lock_exclusive();
+    }
+    q.one(db).await?.ok_or_else(|| Error::not_found("资源"))
+}
+
+fn require_owner(actor: &Actor, r: &resource::Model) -> Result<()> {
+    if actor.speaks_for(r.organization_id) {
+        Ok(())
+    } else {
+        Err(Error::forbidden("只能修改本单位的资源"))
+    }
+}
+
+pub async fn create(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    input: NewResource,
+) -> Result<resource::Model> {
+    let organization_id = match (actor.role, input.organization_id, actor.organization_id) {
+        (Role::Member, None, Some(own)) => own,
+        (Role::Member, Some(id), Some(own)) if id == own => own,
+        (Role::Member, Some(_), _) => return Err(Error::forbidden("只能为本单位发布资源")),
+        (Role::Admin, Some(id), _) => id,
+        (Role::Admin, None, _) => {
+            return Err(Error::field("organization_id", "请选择提供资源的单位"));
+        }
+        _ => return Err(Error::forbidden("只有成员单位或管理员可以发布资源")),
+    };
+    let mut problems = Problems::of(&input);
+    let org = organizations::get(db, organization_id).await.ok();
+    if org.is_none() {
+        problems.add("organization_id", "成员单位不存在");
+    }
+    categories::check(db, &mut problems, input.category.trim()).await?;
+    check_scope(
+        db,
+        &mut problems,
+        actor.city_id,
+        input.scope_level,
+        input.scope_region_id,
+    )
+    .await?;
+    check_window(
+        &mut problems,
+        input.available_from,
+        input.available_until,
+        true,
+    );
+    problems.finish()?;
+    let org = org.expect("checked above");
+    let now = chrono::Utc::now();
+    let r = resource::ActiveModel {
+        city_id: Set(org.city_id),
+        organization_id: Set(org.id),
+        title: Set(input.title.trim().into()),
+        description: Set(input.description.trim().into()),
+        category: Set(input.category.trim().into()),
+        tags: Set(tags_to_json(&input.tags)),
+        quantity: Set(input.quantity),
+        scope_level: Set(input.scope_level.as_str().into()),
+        scope_region_id: Set(input.scope_region_id),
+        available_from: Set(input.available_from),
+        available_until: Set(input.available_until),
+        status: Set(Status::Available.as_str().into()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        created_by: Set(actor.user_id),
+        updated_by: Set(actor.user_id),
+        deleted_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    audit::created(db, Some(actor), "resource", r.id, Some(r.city_id), &r).await?;
+    outbox::push(db, r.city_id, "resource", r.id).await?;
+    Ok(r)
+}
+
+pub async fn update(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    expected_version: Option<i32>,
+    patch: ResourcePatch,
+) -> Result<resource::Model> {
+    let before = get_for_update(db, id).await?;
+    require_owner(actor, &before)?;
+    check_version(expected_version, before.version)?;
+    let mut problems = Problems::of(&patch);
+    if let Some(Some(q)) = patch.quantity
+        && !(1..=1_000_000).contains(&q)
+    {
+        problems.add("quantity", "数量须为1至1000000");
+    }
+    if let Some(c) = &patch.category {
+        categories::check(db, &mut problems, c.trim()).await?;
+    }
+    match (patch.scope_level, patch.scope_region_id) {
+        (Some(level), region) => {
+            check_scope(db, &mut problems, before.city_id, level, region.flatten()).await?
+        }
+        (None, Some(_)) => problems.add("scope_level", "修改服务区域时请同时给出服务层级"),
+        (None, None) => {}
+    }
+    let from = patch.available_from.unwrap_or(before.available_from);
+    let until = patch.available_until.unwrap_or(before.available_until);
+    check_window(&mut problems, from, until, patch.available_until.is_some());
+    problems.finish()?;
+
+    let mut a: resource::ActiveModel = before.clone().into();
+    if let Some(v) = patch.title {
+        a.title = Set(v.trim().into());
+    }
+    if let Some(v) = patch.description {
+        a.description = Set(v.trim().into());
+    }
+    if let Some(v) = patch.category {
+        a.category = Set(v.trim().into());
+    }
+    if let Some(v) = patch.tags {
+        a.tags = Set(tags_to_json(&v));
+    }
+    if let Some(v) = patch.quantity {
+        a.quantity = Set(v);
+    }
+    if let Some(level) = patch.scope_level {
+        a.scope_level = Set(level.as_str().into());
+        a.scope_region_id = Set(patch.scope_region_id.flatten());
+    }
+    a.available_from = Set(from);
+    a.available_until = Set(until);
+    save(db, actor, before, a, "update").await
+}
+
+/// Writes a changed resource with a new version, its audit row and its outbox row.
+async fn save(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    before: resource::Model,
+    mut a: resource::ActiveModel,
+    action: &str,
+) -> Result<resource::Model> {
+    a.version = Set(before.version + 1);
+    a.updated_at = Set(chrono::Utc::now());
+    a.updated_by = Set(actor.user_id);
+    let after = a.update(db).await?;
+    audit::changed(
+        db,
+        actor,
+        action,
+        ("resource", after.id, Some(after.city_id)),
+        &before,
+        &after,
+    )
+    .await?;
+    outbox::push(db, after.city_id, "resource", after.id).await?;
+    Ok(after)
+}
+
+/// The owner withdraws a resource, marks it used up, or offers it again. `reserved` belongs to
+/// the project workflow and cannot be set or left by hand.
+pub async fn change_status(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    expected_version: Option<i32>,
+    to: Status,
+) -> Result<resource::Model> {
+    let before = get_for_update(db, id).await?;
+    require_owner(actor, &before)?;
+    check_version(expected_version, before.version)?;
+    let from = Status::parse(&before.status).unwrap_or(Status::Available);
+    if from == to {
+        return Ok(before);
+    }
+    if from == Status::Reserved || to == Status::Reserved {
+        return Err(Error::Conflict(
+            "「已预留」状态由项目审批自动管理，不能手动修改".into(),
+        ));
+    }
+    let mut a: resource::ActiveModel = before.clone().into();
+    a.status = Set(to.as_str().into());
+    save(db, actor, before, a, "status").await
+}
+
+/// Removes a resource from the lists. The row is kept (soft delete) for the audit trail; one
+/// that belongs to a project cannot be deleted, only withdrawn.
+pub async fn delete(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    expected_version: Option<i32>,
+) -> Result<()> {
+    let before = get_for_update(db, id).await?;
+    require_owner(actor, &before)?;
+    check_version(expected_version, before.version)?;
+    if project_resource::Entity::find()
+        .filter(project_resource::Column::ResourceId.eq(id))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Err(Error::Conflict(
+            "该资源已关联项目，不能删除；如不再提供请改为撤回".into(),
+        ));
+    }
+    let mut a: resource::ActiveModel = before.clone().into();
+    a.deleted_at = Set(Some(chrono::Utc::now()));
+    save(db, actor, before, a, "delete").await?;
+    Ok(())
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ResourceFilter {
+    /// Resources of this alliance's member units.
+    pub alliance_id: Option<i64>,
+    pub organization_id: Option<i64>,
+    pub category: Option<String>,
+    /// available, reserved, exhausted or withdrawn.
+    pub status: Option<Status>,
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    filter: &ResourceFilter,
+    params: PageParams,
+) -> Result<Page<resource::Model>> {
+    let mut select = resource::Entity::find()
+        .filter(resource::Column::CityId.eq(actor.city_id))
+        .filter(resource::Column::DeletedAt.is_null());
+    if let Some(alliance_id) = filter.alliance_id {
+        alliances::get(db, alliance_id).await?;
+        let orgs = alliances::member_organization_ids(db, alliance_id).await?;
+        select = select.filter(resource::Column::OrganizationId.is_in(orgs));
+    }
+    if let Some(org) = filter.organization_id {
+        select = select.filter(resource::Column::OrganizationId.eq(org));
+    }
+    if let Some(c) = filter.category.as_deref().filter(|c| !c.is_empty()) {
+        select = select.filter(resource::Column::Category.eq(c));
+    }
+    if let Some(s) = filter.status {
+        select = select.filter(resource::Column::Status.eq(s.as_str()));
+    }
+    super::page::fetch(db, select.order_by_desc(resource::Column::Id), params).await
+}
+
+/// Projects a resource belongs to (for its detail view), by id.
+pub async fn project_ids(db: &impl ConnectionTrait, id: i64) -> Result<Vec<i64>> {
+    let mut ids: Vec<i64> = project_resource::Entity::find()
+        .filter(project_resource::Column::ResourceId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.project_id)
+        .collect();
+    ids.sort_unstable();
+    Ok(ids)
+}

@@ -1,0 +1,133 @@
+//! Collects every bad field of a request so that one answer lists them all.
+
+use std::borrow::Cow;
+
+use validator::{Validate, ValidationError, ValidationErrors, ValidationErrorsKind};
+
+use crate::error::{Error, FieldError};
+
+#[derive(Default, Debug)]
+pub struct Problems(Vec<FieldError>);
+
+impl Problems {
+    /// Starts with the shape checks declared on the input (`#[derive(Validate)]`).
+    pub fn of(input: &impl Validate) -> Self {
+        let mut p = Self::default();
+        if let Err(e) = input.validate() {
+            p.extend_from(&e, "");
+        }
+        p
+    }
+
+    fn extend_from(&mut self, errors: &ValidationErrors, prefix: &str) {
+        for (field, kind) in errors.errors() {
+            let name = if prefix.is_empty() {
+                field.to_string()
+            } else {
+                format!("{prefix}.{field}")
+            };
+            match kind {
+                ValidationErrorsKind::Field(list) => {
+                    for e in list {
+                        self.add(&name, message_of(e));
+                    }
+                }
+                ValidationErrorsKind::Struct(inner) => self.extend_from(inner, &name),
+                ValidationErrorsKind::List(items) => {
+                    for (i, inner) in items {
+                        self.extend_from(inner, &format!("{name}[{i}]"));
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+
+    /// True when this field already has a problem (so reference checks can skip it).
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|e| e.field == field)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok` when nothing was wrong, else a 422 listing every problem, ordered by field.
+    pub fn finish(mut self) -> Result<(), Error> {
+        if self.0.is_empty() {
+            return Ok(());
+        }
+        self.0.sort_by(|a, b| a.field.cmp(&b.field));
+        Err(Error::Validation(self.0))
+    }
+}
+
+fn message_of(e: &ValidationError) -> String {
+    e.message
+        .as_ref()
+        .map(Cow::to_string)
+        .unwrap_or_else(|| "格式不正确".to_owned())
+}
+
+/// Tags: at most 10, each 1–20 characters, no duplicates.
+pub fn valid_tags(tags: &[String]) -> Result<(), ValidationError> {
+    if tags.len() > 10 {
+        return Err(ValidationError::new("tags").with_message("标签最多10个".into()));
+    }
+    for t in tags {
+        let n = t.trim().chars().count();
+        if n == 0 || n > 20 {
+            return Err(ValidationError::new("tag").with_message("每个标签须为1至20个字".into()));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    if !tags.iter().all(|t| seen.insert(t.trim())) {
+        return Err(ValidationError::new("tags").with_message("标签不能重复".into()));
+    }
+    Ok(())
+}
+
+/// Text fields must not be only whitespace.
+pub fn not_blank(s: &str) -> Result<(), ValidationError> {
+    if s.trim().is_empty() {
+        Err(ValidationError::new("blank").with_message("不能为空".into()))
+    } else {
+        Ok(())
+    }
+}
+
+/// Stored form of tags: trimmed, as a JSON array.
+pub fn tags_to_json(tags: &[String]) -> String {
+    let trimmed: Vec<&str> = tags.iter().map(|t| t.trim()).collect();
+    serde_json::to_string(&trimmed).expect("a list of strings serializes")
+}
+
+pub fn tags_from_json(s: &str) -> Vec<String> {
+    serde_json::from_str(s).unwrap_or_default()
+}
+
+/// For PATCH fields that may be cleared: absent → `None`, `null` → `Some(None)`.
+pub fn nullable<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    use serde::Deserialize;
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// Optimistic concurrency: the client's `If-Match` version must be the stored one.
+pub fn check_version(expected: Option<i32>, actual: i32) -> Result<(), Error> {
+    match expected {
+        Some(v) if v != actual => Err(Error::PreconditionFailed(format!(
+            "记录已被他人修改（当前版本 {actual}），请刷新后重试"
+        ))),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,67 @@
+//! The one error type of the service. `api::error` turns it into RFC 9457 problem+json.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One bad field, with a message a coordinator can read.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("precondition failed: {0}")]
+    PreconditionFailed(String),
+    #[error("payload too large")]
+    PayloadTooLarge(String),
+    #[error("unsupported media type")]
+    UnsupportedMediaType(String),
+    #[error("validation failed: {0:?}")]
+    Validation(Vec<FieldError>),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<sea_orm::DbErr> for Error {
+    /// A unique-constraint violation that slipped past the checks (two requests racing to
+    /// create the same thing) is the client's conflict, not a server fault.
+    fn from(e: sea_orm::DbErr) -> Self {
+        match e.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+                Error::Conflict("同样的记录已存在".into())
+            }
+            _ => Error::Internal(anyhow::Error::new(e)),
+        }
+    }
+}
+
+impl Error {
+    pub fn not_found(what: &str) -> Self {
+        Error::NotFound(format!("{what}不存在"))
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Error::Forbidden(detail.into())
+    }
+
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Error::Validation(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
+}

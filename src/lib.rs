@@ -1,0 +1,18 @@
+//! lianmeng: resource matching for a city's party-building alliances (党建联盟).
+//!
+//! `api` speaks HTTP and calls only `domain`; `domain` holds the rules over sea-orm
+//! connections; `db` opens and migrates the database; `demo` seeds a deterministic city.
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod metrics;
+pub mod state;
+pub mod time;
+
+pub use api::app;
+pub use state::AppState;

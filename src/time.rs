@@ -1,0 +1,16 @@
+//! Times are stored in UTC and shown in Asia/Shanghai (UTC+8, no daylight saving).
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+pub fn shanghai() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+pub fn local(t: DateTime<Utc>) -> DateTime<FixedOffset> {
+    t.with_timezone(&shanghai())
+}
+
+/// Today's date in Asia/Shanghai, which is the date a coordinator means by "today".
+pub fn today() -> chrono::NaiveDate {
+    Utc::now().with_timezone(&shanghai()).date_naive()
+}

@@ -1,0 +1,469 @@
+//! The test harness: every test gets its own database (a temp SQLite file, or a fresh
+//! PostgreSQL database it creates and drops) and a real server on a free port.
+
+use std::future::Future;
+use std::io::Write;
+use std::sync::{Arc, Once};
+
+use lianmeng::config::Config;
+use lianmeng::db::Db;
+use reqwest::{Method, StatusCode};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+
+pub const ADMIN_PASSWORD: &str = "admin-pass-2026";
+pub const PASSWORD: &str = "secret-pass-1";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs `test` against a fresh app on `backend`, then cleans up even if the test panicked.
+pub async fn run<F, Fut>(backend: Backend, test: F)
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let pg_base = std::env::var("LIANMENG_TEST_PG_URL")
+        .ok()
+        .filter(|s| !s.is_empty());
+    if backend == Backend::Postgres && pg_base.is_none() {
+        static SAID: Once = Once::new();
+        SAID.call_once(|| {
+            // Written straight to stderr so the test harness does not swallow it.
+            let _ = writeln!(
+                std::io::stderr(),
+                "\n*** LIANMENG_TEST_PG_URL is not set: PostgreSQL was NOT tested (SQLite only). ***\n"
+            );
+        });
+        return;
+    }
+    let (url, cleanup) = match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+            (url, Cleanup::Sqlite(dir))
+        }
+        Backend::Postgres => {
+            let base = pg_base.expect("checked above");
+            let name = format!("lianmeng_test_{}", uuid::Uuid::new_v4().simple());
+            let admin = Database::connect(&base)
+                .await
+                .expect("connect to LIANMENG_TEST_PG_URL");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
+            let _ = admin.close().await;
+            let url = replace_db_name(&base, &name);
+            (url, Cleanup::Postgres { base, name })
+        }
+    };
+    let app = TestApp::spawn(&url).await;
+    let handle = app.clone();
+    let outcome = tokio::spawn(test(app)).await;
+    handle.stop().await;
+    cleanup.run().await;
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+fn replace_db_name(base: &str, name: &str) -> String {
+    let mut url = url::Url::parse(base).expect("LIANMENG_TEST_PG_URL is a URL");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+enum Cleanup {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { base: String, name: String },
+}
+
+impl Cleanup {
+    async fn run(self) {
+        if let Cleanup::Postgres { base, name } = self {
+            let admin = Database::connect(&base)
+                .await
+                .expect("connect to LIANMENG_TEST_PG_URL");
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await
+                .expect("drop test database");
+            let _ = admin.close().await;
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    server: Arc<tokio::task::JoinHandle<()>>,
+}
+
+/// An HTTP answer: status, headers and the JSON body (Null when empty or not JSON).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    /// The `errors[].field` names of a problem+json body.
+    pub fn fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|e| e["field"].as_str().unwrap_or("").to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn is_problem(&self) -> bool {
+        self.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            == Some("application/problem+json")
+            && self.body["status"].as_u64() == Some(self.status.as_u16() as u64)
+            && self.body["title"].is_string()
+    }
+
+    pub fn id(&self) -> i64 {
+        self.body["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no id in {:?}", self))
+    }
+}
+
+impl TestApp {
+    async fn spawn(url: &str) -> Self {
+        let dir = std::env::temp_dir();
+        let config = Config::new(url.to_owned(), dir);
+        let state = lianmeng::cli::prepare(config, Some(ADMIN_PASSWORD))
+            .await
+            .expect("prepare app");
+        let db = state.db.clone();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let server = tokio::spawn(async move {
+            axum::serve(listener, lianmeng::app(state))
+                .await
+                .expect("server");
+        });
+        TestApp {
+            base: format!("http://{addr}"),
+            client: reqwest::Client::new(),
+            db,
+            server: Arc::new(server),
+        }
+    }
+
+    async fn stop(&self) {
+        self.server.abort();
+        self.db.clone().close().await;
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Answer {
+        let mut req = self
+            .client
+            .request(method, format!("{}{}", self.base, path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        Self::answer(req).await
+    }
+
+    pub async fn answer(req: reqwest::RequestBuilder) -> Answer {
+        let resp = req.send().await.expect("request sent");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.bytes().await.expect("body");
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Answer {
+        self.send(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Answer {
+        self.send(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Answer {
+        self.send(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Answer {
+        self.send(Method::DELETE, path, Some(token), None).await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let a = self
+            .send(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"username": username, "password": password})),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::OK, "login {username}: {:?}", a.body);
+        a.body["token"].as_str().expect("token").to_owned()
+    }
+
+    pub async fn admin(&self) -> String {
+        self.login("admin", ADMIN_PASSWORD).await
+    }
+
+    /// Creates a user through the API and logs them in.
+    pub async fn user(
+        &self,
+        admin: &str,
+        username: &str,
+        role: &str,
+        alliance_id: Option<i64>,
+        organization_id: Option<i64>,
+    ) -> String {
+        let a = self
+            .post(
+                "/api/v1/users",
+                admin,
+                json!({"username": username, "password": PASSWORD, "display_name": username, "role": role,
+                       "alliance_id": alliance_id, "organization_id": organization_id}),
+            )
+            .await;
+        assert_eq!(
+            a.status,
+            StatusCode::CREATED,
+            "create user {username}: {:?}",
+            a.body
+        );
+        self.login(username, PASSWORD).await
+    }
+
+    /// The standard small world most tests start from:
+    /// district 五华区 → street 华山街道 → communities 翠湖社区, 正义社区;
+    /// district 官渡区 → street 金马街道 → community 金马社区;
+    /// units A (医院, member of 华山) and B (律所, member of 金马); one user per role and scope.
+    pub async fn world(&self) -> World {
+        let admin = self.admin().await;
+        let d1 = self
+            .post(
+                "/api/v1/districts",
+                &admin,
+                json!({"code": "530102", "name": "五华区"}),
+            )
+            .await
+            .id();
+        let s1 = self
+            .post(
+                "/api/v1/streets",
+                &admin,
+                json!({"code": "530102001", "name": "华山街道", "district_id": d1}),
+            )
+            .await;
+        let c1 = self
+            .post(
+                "/api/v1/communities",
+                &admin,
+                json!({"code": "530102001001", "name": "翠湖社区", "street_id": s1.id()}),
+            )
+            .await;
+        let c2 = self
+            .post(
+                "/api/v1/communities",
+                &admin,
+                json!({"code": "530102001002", "name": "正义社区", "street_id": s1.id()}),
+            )
+            .await;
+        let d2 = self
+            .post(
+                "/api/v1/districts",
+                &admin,
+                json!({"code": "530111", "name": "官渡区"}),
+            )
+            .await
+            .id();
+        let s2 = self
+            .post(
+                "/api/v1/streets",
+                &admin,
+                json!({"code": "530111001", "name": "金马街道", "district_id": d2}),
+            )
+            .await;
+        let c3 = self
+            .post(
+                "/api/v1/communities",
+                &admin,
+                json!({"code": "530111001001", "name": "金马社区", "street_id": s2.id()}),
+            )
+            .await;
+        let org_a = self
+            .post(
+                "/api/v1/organizations",
+                &admin,
+                org_body("华山社区卫生服务中心", "医疗卫生"),
+            )
+            .await
+            .id();
+        let org_b = self
+            .post(
+                "/api/v1/organizations",
+                &admin,
+                org_body("云南金马律师事务所", "法律服务"),
+            )
+            .await
+            .id();
+        let street_alliance = s1.body["alliance_id"].as_i64().expect("street alliance");
+        let community_alliance = c1.body["alliance_id"].as_i64().expect("community alliance");
+        let other_alliance = s2.body["alliance_id"].as_i64().expect("other alliance");
+        for (alliance, org) in [(street_alliance, org_a), (other_alliance, org_b)] {
+            let a = self
+                .post(
+                    &format!("/api/v1/alliances/{alliance}/members"),
+                    &admin,
+                    json!({"organization_id": org}),
+                )
+                .await;
+            assert_eq!(a.status, StatusCode::CREATED, "{:?}", a.body);
+        }
+        let coordinator = self
+            .user(
+                &admin,
+                "coord_huashan",
+                "coordinator",
+                Some(street_alliance),
+                None,
+            )
+            .await;
+        let community_coordinator = self
+            .user(
+                &admin,
+                "coord_cuihu",
+                "coordinator",
+                Some(community_alliance),
+                None,
+            )
+            .await;
+        let other_coordinator = self
+            .user(
+                &admin,
+                "coord_jinma",
+                "coordinator",
+                Some(other_alliance),
+                None,
+            )
+            .await;
+        let member_a = self
+            .user(&admin, "member_a", "member", None, Some(org_a))
+            .await;
+        let member_b = self
+            .user(&admin, "member_b", "member", None, Some(org_b))
+            .await;
+        let reviewer = self.user(&admin, "reviewer", "reviewer", None, None).await;
+        World {
+            admin,
+            coordinator,
+            community_coordinator,
+            other_coordinator,
+            member_a,
+            member_b,
+            reviewer,
+            district: d1,
+            street: s1.id(),
+            other_street: s2.id(),
+            community: c1.id(),
+            community2: c2.id(),
+            other_community: c3.id(),
+            street_alliance,
+            community_alliance,
+            other_alliance,
+            org_a,
+            org_b,
+        }
+    }
+}
+
+pub fn org_body(name: &str, kind: &str) -> Value {
+    json!({"name": name, "kind": kind, "contact_person": "李明", "contact_phone": "0871-63123456", "address": "昆明市五华区华山南路1号"})
+}
+
+pub struct World {
+    pub admin: String,
+    pub coordinator: String,
+    pub community_coordinator: String,
+    pub other_coordinator: String,
+    pub member_a: String,
+    pub member_b: String,
+    pub reviewer: String,
+    pub district: i64,
+    pub street: i64,
+    pub other_street: i64,
+    pub community: i64,
+    pub community2: i64,
+    pub other_community: i64,
+    pub street_alliance: i64,
+    pub community_alliance: i64,
+    pub other_alliance: i64,
+    pub org_a: i64,
+    pub org_b: i64,
+}
+
+impl World {
+    /// A valid resource body for unit A, serving 华山街道.
+    pub fn resource(&self, title: &str) -> Value {
+        json!({"title": title, "description": "每周三上午在社区活动中心为居民免费测量血压血糖，提供健康咨询。",
+               "category": "医疗健康", "tags": ["义诊", "健康咨询"], "quantity": 20,
+               "scope_level": "street", "scope_region_id": self.street})
+    }
+
+    /// A valid need body for the 华山 street alliance, placed in 翠湖社区.
+    pub fn need(&self, title: &str) -> Value {
+        json!({"alliance_id": self.street_alliance, "community_id": self.community, "title": title,
+               "description": "辖区独居老人较多，希望定期开展健康检查。", "category": "医疗健康",
+               "tags": ["老年人", "体检"], "quantity": 30, "urgency": "high"})
+    }
+}
+
+/// Declares each listed `async fn name(app: TestApp)` as two tests, `name::sqlite` and
+/// `name::postgres`, so the same story runs on both databases.
+#[macro_export]
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    $crate::common::run($crate::common::Backend::Sqlite, super::$name).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    $crate::common::run($crate::common::Backend::Postgres, super::$name).await
+                }
+            }
+        )*
+    };
+}

@@ -1,0 +1,14 @@
+//! Integration tests: user stories over HTTP through the real router, each on SQLite and on
+//! PostgreSQL (when LIANMENG_TEST_PG_URL is set).
+
+mod common;
+
+mod authorization;
+mod concurrency;
+mod lists;
+mod malformed;
+mod pagination;
+mod regions;
+mod sessions;
+mod system;
+mod validation;

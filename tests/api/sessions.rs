@@ -1,0 +1,100 @@
+//! Logging in and out, bootstrap of the first admin, token handling.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::both;
+use crate::common::{ADMIN_PASSWORD, TestApp};
+
+both!(
+    login_me_logout,
+    wrong_password_and_unknown_user_look_alike,
+    bad_tokens_are_refused
+);
+
+async fn login_me_logout(app: TestApp) {
+    let a = app
+        .send(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "admin", "password": ADMIN_PASSWORD})),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.body["user"]["username"], "admin");
+    assert_eq!(a.body["user"]["role"], "admin");
+    assert!(
+        a.body["expires_at"].as_str().unwrap().ends_with("+08:00"),
+        "times shown in Asia/Shanghai"
+    );
+    assert!(a.body["user"].get("password_hash").is_none());
+    let token = a.body["token"].as_str().unwrap().to_owned();
+    assert!(token.len() >= 40, "opaque random token");
+
+    let me = app.get("/api/v1/auth/me", &token).await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.body["display_name"], "系统管理员");
+
+    let out = app
+        .send(Method::POST, "/api/v1/auth/logout", Some(&token), None)
+        .await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    let after = app.get("/api/v1/auth/me", &token).await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+    assert!(after.is_problem());
+    assert_eq!(after.headers.get("www-authenticate").unwrap(), "Bearer");
+
+    // The token is stored hashed, never as given.
+    use sea_orm::{EntityTrait, QueryOrder};
+    let s = entity::session::Entity::find()
+        .order_by_desc(entity::session::Column::Id)
+        .one(&app.db.read)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(s.token_hash, token);
+    assert!(s.revoked_at.is_some());
+}
+
+async fn wrong_password_and_unknown_user_look_alike(app: TestApp) {
+    let wrong = app
+        .send(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "admin", "password": "nope-nope"})),
+        )
+        .await;
+    let unknown = app
+        .send(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "nobody", "password": "nope-nope"})),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.body["detail"], unknown.body["detail"]);
+}
+
+async fn bad_tokens_are_refused(app: TestApp) {
+    for header in [
+        "Bearer not-a-real-token",
+        "Basic YWRtaW46YWRtaW4=",
+        "Bearer ",
+        "token",
+    ] {
+        let req = app
+            .client
+            .get(format!("{}/api/v1/resources", app.base))
+            .header("authorization", header);
+        let a = TestApp::answer(req).await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{header}");
+        assert!(a.is_problem());
+    }
+    let none = app.send(Method::GET, "/api/v1/resources", None, None).await;
+    assert_eq!(none.status, StatusCode::UNAUTHORIZED);
+    assert!(none.is_problem());
+}

@@ -1,0 +1,157 @@
+//! Health, readiness, metrics, the OpenAPI document and docs page, SQLite settings, and a
+//! walk over every documented operation to make sure none forgets authentication.
+
+use reqwest::{Method, StatusCode};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+use crate::both;
+use crate::common::TestApp;
+
+both!(
+    health_ready_metrics,
+    openapi_and_docs,
+    every_operation_requires_a_token,
+    sqlite_runs_in_wal_with_foreign_keys
+);
+
+async fn health_ready_metrics(app: TestApp) {
+    let h = app
+        .client
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(h.status(), StatusCode::OK);
+    assert!(
+        h.headers().contains_key("x-request-id"),
+        "request id propagated"
+    );
+    let r = app
+        .client
+        .get(format!("{}/readyz", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let admin = app.admin().await;
+    app.get("/api/v1/resources/1", &admin).await;
+    let m = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(m.contains("lianmeng_http_requests_total"), "{m}");
+    assert!(m.contains("route=\"/api/v1/resources/{id}\""), "{m}");
+    assert!(m.contains("status=\"404\""), "{m}");
+    assert!(
+        m.contains("lianmeng_http_request_duration_seconds_bucket"),
+        "{m}"
+    );
+}
+
+async fn openapi_and_docs(app: TestApp) {
+    let doc: serde_json::Value = app
+        .client
+        .get(format!("{}/api/openapi.json", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in [
+        "/api/v1/resources",
+        "/api/v1/resources/{id}",
+        "/api/v1/needs/{id}",
+        "/api/v1/auth/login",
+        "/api/v1/alliances/{id}/members",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} documented");
+    }
+    let docs = app
+        .client
+        .get(format!("{}/docs/", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(docs.status(), StatusCode::OK);
+    let html = docs.text().await.unwrap();
+    assert!(html.contains("swagger"), "docs page served");
+    assert!(!html.contains("cdn."), "no CDN");
+}
+
+async fn every_operation_requires_a_token(app: TestApp) {
+    let doc = lianmeng::api::openapi();
+    let mut checked = 0;
+    for (path, item) in doc.paths.paths.iter() {
+        let concrete = path.replace("{id}", "1");
+        let ops = [
+            (Method::GET, item.get.is_some()),
+            (Method::POST, item.post.is_some()),
+            (Method::PATCH, item.patch.is_some()),
+            (Method::DELETE, item.delete.is_some()),
+            (Method::PUT, item.put.is_some()),
+        ];
+        for (method, present) in ops {
+            if !present || path == "/api/v1/auth/login" {
+                continue;
+            }
+            for token in [None, Some("forged-token")] {
+                let mut req = app
+                    .client
+                    .request(method.clone(), format!("{}{}", app.base, concrete));
+                if let Some(t) = token {
+                    req = req.bearer_auth(t);
+                }
+                let a = TestApp::answer(req.json(&serde_json::json!({}))).await;
+                assert_eq!(
+                    a.status,
+                    StatusCode::UNAUTHORIZED,
+                    "{method} {path} with {token:?}"
+                );
+                assert!(a.is_problem());
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 25, "walked {checked} operations");
+}
+
+async fn sqlite_runs_in_wal_with_foreign_keys(app: TestApp) {
+    let db = &app.db.read;
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return;
+    }
+    let row = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "PRAGMA journal_mode",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.try_get_by_index::<String>(0).unwrap(), "wal");
+    let row = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "PRAGMA foreign_keys",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.try_get_by_index::<i64>(0).unwrap(), 1);
+    let row = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "PRAGMA busy_timeout",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(row.try_get_by_index::<i64>(0).unwrap() >= 5000);
+}

@@ -1,0 +1,210 @@
+//! Every validation rule, with every problem of a request reported in one 422 answer, in
+//! Chinese, and nothing written.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::both;
+use crate::common::TestApp;
+
+both!(
+    resource_rules_all_at_once,
+    lengths_count_characters,
+    need_rules_all_at_once,
+    organization_rules,
+    scope_rules
+);
+
+async fn resource_rules_all_at_once(app: TestApp) {
+    let w = app.world().await;
+    let tags: Vec<String> = (0..11).map(|i| format!("标签{i}")).collect();
+    let bad = json!({
+        "title": " ", "description": "长".repeat(2001), "category": "不存在的类别", "tags": tags,
+        "quantity": 0, "scope_level": "street", "scope_region_id": w.district,
+        "available_from": "2030-05-01", "available_until": "2030-04-01"
+    });
+    let a = app.post("/api/v1/resources", &w.member_a, bad).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.is_problem());
+    assert_eq!(
+        a.fields(),
+        [
+            "available_until",
+            "category",
+            "description",
+            "quantity",
+            "scope_region_id",
+            "tags",
+            "title"
+        ]
+    );
+    for e in a.body["errors"].as_array().unwrap() {
+        let msg = e["message"].as_str().unwrap();
+        assert!(
+            msg.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "message in Chinese: {msg}"
+        );
+    }
+    let tag_too_long = app.post("/api/v1/resources", &w.member_a, json!({"title": "t", "category": "医疗健康", "scope_level": "city", "tags": ["一".repeat(21)]})).await;
+    assert_eq!(tag_too_long.fields(), ["tags"]);
+    let dup_tags = app.post("/api/v1/resources", &w.member_a, json!({"title": "t", "category": "医疗健康", "scope_level": "city", "tags": ["义诊", "义诊"]})).await;
+    assert_eq!(dup_tags.fields(), ["tags"]);
+    let past = app.post("/api/v1/resources", &w.member_a, json!({"title": "t", "category": "医疗健康", "scope_level": "city", "available_until": "2020-01-01"})).await;
+    assert_eq!(past.fields(), ["available_until"]);
+    let patch = app
+        .patch("/api/v1/resources/1", &w.member_a, json!({"title": ""}))
+        .await;
+    assert_eq!(
+        patch.status,
+        StatusCode::NOT_FOUND,
+        "nothing was created above"
+    );
+    assert_eq!(
+        app.get("/api/v1/resources", &w.member_a).await.body["total"],
+        0
+    );
+
+    let id = app
+        .post("/api/v1/resources", &w.member_a, w.resource("体检"))
+        .await
+        .id();
+    let bad_patch = app
+        .patch(
+            &format!("/api/v1/resources/{id}"),
+            &w.member_a,
+            json!({"title": "", "quantity": -1, "category": "无", "scope_region_id": w.street}),
+        )
+        .await;
+    assert_eq!(
+        bad_patch.fields(),
+        ["category", "quantity", "scope_level", "title", "title"]
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/resources/{id}"), &w.member_a)
+            .await
+            .body["version"],
+        1
+    );
+}
+
+async fn lengths_count_characters(app: TestApp) {
+    let w = app.world().await;
+    // 60 characters, one of them outside the Basic Multilingual Plane (4 bytes in UTF-8).
+    let title = format!("{}𠀀", "长".repeat(59));
+    assert_eq!(title.chars().count(), 60);
+    let ok = app.post("/api/v1/resources", &w.member_a, json!({"title": title, "category": "医疗健康", "scope_level": "city", "description": "述".repeat(2000), "tags": ["二".repeat(20)]})).await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{:?}", ok.body);
+    assert_eq!(ok.body["title"], title);
+    let long = app
+        .post(
+            "/api/v1/resources",
+            &w.member_a,
+            json!({"title": format!("{title}一"), "category": "医疗健康", "scope_level": "city"}),
+        )
+        .await;
+    assert_eq!(long.fields(), ["title"]);
+}
+
+async fn need_rules_all_at_once(app: TestApp) {
+    let w = app.world().await;
+    let a = app
+        .post("/api/v1/needs", &w.coordinator, json!({"community_id": w.other_community, "title": "", "category": "没有", "needed_by": "2001-01-01", "quantity": 0, "tags": ["", "x"]}))
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        a.fields(),
+        [
+            "category",
+            "community_id",
+            "needed_by",
+            "quantity",
+            "tags",
+            "title",
+            "title"
+        ]
+    );
+    let missing = app
+        .post(
+            "/api/v1/needs",
+            &w.coordinator,
+            json!({"community_id": 999999, "title": "x", "category": "志愿服务"}),
+        )
+        .await;
+    assert_eq!(missing.fields(), ["community_id"]);
+    let urgency = app
+        .post(
+            "/api/v1/needs",
+            &w.coordinator,
+            json!({"title": "x", "category": "志愿服务", "urgency": "urgent"}),
+        )
+        .await;
+    assert_eq!(urgency.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(urgency.fields(), ["urgency"]);
+    assert!(
+        urgency.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("high")
+    );
+    assert_eq!(
+        app.get("/api/v1/needs", &w.coordinator).await.body["total"],
+        0
+    );
+}
+
+async fn organization_rules(app: TestApp) {
+    let admin = app.admin().await;
+    let a = app
+        .post("/api/v1/organizations", &admin, json!({"name": "", "kind": "一二三四五六七八九十一", "contact_person": "李", "contact_phone": "call me", "address": "址".repeat(101)}))
+        .await;
+    assert_eq!(
+        a.fields(),
+        ["address", "contact_phone", "kind", "name", "name"]
+    );
+    let missing = app
+        .post("/api/v1/organizations", &admin, json!({"name": "单位"}))
+        .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(missing.body["errors"][0]["message"], "缺少必填字段");
+}
+
+async fn scope_rules(app: TestApp) {
+    let w = app.world().await;
+    let base = |level: &str, region: serde_json::Value| json!({"title": "t", "category": "医疗健康", "scope_level": level, "scope_region_id": region});
+    for (level, region, ok) in [
+        ("city", json!(null), true),
+        ("city", json!(w.district), false),
+        ("district", json!(w.district), true),
+        ("district", json!(w.street), false),
+        ("district", json!(null), false),
+        ("street", json!(w.other_street), true),
+        ("community", json!(w.community), true),
+        ("community", json!(w.street), false),
+        ("community", json!(424242), false),
+    ] {
+        let a = app
+            .post(
+                "/api/v1/resources",
+                &w.member_a,
+                base(level, region.clone()),
+            )
+            .await;
+        let want = if ok {
+            StatusCode::CREATED
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        assert_eq!(a.status, want, "{level} {region}: {:?}", a.body);
+        if !ok {
+            assert_eq!(a.fields(), ["scope_region_id"]);
+        }
+    }
+    let bad_level = app
+        .post(
+            "/api/v1/resources",
+            &w.member_a,
+            base("province", json!(null)),
+        )
+        .await;
+    assert_eq!(bad_level.fields(), ["scope_level"]);
+}
