@@ -37,7 +37,7 @@ async fn login(
     State(state): State<AppState>,
     Json(input): Json<Login>,
 ) -> Result<axum::Json<LoginResponse>> {
-    let s = auth::login(state.read(), &input, state.config.token_ttl).await?;
+    let s = auth::login(&state.db.write, &input, state.config.token_ttl).await?;
     Ok(axum::Json(LoginResponse {
         token: s.token,
         expires_at: local(s.expires_at),
@@ -48,7 +48,7 @@ async fn login(
 /// Revoke the token of this request.
 #[utoipa::path(post, path = "/auth/logout", tag = "auth", responses((status = 204), (status = 401, body = Problem)))]
 async fn logout(State(state): State<AppState>, auth: Auth) -> Result<StatusCode> {
-    auth::logout(state.read(), auth.session).await?;
+    auth::logout(&state.db.write, auth.session).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -8,8 +8,8 @@ use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::domain::lookup;
 use crate::domain::validation::tags_from_json;
-use crate::domain::{lookup, organizations};
 use crate::error::Result;
 use crate::time::local;
 use entity::{
@@ -107,7 +107,7 @@ impl MemberView {
         db: &impl ConnectionTrait,
         rows: Vec<alliance_member::Model>,
     ) -> Result<Vec<Self>> {
-        let names = organizations::names(db, rows.iter().map(|m| m.organization_id)).await?;
+        let names = lookup::organization_names(db, rows.iter().map(|m| m.organization_id)).await?;
         Ok(rows
             .into_iter()
             .map(|m| Self {
@@ -228,7 +228,7 @@ pub struct ResourceView {
 
 impl ResourceView {
     pub async fn many(db: &impl ConnectionTrait, rows: Vec<resource::Model>) -> Result<Vec<Self>> {
-        let orgs = organizations::names(db, rows.iter().map(|r| r.organization_id)).await?;
+        let orgs = lookup::organization_names(db, rows.iter().map(|r| r.organization_id)).await?;
         let regions = lookup::regions(db, rows.iter().filter_map(|r| r.scope_region_id)).await?;
         Ok(rows
             .into_iter()

@@ -1,11 +1,637 @@
+//! The deterministic demo city: Kunming's districts, 68 street alliances and 332 community
+//! joint meetings, about 300 member units, and a few thousand resources and needs.
+//!
+//! Everything comes from a fixed-seed generator over the phrase banks in `catalog` and the
+//! region tree in `kunming`, so every run builds the same city (dates are relative to today).
+//! It is written in one transaction and only into a database that has no districts yet.
+
+mod catalog;
+mod kunming;
+
+use std::collections::HashSet;
+
+use chrono::{Duration, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::domain::regions::{self, Level};
+use crate::domain::validation::tags_to_json;
+use crate::domain::{alliances, audit, categories, outbox, users};
+use crate::error::Result;
+use entity::{
+    alliance_member, need, organization, project, project_resource, region, resource, user,
+};
+
+/// The password of every demo account.
 pub const PASSWORD: &str = "lianmeng2026";
+
+/// A demo account worth printing.
 pub struct Login {
     pub username: String,
     pub description: String,
 }
-pub async fn seed(
-    _db: &crate::db::Db,
-    _c: &crate::config::Config,
-) -> crate::error::Result<Option<Vec<Login>>> {
-    Ok(None)
+
+/// SplitMix64: tiny, fast, and the same sequence on every platform and version.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn range(&mut self, lo: i32, hi: i32) -> i32 {
+        lo + self.below((hi - lo + 1) as usize) as i32
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+struct Street {
+    alliance_id: i64,
+    region_id: i64,
+    district_id: i64,
+    district_name: &'static str,
+    short: &'static str,
+    name: &'static str,
+    communities: Vec<Community>,
+}
+
+struct Community {
+    alliance_id: i64,
+    region_id: i64,
+    name: &'static str,
+}
+
+struct Org {
+    id: i64,
+    kind: &'static str,
+    name: String,
+    street: usize,
+    user_id: i64,
+}
+
+/// Loads the demo city unless the database already has districts. Returns the logins to print.
+pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
+    let tx = db.begin().await?;
+    let city = regions::ensure_city(&tx, &config.city_code, &config.city_name).await?;
+    categories::ensure_defaults(&tx).await?;
+    let districts = region::Entity::find()
+        .filter(region::Column::Level.eq(Level::District.as_str()))
+        .count(&tx)
+        .await?;
+    if districts > 0 {
+        return Ok(None);
+    }
+    let mut rng = Rng(0x6C69_616E_6D65_6E67);
+    let now = Utc::now();
+    let today = crate::time::today();
+    let hash = users::hash_password(PASSWORD)?;
+    let mut logins = Vec::new();
+
+    // Region tree and alliances.
+    let mut streets: Vec<Street> = Vec::new();
+    for d in kunming::DISTRICTS {
+        let district = insert_region(
+            &tx,
+            city.id,
+            Level::District,
+            city.id,
+            d.code.to_owned(),
+            d.name,
+        )
+        .await?;
+        for (si, s) in d.streets.iter().enumerate() {
+            let code = format!("{}{:03}", d.code, si + 1);
+            let street = insert_region(
+                &tx,
+                city.id,
+                Level::Street,
+                district.id,
+                code.clone(),
+                s.name,
+            )
+            .await?;
+            let street_alliance = alliances::create_for_region(&tx, None, &street).await?;
+            let mut communities = Vec::new();
+            for (ci, c) in s.communities.iter().enumerate() {
+                let community = insert_region(
+                    &tx,
+                    city.id,
+                    Level::Community,
+                    street.id,
+                    format!("{code}{:03}", ci + 1),
+                    c,
+                )
+                .await?;
+                let a = alliances::create_for_region(&tx, None, &community).await?;
+                communities.push(Community {
+                    alliance_id: a.id,
+                    region_id: community.id,
+                    name: c,
+                });
+            }
+            streets.push(Street {
+                alliance_id: street_alliance.id,
+                region_id: street.id,
+                district_id: district.id,
+                district_name: d.name,
+                short: d.short,
+                name: s.name,
+                communities,
+            });
+        }
+    }
+
+    // Users: an admin if there is none, a reviewer, one coordinator per alliance.
+    let has_admin = user::Entity::find()
+        .filter(user::Column::Role.eq("admin"))
+        .count(&tx)
+        .await?
+        > 0;
+    if !has_admin {
+        insert_user(
+            &tx,
+            city.id,
+            &hash,
+            "admin",
+            "系统管理员",
+            "admin",
+            None,
+            None,
+        )
+        .await?;
+        logins.push(Login {
+            username: "admin".into(),
+            description: "管理员：区域、类别、用户".into(),
+        });
+    }
+    insert_user(
+        &tx,
+        city.id,
+        &hash,
+        "shenhe",
+        "市委社会工作委员会 审核员",
+        "reviewer",
+        None,
+        None,
+    )
+    .await?;
+    logins.push(Login {
+        username: "shenhe".into(),
+        description: "审核员：审核项目清单".into(),
+    });
+    for (i, s) in streets.iter().enumerate() {
+        let username = if i == 0 {
+            "xietiao".to_owned()
+        } else {
+            format!("jd{:03}", i + 1)
+        };
+        insert_user(
+            &tx,
+            city.id,
+            &hash,
+            &username,
+            &format!("{}协调员", s.name),
+            "coordinator",
+            Some(s.alliance_id),
+            None,
+        )
+        .await?;
+        if i == 0 {
+            logins.push(Login {
+                username,
+                description: format!("协调员：{}党建联盟", s.name),
+            });
+        }
+        for (j, c) in s.communities.iter().enumerate() {
+            let username = if i == 0 && j == 0 {
+                "shequ".to_owned()
+            } else {
+                format!("sq{:03}{:02}", i + 1, j + 1)
+            };
+            insert_user(
+                &tx,
+                city.id,
+                &hash,
+                &username,
+                &format!("{}协调员", c.name),
+                "coordinator",
+                Some(c.alliance_id),
+                None,
+            )
+            .await?;
+            if i == 0 && j == 0 {
+                logins.push(Login {
+                    username,
+                    description: format!("协调员：{}党建联席会议", c.name),
+                });
+            }
+        }
+    }
+
+    // Member units, each joining its street alliance and a few of its communities' meetings.
+    let mut orgs: Vec<Org> = Vec::new();
+    let mut names = HashSet::new();
+    let mut attempts = 0;
+    while orgs.len() < 300 && attempts < 10_000 {
+        attempts += 1;
+        let kind = &catalog::ORG_KINDS[orgs.len() % catalog::ORG_KINDS.len()];
+        let si = rng.below(streets.len());
+        let s = &streets[si];
+        let name = rng
+            .pick(kind.patterns)
+            .replace("{district}", s.district_name)
+            .replace("{short}", s.short)
+            .replace("{street}", s.name.trim_end_matches("街道"))
+            .replace(
+                "{n}",
+                ["一", "二", "三", "四", "五", "六", "七", "八", "九"][rng.below(9)],
+            );
+        if !names.insert(name.clone()) {
+            continue;
+        }
+        let contact = format!(
+            "{}{}",
+            rng.pick(catalog::SURNAMES),
+            rng.pick(catalog::GIVEN_NAMES)
+        );
+        let phone = format!(
+            "1{}{:09}",
+            rng.pick(&["38", "39", "58", "59", "87", "88"]),
+            rng.next() % 1_000_000_000
+        );
+        let phone = phone[..11].to_owned();
+        let address = format!("昆明市{}{}{}号", s.district_name, s.name, rng.range(1, 400));
+        let org = organization::ActiveModel {
+            city_id: Set(city.id),
+            name: Set(name.clone()),
+            kind: Set(kind.kind.to_owned()),
+            contact_person: Set(contact),
+            contact_phone: Set(phone),
+            address: Set(address),
+            created_at: Set(now - Duration::days(rng.range(200, 400) as i64)),
+            updated_at: Set(now - Duration::days(rng.range(0, 199) as i64)),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+        let role = if rng.chance(15) {
+            "牵头单位"
+        } else {
+            "成员单位"
+        };
+        join(
+            &tx,
+            s.alliance_id,
+            org.id,
+            role,
+            today - Duration::days(rng.range(30, 900) as i64),
+        )
+        .await?;
+        let mut joined = HashSet::new();
+        for _ in 0..rng.range(1, 3) {
+            let c = rng.pick(&s.communities);
+            if joined.insert(c.alliance_id) {
+                join(
+                    &tx,
+                    c.alliance_id,
+                    org.id,
+                    "成员单位",
+                    today - Duration::days(rng.range(30, 900) as i64),
+                )
+                .await?;
+            }
+        }
+        let n = orgs.len() + 1;
+        let username = if n == 1 {
+            "danwei".to_owned()
+        } else {
+            format!("dw{n:03}")
+        };
+        let user_id = insert_user(
+            &tx,
+            city.id,
+            &hash,
+            &username,
+            &format!("{name}联络员"),
+            "member",
+            None,
+            Some(org.id),
+        )
+        .await?;
+        if n == 1 {
+            logins.push(Login {
+                username,
+                description: format!("成员单位：{name}"),
+            });
+        }
+        orgs.push(Org {
+            id: org.id,
+            kind: kind.kind,
+            name,
+            street: si,
+            user_id,
+        });
+    }
+
+    // Resources: each unit offers what units of its kind offer.
+    let mut resources: Vec<(i64, &'static str, usize)> = Vec::new();
+    for org in &orgs {
+        let offers: Vec<&catalog::Offer> = catalog::OFFERS
+            .iter()
+            .filter(|o| o.kinds.contains(&org.kind))
+            .collect();
+        let pool: Vec<&catalog::Offer> = if offers.is_empty() {
+            catalog::OFFERS.iter().collect()
+        } else {
+            offers
+        };
+        let count = rng.range(6, 10);
+        let mut used = HashSet::new();
+        for _ in 0..count {
+            let offer = *rng.pick(&pool);
+            if !used.insert(offer.title) {
+                continue;
+            }
+            let s = &streets[org.street];
+            let (level, region_id) = match rng.below(10) {
+                0..=2 => (Level::Community, Some(rng.pick(&s.communities).region_id)),
+                3..=5 => (Level::Street, Some(s.region_id)),
+                6..=7 => (Level::District, Some(s.district_id)),
+                _ => (Level::City, None),
+            };
+            let status = match rng.below(20) {
+                0 => "withdrawn",
+                1 => "exhausted",
+                2 => "reserved",
+                _ => "available",
+            };
+            let (from, until) = if rng.chance(30) {
+                let from = today - Duration::days(rng.range(0, 60) as i64);
+                (
+                    Some(from),
+                    Some(from + Duration::days(rng.range(60, 365) as i64)),
+                )
+            } else {
+                (None, None)
+            };
+            let created = now
+                - Duration::days(rng.range(1, 180) as i64)
+                - Duration::minutes(rng.range(0, 1440) as i64);
+            let r = resource::ActiveModel {
+                city_id: Set(city.id),
+                organization_id: Set(org.id),
+                title: Set(offer.title.to_owned()),
+                description: Set(offer
+                    .description
+                    .replace("{org}", &org.name)
+                    .replace("{street}", s.name.trim_end_matches("街道"))),
+                category: Set(offer.category.to_owned()),
+                tags: Set(tags_json(offer.tags)),
+                quantity: Set(offer.quantity.map(|(lo, hi)| rng.range(lo, hi))),
+                scope_level: Set(level.as_str().to_owned()),
+                scope_region_id: Set(region_id),
+                available_from: Set(from),
+                available_until: Set(until),
+                status: Set(status.to_owned()),
+                version: Set(1),
+                created_at: Set(created),
+                updated_at: Set(created),
+                created_by: Set(org.user_id),
+                updated_by: Set(org.user_id),
+                deleted_at: Set(None),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            outbox::push(&tx, city.id, "resource", r.id).await?;
+            resources.push((r.id, offer.category, org.street));
+        }
+    }
+
+    // Needs: each community meeting posts a few; each street alliance a few more.
+    let coordinators: std::collections::HashMap<i64, i64> = user::Entity::find()
+        .filter(user::Column::Role.eq("coordinator"))
+        .all(&tx)
+        .await?
+        .into_iter()
+        .filter_map(|u| u.alliance_id.map(|a| (a, u.id)))
+        .collect();
+    let mut needs_made: Vec<(i64, i64, &'static str, usize)> = Vec::new();
+    for (si, s) in streets.iter().enumerate() {
+        let mut places: Vec<(i64, i64, &'static str)> = s
+            .communities
+            .iter()
+            .map(|c| (c.alliance_id, c.region_id, c.name))
+            .collect();
+        places.push((s.alliance_id, s.region_id, s.name));
+        for (alliance_id, place_id, place_name) in places {
+            let count = if place_id == s.region_id {
+                rng.range(3, 6)
+            } else {
+                rng.range(3, 7)
+            };
+            let mut used = HashSet::new();
+            for _ in 0..count {
+                let ask = rng.pick(catalog::ASKS);
+                if !used.insert(ask.title) {
+                    continue;
+                }
+                let status = match rng.below(20) {
+                    0..=1 => "matched",
+                    2 => "closed",
+                    3 => "fulfilled",
+                    _ => "open",
+                };
+                let created = now
+                    - Duration::days(rng.range(1, 150) as i64)
+                    - Duration::minutes(rng.range(0, 1440) as i64);
+                let by = coordinators.get(&alliance_id).copied().unwrap_or(1);
+                let n = need::ActiveModel {
+                    city_id: Set(city.id),
+                    alliance_id: Set(alliance_id),
+                    place_region_id: Set(place_id),
+                    title: Set(ask.title.to_owned()),
+                    description: Set(ask.description.replace("{community}", place_name)),
+                    category: Set(ask.category.to_owned()),
+                    tags: Set(tags_json(ask.tags)),
+                    quantity: Set(ask.quantity.map(|(lo, hi)| rng.range(lo, hi))),
+                    needed_by: Set(if rng.chance(70) {
+                        Some(today + Duration::days(rng.range(7, 120) as i64))
+                    } else {
+                        None
+                    }),
+                    urgency: Set(ask.urgency.to_owned()),
+                    status: Set(status.to_owned()),
+                    version: Set(1),
+                    created_at: Set(created),
+                    updated_at: Set(created),
+                    created_by: Set(by),
+                    updated_by: Set(by),
+                    deleted_at: Set(None),
+                    ..Default::default()
+                }
+                .insert(&tx)
+                .await?;
+                outbox::push(&tx, city.id, "need", n.id).await?;
+                if status != "open" && status != "closed" {
+                    needs_made.push((n.id, alliance_id, ask.category, si));
+                }
+            }
+        }
+    }
+
+    // Projects for the needs already matched or fulfilled, with a resource of the same
+    // category from the same street where there is one.
+    for (need_id, alliance_id, category, si) in needs_made {
+        let Some(&(resource_id, _, _)) = resources
+            .iter()
+            .find(|(_, c, s)| *c == category && *s == si)
+            .or_else(|| resources.iter().find(|(_, c, _)| *c == category))
+        else {
+            continue;
+        };
+        let title: String = need::Entity::find_by_id(need_id)
+            .one(&tx)
+            .await?
+            .map(|n| n.title)
+            .unwrap_or_default();
+        let status = *rng.pick(&["proposed", "approved", "in_progress", "completed"]);
+        let by = coordinators.get(&alliance_id).copied().unwrap_or(1);
+        let created = now - Duration::days(rng.range(0, 60) as i64);
+        let p = project::ActiveModel {
+            city_id: Set(city.id),
+            need_id: Set(need_id),
+            alliance_id: Set(alliance_id),
+            title: Set(format!("{title}对接项目").chars().take(60).collect()),
+            status: Set(status.to_owned()),
+            notes: Set(String::new()),
+            version: Set(1),
+            created_at: Set(created),
+            updated_at: Set(created),
+            created_by: Set(by),
+            updated_by: Set(by),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+        project_resource::ActiveModel {
+            project_id: Set(p.id),
+            resource_id: Set(resource_id),
+            quantity: Set(None),
+        }
+        .insert(&tx)
+        .await?;
+    }
+
+    let summary = serde_json::json!({
+        "streets": streets.len(),
+        "communities": streets.iter().map(|s| s.communities.len()).sum::<usize>(),
+        "organizations": orgs.len(),
+        "resources": resources.len(),
+    });
+    let entry = audit::Entry {
+        action: "seed-demo",
+        entity_type: "city",
+        entity_id: city.id,
+        city_id: Some(city.id),
+        before: None,
+        after: Some(summary.to_string()),
+    };
+    audit::record(&tx, None, entry).await?;
+    tx.commit().await?;
+    Ok(Some(logins))
+}
+
+fn tags_json(tags: &[&str]) -> String {
+    tags_to_json(&tags.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>())
+}
+
+async fn insert_region(
+    db: &impl ConnectionTrait,
+    city_id: i64,
+    level: Level,
+    parent_id: i64,
+    code: String,
+    name: &str,
+) -> Result<region::Model> {
+    let now = Utc::now();
+    Ok(region::ActiveModel {
+        city_id: Set(Some(city_id)),
+        level: Set(level.as_str().to_owned()),
+        parent_id: Set(Some(parent_id)),
+        code: Set(code),
+        name: Set(name.to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+async fn join(
+    db: &impl ConnectionTrait,
+    alliance_id: i64,
+    organization_id: i64,
+    role: &str,
+    joined_on: NaiveDate,
+) -> Result<()> {
+    alliance_member::ActiveModel {
+        alliance_id: Set(alliance_id),
+        organization_id: Set(organization_id),
+        role: Set(role.to_owned()),
+        joined_on: Set(joined_on),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_user(
+    db: &impl ConnectionTrait,
+    city_id: i64,
+    hash: &str,
+    username: &str,
+    display_name: &str,
+    role: &str,
+    alliance_id: Option<i64>,
+    organization_id: Option<i64>,
+) -> Result<i64> {
+    let now = Utc::now();
+    let u = user::ActiveModel {
+        city_id: Set(city_id),
+        username: Set(username.to_owned()),
+        password_hash: Set(hash.to_owned()),
+        display_name: Set(display_name.chars().take(30).collect()),
+        role: Set(role.to_owned()),
+        alliance_id: Set(alliance_id),
+        organization_id: Set(organization_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(u.id)
 }

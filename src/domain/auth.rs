@@ -41,13 +41,18 @@ pub async fn login(
     if input.username.len() > 64 || input.password.len() > 128 {
         return Err(wrong());
     }
-    let Some(user) = users::by_username(db, &input.username).await? else {
-        users::verify_password(&input.password, DUMMY_HASH);
+    let user = users::by_username(db, &input.username).await?;
+    let hash = user
+        .as_ref()
+        .map_or(DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
+    let password = input.password.clone();
+    // Argon2 is deliberately slow CPU work: keep it off the async workers.
+    let ok = tokio::task::spawn_blocking(move || users::verify_password(&password, &hash))
+        .await
+        .map_err(|e| Error::Internal(anyhow::anyhow!("password check failed: {e}")))?;
+    let Some(user) = user.filter(|_| ok) else {
         return Err(wrong());
     };
-    if !users::verify_password(&input.password, &user.password_hash) {
-        return Err(wrong());
-    }
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);

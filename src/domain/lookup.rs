@@ -1,84 +1,64 @@
-//! Batch look-ups of names for list views: one query per kind, never one per row.
+//! Batch look-ups for list views: one query per kind, never one per row.
 
 use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::error::Result;
-use entity::{alliance, need, region};
+use entity::{alliance, need, organization, region};
 
-fn unique(ids: impl IntoIterator<Item = i64>) -> Vec<i64> {
-    let mut v: Vec<i64> = ids.into_iter().collect();
-    v.sort_unstable();
-    v.dedup();
-    v
+/// The rows of `E` whose `column` is one of `ids` (deduplicated; no query for none).
+async fn by_ids<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    column: E::Column,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<Vec<E::Model>> {
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(E::find().filter(column.is_in(ids)).all(db).await?)
 }
 
 pub async fn regions(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = i64>,
 ) -> Result<HashMap<i64, region::Model>> {
-    let ids = unique(ids);
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(region::Entity::find()
-        .filter(region::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect())
+    let rows = by_ids::<region::Entity>(db, region::Column::Id, ids).await?;
+    Ok(rows.into_iter().map(|r| (r.id, r)).collect())
 }
 
 pub async fn alliances(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = i64>,
 ) -> Result<HashMap<i64, alliance::Model>> {
-    let ids = unique(ids);
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(alliance::Entity::find()
-        .filter(alliance::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect())
+    let rows = by_ids::<alliance::Entity>(db, alliance::Column::Id, ids).await?;
+    Ok(rows.into_iter().map(|a| (a.id, a)).collect())
 }
 
-/// Alliances keyed by their region, for region views.
+/// Alliance ids keyed by their region, for region views.
 pub async fn alliances_of_regions(
     db: &impl ConnectionTrait,
     region_ids: impl IntoIterator<Item = i64>,
 ) -> Result<HashMap<i64, i64>> {
-    let ids = unique(region_ids);
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(alliance::Entity::find()
-        .filter(alliance::Column::RegionId.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.region_id, a.id))
-        .collect())
+    let rows = by_ids::<alliance::Entity>(db, alliance::Column::RegionId, region_ids).await?;
+    Ok(rows.into_iter().map(|a| (a.region_id, a.id)).collect())
 }
 
 pub async fn need_titles(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = i64>,
 ) -> Result<HashMap<i64, String>> {
-    let ids = unique(ids);
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(need::Entity::find()
-        .filter(need::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|n| (n.id, n.title))
-        .collect())
+    let rows = by_ids::<need::Entity>(db, need::Column::Id, ids).await?;
+    Ok(rows.into_iter().map(|n| (n.id, n.title)).collect())
+}
+
+pub async fn organization_names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, String>> {
+    let rows = by_ids::<organization::Entity>(db, organization::Column::Id, ids).await?;
+    Ok(rows.into_iter().map(|o| (o.id, o.name)).collect())
 }

@@ -82,25 +82,22 @@ pub async fn create(
     if !problems.has("username") && by_username(db, &input.username).await?.is_some() {
         problems.add("username", "用户名已被使用");
     }
+    // A coordinator speaks for exactly one alliance, a member for exactly one unit.
     match (input.role, input.alliance_id) {
         (Role::Coordinator, None) => problems.add("alliance_id", "协调员必须指定所属联盟"),
-        (Role::Coordinator, Some(id)) => {
-            if alliances::get(db, id).await.is_err() {
-                problems.add("alliance_id", "联盟不存在");
-            }
+        (Role::Coordinator, Some(id)) if alliances::get(db, id).await.is_err() => {
+            problems.add("alliance_id", "联盟不存在")
         }
+        (Role::Coordinator, Some(_)) | (_, None) => {}
         (_, Some(_)) => problems.add("alliance_id", "只有协调员可以指定所属联盟"),
-        _ => {}
     }
     match (input.role, input.organization_id) {
         (Role::Member, None) => problems.add("organization_id", "成员单位用户必须指定所属单位"),
-        (Role::Member, Some(id)) => {
-            if organizations::get(db, id).await.is_err() {
-                problems.add("organization_id", "成员单位不存在");
-            }
+        (Role::Member, Some(id)) if organizations::get(db, id).await.is_err() => {
+            problems.add("organization_id", "成员单位不存在")
         }
+        (Role::Member, Some(_)) | (_, None) => {}
         (_, Some(_)) => problems.add("organization_id", "只有成员单位用户可以指定所属单位"),
-        _ => {}
     }
     problems.finish()?;
     let now = chrono::Utc::now();

@@ -5,6 +5,7 @@ mod common;
 
 mod authorization;
 mod concurrency;
+mod demo;
 mod lists;
 mod malformed;
 mod pagination;

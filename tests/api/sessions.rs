@@ -9,8 +9,30 @@ use crate::common::{ADMIN_PASSWORD, TestApp};
 both!(
     login_me_logout,
     wrong_password_and_unknown_user_look_alike,
-    bad_tokens_are_refused
+    bad_tokens_are_refused,
+    expired_tokens_are_refused
 );
+
+async fn expired_tokens_are_refused(app: TestApp) {
+    use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, Set};
+    let token = app.admin().await;
+    assert_eq!(
+        app.get("/api/v1/auth/me", &token).await.status,
+        StatusCode::OK
+    );
+    let s = entity::session::Entity::find()
+        .order_by_desc(entity::session::Column::Id)
+        .one(&app.db.read)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut s: entity::session::ActiveModel = s.into();
+    s.expires_at = Set(chrono::Utc::now() - chrono::Duration::seconds(1));
+    s.update(&app.db.write).await.unwrap();
+    let a = app.get("/api/v1/auth/me", &token).await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    assert!(a.is_problem());
+}
 
 async fn login_me_logout(app: TestApp) {
     let a = app

@@ -1,0 +1,152 @@
+//! The demo city: Kunming's 68 street alliances and 332 community joint meetings, about 300
+//! member units and a few thousand entries, the same on every run, loaded only once.
+
+use lianmeng::config::Config;
+use lianmeng::db::Db;
+use reqwest::StatusCode;
+use sea_orm::{EntityTrait, QueryOrder};
+
+use crate::both;
+use crate::common::TestApp;
+
+both!(demo_city_loads_once_and_works);
+
+async fn demo_city_loads_once_and_works(app: TestApp) {
+    let config = Config::new(String::new(), std::env::temp_dir());
+    let logins = lianmeng::demo::seed(&app.db, &config)
+        .await
+        .unwrap()
+        .expect("empty database gets the demo");
+    let names: Vec<&str> = logins.iter().map(|l| l.username.as_str()).collect();
+    assert_eq!(
+        names,
+        ["shenhe", "xietiao", "shequ", "danwei"],
+        "admin already existed"
+    );
+    assert!(
+        lianmeng::demo::seed(&app.db, &config)
+            .await
+            .unwrap()
+            .is_none(),
+        "never loaded twice"
+    );
+
+    // Deterministic: a second database gets the same city.
+    if app.db.backend() == sea_orm::DbBackend::Sqlite {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("again.db").display()
+        );
+        let other = Db::connect(&url).await.unwrap();
+        other.migrate().await.unwrap();
+        lianmeng::demo::seed(&other, &config)
+            .await
+            .unwrap()
+            .unwrap();
+        let (a, b) = (fingerprint(&app.db).await, fingerprint(&other).await);
+        assert_eq!(a.len(), b.len(), "same number of rows");
+        if let Some(i) = (0..a.len()).find(|&i| a[i] != b[i]) {
+            panic!("row {i} differs:\n  {}\n  {}", a[i], b[i]);
+        }
+        other.close().await;
+    }
+
+    let coordinator = app.login("xietiao", lianmeng::demo::PASSWORD).await;
+    let streets = app
+        .get("/api/v1/alliances?level=street", &coordinator)
+        .await;
+    assert_eq!(streets.body["total"], 68);
+    let meetings = app
+        .get("/api/v1/alliances?level=community", &coordinator)
+        .await;
+    assert_eq!(meetings.body["total"], 332);
+    let orgs = app.get("/api/v1/organizations", &coordinator).await;
+    assert_eq!(orgs.body["total"], 300);
+    let resources = app
+        .get("/api/v1/resources?status=available", &coordinator)
+        .await;
+    assert!(
+        resources.body["total"].as_u64().unwrap() > 1500,
+        "{}",
+        resources.body["total"]
+    );
+    let needs = app.get("/api/v1/needs?status=open", &coordinator).await;
+    assert!(
+        needs.body["total"].as_u64().unwrap() > 1000,
+        "{}",
+        needs.body["total"]
+    );
+    for category in [
+        "场地设施",
+        "志愿服务",
+        "医疗健康",
+        "法律服务",
+        "教育培训",
+        "文化体育",
+        "养老助残",
+        "就业创业",
+        "物资捐赠",
+        "环境治理",
+    ] {
+        let r = app
+            .get(
+                &format!("/api/v1/resources?category={category}"),
+                &coordinator,
+            )
+            .await;
+        assert!(r.body["total"].as_u64().unwrap() >= 50, "{category}");
+    }
+    let projects = app.get("/api/v1/projects", &coordinator).await;
+    assert!(projects.body["total"].as_u64().unwrap() > 100);
+
+    // The demo coordinator can do their job straight away.
+    let own = app.get("/api/v1/auth/me", &coordinator).await;
+    let alliance = own.body["alliance_id"].as_i64().unwrap();
+    let posted = app
+        .post("/api/v1/needs", &coordinator, serde_json::json!({"alliance_id": alliance, "title": "楼道照明维修", "category": "环境治理"}))
+        .await;
+    assert_eq!(posted.status, StatusCode::CREATED, "{:?}", posted.body);
+    let member = app.login("danwei", lianmeng::demo::PASSWORD).await;
+    let offered = app
+        .post(
+            "/api/v1/resources",
+            &member,
+            serde_json::json!({"title": "周末义诊", "category": "医疗健康", "scope_level": "city"}),
+        )
+        .await;
+    assert_eq!(offered.status, StatusCode::CREATED, "{:?}", offered.body);
+}
+
+/// Names and texts that do not depend on today's date.
+async fn fingerprint(db: &Db) -> Vec<String> {
+    let orgs = entity::organization::Entity::find()
+        .order_by_asc(entity::organization::Column::Id)
+        .all(&db.read)
+        .await
+        .unwrap();
+    let resources = entity::resource::Entity::find()
+        .order_by_asc(entity::resource::Column::Id)
+        .all(&db.read)
+        .await
+        .unwrap();
+    let needs = entity::need::Entity::find()
+        .order_by_asc(entity::need::Column::Id)
+        .all(&db.read)
+        .await
+        .unwrap();
+    orgs.into_iter()
+        .map(|o| format!("{}|{}|{}", o.name, o.contact_person, o.contact_phone))
+        .chain(resources.into_iter().map(|r| {
+            format!(
+                "{}|{}|{}|{:?}|{}",
+                r.title, r.description, r.scope_level, r.quantity, r.status
+            )
+        }))
+        .chain(
+            needs
+                .into_iter()
+                .map(|n| format!("{}|{}|{}", n.title, n.description, n.status)),
+        )
+        .collect()
+}
