@@ -24,6 +24,8 @@ pub enum Error {
     Conflict(String),
     #[error("precondition failed: {0}")]
     PreconditionFailed(String),
+    #[error("too many requests: {0}")]
+    TooManyRequests(String),
     #[error("payload too large")]
     PayloadTooLarge(String),
     #[error("unsupported media type")]

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
+use crate::api::throttle::LoginThrottle;
 use crate::config::Config;
 use crate::db::Db;
 use crate::metrics::Metrics;
@@ -13,6 +14,7 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
+    pub login_throttle: Arc<LoginThrottle>,
 }
 
 impl AppState {
@@ -21,6 +23,10 @@ impl AppState {
             db,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),
+            login_throttle: Arc::new(LoginThrottle::new(
+                10,
+                std::time::Duration::from_secs(15 * 60),
+            )),
         }
     }
 

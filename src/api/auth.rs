@@ -11,7 +11,7 @@ use super::error::Problem;
 use super::extract::{Auth, Json};
 use super::views::UserView;
 use crate::domain::auth::{self, Login};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::time::local;
 
@@ -32,12 +32,34 @@ pub struct LoginResponse {
 
 /// Log in with username and password.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = Login, security(()),
-    responses((status = 200, body = LoginResponse), (status = 401, body = Problem)))]
+    responses((status = 200, body = LoginResponse), (status = 401, body = Problem), (status = 429, body = Problem)))]
 async fn login(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     Json(input): Json<Login>,
 ) -> Result<axum::Json<LoginResponse>> {
-    let s = auth::login(&state.db.write, &input, state.config.token_ttl).await?;
+    if state.login_throttle.blocked(&input.username) {
+        return Err(Error::TooManyRequests(
+            "密码错误次数过多，请15分钟后再试".into(),
+        ));
+    }
+    let user = match auth::verify(state.read(), &input).await {
+        Ok(u) => u,
+        Err(e) => {
+            if matches!(e, Error::Unauthorized(_)) {
+                state.login_throttle.failed(&input.username);
+            }
+            return Err(e);
+        }
+    };
+    state.login_throttle.succeeded(&input.username);
+    let request_id = headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let tx = state.db.begin().await?;
+    let s = auth::open_session(&tx, user, state.config.token_ttl, request_id).await?;
+    tx.commit().await?;
     Ok(axum::Json(LoginResponse {
         token: s.token,
         expires_at: local(s.expires_at),
@@ -48,7 +70,9 @@ async fn login(
 /// Revoke the token of this request.
 #[utoipa::path(post, path = "/auth/logout", tag = "auth", responses((status = 204), (status = 401, body = Problem)))]
 async fn logout(State(state): State<AppState>, auth: Auth) -> Result<StatusCode> {
-    auth::logout(&state.db.write, auth.session).await?;
+    let tx = state.db.begin().await?;
+    auth::logout(&tx, &auth.actor, auth.session).await?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

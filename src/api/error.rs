@@ -84,6 +84,13 @@ impl IntoResponse for Error {
                 d,
                 vec![],
             ),
+            Error::TooManyRequests(d) => problem(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-requests",
+                "请求过于频繁",
+                d,
+                vec![],
+            ),
             Error::PayloadTooLarge(d) => problem(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too-large",

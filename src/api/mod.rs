@@ -11,6 +11,7 @@ mod organizations;
 mod projects;
 mod regions;
 mod resources;
+pub mod throttle;
 mod users;
 pub mod views;
 

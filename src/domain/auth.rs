@@ -7,7 +7,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use super::{Actor, Role, users};
+use super::{Actor, Role, audit, users};
 use crate::error::{Error, Result};
 use entity::{session, user};
 
@@ -32,11 +32,9 @@ fn token_hash(token: &str) -> String {
 /// takes as long as a wrong password and does not reveal which usernames exist.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Fv9Ew4cJqYTSGx4cwcpRlHDQIKrCRT2FxQDOTnXFlK8";
 
-pub async fn login(
-    db: &impl ConnectionTrait,
-    input: &Login,
-    ttl: std::time::Duration,
-) -> Result<NewSession> {
+/// Checks a username and password. Runs Argon2 off the async workers, and against a dummy
+/// hash for unknown users so both failures take as long and read the same.
+pub async fn verify(db: &impl ConnectionTrait, input: &Login) -> Result<user::Model> {
     let wrong = || Error::Unauthorized("用户名或密码错误".into());
     if input.username.len() > 64 || input.password.len() > 128 {
         return Err(wrong());
@@ -46,19 +44,25 @@ pub async fn login(
         .as_ref()
         .map_or(DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
     let password = input.password.clone();
-    // Argon2 is deliberately slow CPU work: keep it off the async workers.
     let ok = tokio::task::spawn_blocking(move || users::verify_password(&password, &hash))
         .await
         .map_err(|e| Error::Internal(anyhow::anyhow!("password check failed: {e}")))?;
-    let Some(user) = user.filter(|_| ok) else {
-        return Err(wrong());
-    };
+    user.filter(|_| ok).ok_or_else(wrong)
+}
+
+/// Opens a session for a verified user (inside a write transaction, with its audit row).
+pub async fn open_session(
+    db: &impl ConnectionTrait,
+    user: user::Model,
+    ttl: std::time::Duration,
+    request_id: Option<String>,
+) -> Result<NewSession> {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     let now = chrono::Utc::now();
     let expires_at = now + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::hours(12));
-    session::ActiveModel {
+    let session = session::ActiveModel {
         user_id: Set(user.id),
         token_hash: Set(token_hash(&token)),
         created_at: Set(now),
@@ -68,6 +72,16 @@ pub async fn login(
     }
     .insert(db)
     .await?;
+    let actor = actor_of(&user, request_id)?;
+    let entry = audit::Entry {
+        action: "login",
+        entity_type: "session",
+        entity_id: session.id,
+        city_id: Some(user.city_id),
+        before: None,
+        after: audit::snapshot(&session),
+    };
+    audit::record(db, Some(&actor), entry).await?;
     Ok(NewSession {
         token,
         expires_at,
@@ -117,9 +131,22 @@ pub fn actor_of(u: &user::Model, request_id: Option<String>) -> Result<Actor> {
     })
 }
 
-pub async fn logout(db: &impl ConnectionTrait, session: session::Model) -> Result<()> {
+pub async fn logout(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    session: session::Model,
+) -> Result<()> {
+    let before = session.clone();
     let mut a: session::ActiveModel = session.into();
     a.revoked_at = Set(Some(chrono::Utc::now()));
-    a.update(db).await?;
-    Ok(())
+    let after = a.update(db).await?;
+    audit::changed(
+        db,
+        actor,
+        "logout",
+        ("session", after.id, Some(actor.city_id)),
+        &before,
+        &after,
+    )
+    .await
 }

@@ -4,6 +4,7 @@
 mod common;
 
 mod authorization;
+mod cli;
 mod concurrency;
 mod demo;
 mod lists;

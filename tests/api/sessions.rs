@@ -10,7 +10,8 @@ both!(
     login_me_logout,
     wrong_password_and_unknown_user_look_alike,
     bad_tokens_are_refused,
-    expired_tokens_are_refused
+    expired_tokens_are_refused,
+    password_guessing_is_throttled
 );
 
 async fn expired_tokens_are_refused(app: TestApp) {
@@ -77,6 +78,20 @@ async fn login_me_logout(app: TestApp) {
         .unwrap();
     assert_ne!(s.token_hash, token);
     assert!(s.revoked_at.is_some());
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let audit = entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::EntityType.eq("session"))
+        .filter(entity::audit_log::Column::EntityId.eq(s.id))
+        .order_by_asc(entity::audit_log::Column::Id)
+        .all(&app.db.read)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
+    assert_eq!(actions, ["login", "logout"]);
+    assert!(
+        !audit[0].after.as_deref().unwrap().contains(&token),
+        "no token in the audit trail"
+    );
 }
 
 async fn wrong_password_and_unknown_user_look_alike(app: TestApp) {
@@ -119,4 +134,31 @@ async fn bad_tokens_are_refused(app: TestApp) {
     let none = app.send(Method::GET, "/api/v1/resources", None, None).await;
     assert_eq!(none.status, StatusCode::UNAUTHORIZED);
     assert!(none.is_problem());
+}
+
+async fn password_guessing_is_throttled(app: TestApp) {
+    let guess = |password: &'static str| {
+        app.send(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "Admin", "password": password})),
+        )
+    };
+    for _ in 0..10 {
+        assert_eq!(guess("wrong-guess").await.status, StatusCode::UNAUTHORIZED);
+    }
+    let blocked = guess(ADMIN_PASSWORD).await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(blocked.is_problem());
+    // Other users are not affected.
+    let other = app
+        .send(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "nobody", "password": "x"})),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::UNAUTHORIZED);
 }
