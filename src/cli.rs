@@ -42,6 +42,22 @@ struct Common {
         default_value = "./data"
     )]
     data_dir: PathBuf,
+    /// Administrative code of the city this deployment starts with.
+    #[arg(
+        long,
+        global = true,
+        env = "LIANMENG_CITY_CODE",
+        default_value = "530100"
+    )]
+    city_code: String,
+    /// Name of that city.
+    #[arg(
+        long,
+        global = true,
+        env = "LIANMENG_CITY_NAME",
+        default_value = "昆明市"
+    )]
+    city_name: String,
 }
 
 #[derive(Subcommand, Debug)]
@@ -142,17 +158,24 @@ fn config(common: &Common) -> anyhow::Result<Config> {
         .clone()
         .or_else(|| std::env::var("DATABASE_URL").ok().filter(|s| !s.is_empty()))
         .unwrap_or_else(|| Config::default_database_url(&common.data_dir));
-    Ok(Config::new(url, common.data_dir.clone()))
+    let mut config = Config::new(url, common.data_dir.clone());
+    config.city_code = common.city_code.clone();
+    config.city_name = common.city_name.clone();
+    Ok(config)
 }
 
 /// Connects, migrates and makes sure the city and categories exist.
 pub async fn prepare(config: Config, admin_password: Option<&str>) -> anyhow::Result<AppState> {
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
+    let hash = users::PasswordHash::of(admin_password).await?;
     let tx = db.begin().await?;
     let city = regions::ensure_city(&tx, &config.city_code, &config.city_name).await?;
     categories::ensure_defaults(&tx).await?;
-    if users::bootstrap_admin(&tx, city.id, admin_password).await? {
+    if users::bootstrap_admin(&tx, city.id, admin_password, hash)
+        .await
+        .map_err(describe)?
+    {
         tracing::info!("created user admin from LIANMENG_ADMIN_PASSWORD");
     }
     tx.commit().await?;
@@ -201,13 +224,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::anyhow!("角色须为 admin、coordinator、member 或 reviewer")
             })?;
             let input = users::NewUser {
-                username,
-                password,
-                display_name,
-                role,
+                username: Some(username),
+                password: Some(password),
+                display_name: Some(display_name),
+                role: Some(role),
                 alliance_id,
                 organization_id,
             };
+            let hash = users::PasswordHash::of(input.password.as_deref()).await?;
             let city = regions::ensure_city(
                 state.read(),
                 &state.config.city_code,
@@ -215,7 +239,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             )
             .await?;
             let tx = state.db.begin().await?;
-            let user = users::create(&tx, None, city.id, input)
+            let user = users::create(&tx, None, city.id, input, hash)
                 .await
                 .map_err(describe)?;
             tx.commit().await?;
@@ -270,7 +294,8 @@ async fn serve(state: AppState, bind: SocketAddr) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let server = tokio::spawn(async move {
         let mut stop_rx = stop_rx;
-        axum::serve(listener, crate::app(state))
+        let app = crate::app(state).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, app)
             .with_graceful_shutdown(async move {
                 let _ = stop_rx.wait_for(|s| *s).await;
             })

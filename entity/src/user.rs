@@ -16,6 +16,7 @@ pub struct Model {
     pub role: String,
     pub alliance_id: Option<i64>,
     pub organization_id: Option<i64>,
+    pub disabled_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

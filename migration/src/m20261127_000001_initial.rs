@@ -144,6 +144,7 @@ impl MigrationTrait for Migration {
                 .col(string_len("role", 16))
                 .col(big_integer_null("alliance_id"))
                 .col(big_integer_null("organization_id"))
+                .col(timestamp_with_time_zone_null("disabled_at"))
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone("updated_at"))
                 .foreign_key(&mut fk("users", "city_id", "regions", "id"))

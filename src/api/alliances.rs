@@ -24,18 +24,13 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, body = Page<AllianceView>), (status = 401, body = Problem)))]
 async fn list_alliances(
     State(state): State<AppState>,
-    _auth: Auth,
+    auth: Auth,
     Query(f): Query<AllianceFilter>,
     Query(page): Query<PageParams>,
 ) -> Result<axum::Json<Page<AllianceView>>> {
-    let p = alliances::list(state.read(), &f, page).await?;
-    let items = AllianceView::many(state.read(), p.items).await?;
-    Ok(axum::Json(Page {
-        items,
-        total: p.total,
-        page: p.page,
-        per_page: p.per_page,
-    }))
+    let mut p = alliances::list(state.read(), auth.actor.city_id, &f, page).await?;
+    let items = AllianceView::many(state.read(), std::mem::take(&mut p.items)).await?;
+    Ok(axum::Json(p.with_items(items)))
 }
 
 /// One alliance.
@@ -43,10 +38,10 @@ async fn list_alliances(
     responses((status = 200, body = AllianceView), (status = 404, body = Problem)))]
 async fn get_alliance(
     State(state): State<AppState>,
-    _auth: Auth,
+    auth: Auth,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<AllianceView>> {
-    let a = alliances::get(state.read(), id).await?;
+    let a = alliances::get(state.read(), auth.actor.city_id, id).await?;
     Ok(axum::Json(
         AllianceView::many(state.read(), vec![a]).await?.remove(0),
     ))
@@ -57,18 +52,13 @@ async fn get_alliance(
     responses((status = 200, body = Page<MemberView>), (status = 404, body = Problem)))]
 async fn list_members(
     State(state): State<AppState>,
-    _auth: Auth,
+    auth: Auth,
     Path(id): Path<i64>,
     Query(page): Query<PageParams>,
 ) -> Result<axum::Json<Page<MemberView>>> {
-    let p = alliances::members(state.read(), id, page).await?;
-    let items = MemberView::many(state.read(), p.items).await?;
-    Ok(axum::Json(Page {
-        items,
-        total: p.total,
-        page: p.page,
-        per_page: p.per_page,
-    }))
+    let mut p = alliances::members(state.read(), auth.actor.city_id, id, page).await?;
+    let items = MemberView::many(state.read(), std::mem::take(&mut p.items)).await?;
+    Ok(axum::Json(p.with_items(items)))
 }
 
 /// Add a member unit (the alliance's coordinator, or admins).

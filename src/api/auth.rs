@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::error::Problem;
-use super::extract::{Auth, Json};
+use super::extract::{Auth, ClientIp, Json};
 use super::views::UserView;
 use crate::domain::auth::{self, Login};
 use crate::error::{Error, Result};
@@ -36,9 +36,10 @@ pub struct LoginResponse {
 async fn login(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
+    ClientIp(ip): ClientIp,
     Json(input): Json<Login>,
 ) -> Result<axum::Json<LoginResponse>> {
-    if state.login_throttle.blocked(&input.username) {
+    if state.login_throttle.blocked(ip, &input.username) {
         return Err(Error::TooManyRequests(
             "密码错误次数过多，请15分钟后再试".into(),
         ));
@@ -47,12 +48,12 @@ async fn login(
         Ok(u) => u,
         Err(e) => {
             if matches!(e, Error::Unauthorized(_)) {
-                state.login_throttle.failed(&input.username);
+                state.login_throttle.failed(ip, &input.username);
             }
             return Err(e);
         }
     };
-    state.login_throttle.succeeded(&input.username);
+    state.login_throttle.succeeded(ip, &input.username);
     let request_id = headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())

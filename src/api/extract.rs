@@ -6,6 +6,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{header, request::Parts};
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::domain::{Actor, auth};
 use crate::error::{Error, FieldError};
@@ -45,23 +46,95 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     }
 }
 
+/// Parses a JSON body into `T`, reporting as many problems as it can in one answer: control
+/// characters anywhere (PostgreSQL cannot store NUL), then every field of the wrong type or
+/// not allowed. Missing required fields are left to validation, which reports them together
+/// with every other rule (inputs declare them `Option` + `#[validate(required)]`).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    let value: T = serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                Error::Validation(vec![shape_error(&path, &inner.to_string())])
-            }
-            _ => Error::BadRequest(format!(
-                "JSON 格式错误（第{}行第{}列）",
-                inner.line(),
-                inner.column()
-            )),
-        }
+    let mut value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        Error::BadRequest(format!(
+            "JSON 格式错误（第{}行第{}列）",
+            e.line(),
+            e.column()
+        ))
     })?;
-    Ok(value)
+    let mut problems = Vec::new();
+    control_characters(&value, "", &mut problems);
+    if !problems.is_empty() {
+        return Err(Error::Validation(problems));
+    }
+    // Each round finds the first wrong field; removing it lets the next round find the next.
+    for _ in 0..32 {
+        match serde_path_to_error::deserialize::<_, T>(&value) {
+            Ok(v) if problems.is_empty() => return Ok(v),
+            Ok(_) => break,
+            Err(e) => {
+                let problem = shape_error(&e.path().to_string(), &e.inner().to_string());
+                let top = problem
+                    .field
+                    .split(['.', '['])
+                    .next()
+                    .unwrap_or("")
+                    .to_owned();
+                let already = problems
+                    .iter()
+                    .any(|p: &FieldError| p.field.split(['.', '[']).next() == Some(top.as_str()));
+                if !already {
+                    problems.push(problem);
+                }
+                let removed = match &mut value {
+                    Value::Object(map) => map.remove(&top).is_some(),
+                    _ => false,
+                };
+                if !removed {
+                    break;
+                }
+            }
+        }
+    }
+    problems.sort_by(|a, b| a.field.cmp(&b.field));
+    Err(Error::Validation(problems))
+}
+
+/// Control characters other than tab, line feed and carriage return are refused in any text.
+fn control_characters(value: &Value, path: &str, problems: &mut Vec<FieldError>) {
+    let bad = |s: &str| {
+        s.chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    };
+    match value {
+        Value::String(s) if bad(s) => problems.push(FieldError {
+            field: if path.is_empty() {
+                "body".into()
+            } else {
+                path.to_owned()
+            },
+            message: "包含不允许的控制字符".into(),
+        }),
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                control_characters(v, &format!("{path}[{i}]"), problems);
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                if bad(k) {
+                    problems.push(FieldError {
+                        field: "body".into(),
+                        message: "字段名包含不允许的控制字符".into(),
+                    });
+                } else {
+                    control_characters(v, &p, problems);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Turns serde's English message into a field name and a Chinese message.
@@ -101,6 +174,7 @@ fn shape_error(path: &str, msg: &str) -> FieldError {
         || msg.contains("premature end")
         || msg.contains("input is out of range")
         || msg.contains("trailing input")
+        || msg.contains("input contains invalid")
     {
         (path.to_owned(), "日期格式应为 YYYY-MM-DD".to_owned())
     } else {
@@ -114,17 +188,36 @@ fn shape_error(path: &str, msg: &str) -> FieldError {
     FieldError { field, message }
 }
 
-/// A query string; any value that does not parse → 400 naming the problem.
+/// A query string. Empty values (`?alliance_id=`) count as absent; a value that does not
+/// parse, or a control character, answers 400 naming the parameter.
 pub struct Query<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Error> {
-        let q = parts.uri.query().unwrap_or("");
-        serde_urlencoded::from_str(q)
+        let raw = parts.uri.query().unwrap_or("");
+        let mut pairs = Vec::new();
+        for (k, v) in form_urlencoded::parse(raw.as_bytes()) {
+            if k.chars().chain(v.chars()).any(char::is_control) {
+                return Err(Error::BadRequest(format!(
+                    "查询参数 {k} 包含不允许的控制字符"
+                )));
+            }
+            if !v.is_empty() {
+                pairs.push((k, v));
+            }
+        }
+        let cleaned = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(cleaned.as_bytes()));
+        serde_path_to_error::deserialize(de)
             .map(Query)
-            .map_err(|e| Error::BadRequest(format!("查询参数不正确：{e}")))
+            .map_err(|e| {
+                let problem = shape_error(&e.path().to_string(), &e.inner().to_string());
+                Error::BadRequest(format!("查询参数 {} {}", problem.field, problem.message))
+            })
     }
 }
 
@@ -206,4 +299,18 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
 /// The ETag of a versioned row.
 pub fn etag(version: i32) -> [(header::HeaderName, String); 1] {
     [(header::ETAG, format!("\"{version}\""))]
+}
+
+/// The peer address of the connection, when the server was started with connect info.
+pub struct ClientIp(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Error> {
+        let info = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+        Ok(ClientIp(info.map(|i| i.0.ip())))
+    }
 }

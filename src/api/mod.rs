@@ -23,6 +23,7 @@ use axum::http::{HeaderName, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -91,6 +92,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn app(state: AppState) -> Router {
     let (api, doc) = api();
     let x_request_id = HeaderName::from_static("x-request-id");
+    // Layers run outside-in in the reverse order of these calls: the request id is set first
+    // (so the trace span and the audit rows carry it), and the metrics and problem+json
+    // mapping sit outside the timeout and the panic catcher, so those answers are counted
+    // and get a body too.
     Router::new()
         .merge(api)
         .merge(SwaggerUi::new("/docs").url("/api/openapi.json", doc))
@@ -99,17 +104,44 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", get(metrics))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(state.clone(), record_metrics))
-        .layer(middleware::map_response(problem_for_bare_errors))
-        .layer(DefaultBodyLimit::max(state.config.body_limit))
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, state.config.request_timeout))
+        .layer(DefaultBodyLimit::max(state.config.body_limit))
+        .layer(middleware::map_response(problem_for_bare_errors))
+        .layer(middleware::from_fn_with_state(state.clone(), record_metrics))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
             tracing::info_span!("request", method = %req.method(), uri = %req.uri().path(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .layer(middleware::map_request(drop_unusable_request_id))
         .with_state(state)
+}
+
+/// A client may send its own `X-Request-Id` to correlate logs, but only a short plain one:
+/// anything else is dropped and replaced by a fresh id, since it ends up in logs and audit rows.
+async fn drop_unusable_request_id(mut req: Request) -> Request {
+    let usable = req.headers().get("x-request-id").is_none_or(|v| {
+        let b = v.as_bytes();
+        (1..=64).contains(&b.len())
+            && b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+    });
+    if !usable {
+        req.headers_mut().remove("x-request-id");
+    }
+    req
+}
+
+/// A panic in a handler is a bug: log it and answer the fixed 500 problem.
+fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    Error::Internal(anyhow::anyhow!("handler panicked: {detail}")).into_response()
 }
 
 async fn healthz() -> &'static str {
@@ -158,7 +190,11 @@ async fn method_not_allowed() -> Response {
 /// the label set) and status.
 async fn record_metrics(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = req.method().to_string();
+    // A fixed set of method labels: clients must not be able to grow the series without bound.
+    let method = match req.method().as_str() {
+        m @ ("GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS") => m.to_owned(),
+        _ => "OTHER".to_owned(),
+    };
     let route = req
         .extensions()
         .get::<MatchedPath>()
@@ -171,8 +207,8 @@ async fn record_metrics(State(state): State<AppState>, req: Request, next: Next)
     resp
 }
 
-/// Layers outside our handlers (timeout, body limit) answer with bare status codes; give
-/// them a problem+json body too.
+/// Layers around our handlers (timeout, body limit, method routing) answer with bare status
+/// codes; give them a problem+json body too.
 async fn problem_for_bare_errors(resp: Response) -> Response {
     let status = resp.status();
     if !(status.is_client_error() || status.is_server_error())

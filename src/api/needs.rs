@@ -29,14 +29,9 @@ async fn list_needs(
     Query(f): Query<NeedFilter>,
     Query(page): Query<PageParams>,
 ) -> Result<axum::Json<Page<NeedView>>> {
-    let p = needs::list(state.read(), &auth.actor, &f, page).await?;
-    let items = NeedView::many(state.read(), p.items).await?;
-    Ok(axum::Json(Page {
-        items,
-        total: p.total,
-        page: p.page,
-        per_page: p.per_page,
-    }))
+    let mut p = needs::list(state.read(), &auth.actor, &f, page).await?;
+    let items = NeedView::many(state.read(), std::mem::take(&mut p.items)).await?;
+    Ok(axum::Json(p.with_items(items)))
 }
 
 /// Post a need (the alliance's coordinators, or admins).
@@ -63,10 +58,10 @@ async fn create_need(
     responses((status = 200, body = NeedView), (status = 404, body = Problem)))]
 async fn get_need(
     State(state): State<AppState>,
-    _auth: Auth,
+    auth: Auth,
     Path(id): Path<i64>,
 ) -> Result<impl IntoResponse> {
-    let n = needs::get(state.read(), id).await?;
+    let n = needs::get(state.read(), auth.actor.city_id, id).await?;
     Ok((
         etag(n.version),
         axum::Json(NeedView::one(state.read(), n).await?),

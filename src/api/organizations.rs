@@ -50,11 +50,13 @@ async fn create_organization(
     responses((status = 200, body = OrganizationView), (status = 404, body = Problem)))]
 async fn get_organization(
     State(state): State<AppState>,
-    _auth: Auth,
+    auth: Auth,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<OrganizationView>> {
     Ok(axum::Json(
-        organizations::get(state.read(), id).await?.into(),
+        organizations::get(state.read(), auth.actor.city_id, id)
+            .await?
+            .into(),
     ))
 }
 

@@ -27,14 +27,9 @@ async fn list_projects(
     Query(f): Query<ProjectFilter>,
     Query(page): Query<PageParams>,
 ) -> Result<axum::Json<Page<ProjectView>>> {
-    let p = projects::list(state.read(), &auth.actor, &f, page).await?;
-    let items = ProjectView::many(state.read(), p.items).await?;
-    Ok(axum::Json(Page {
-        items,
-        total: p.total,
-        page: p.page,
-        per_page: p.per_page,
-    }))
+    let mut p = projects::list(state.read(), &auth.actor, &f, page).await?;
+    let items = ProjectView::many(state.read(), std::mem::take(&mut p.items)).await?;
+    Ok(axum::Json(p.with_items(items)))
 }
 
 /// Propose a project (拟对接): the need's coordinators, a unit owning one of the resources, or admins.
@@ -59,9 +54,9 @@ async fn propose_project(
     responses((status = 200, body = ProjectView), (status = 404, body = Problem)))]
 async fn get_project(
     State(state): State<AppState>,
-    _auth: Auth,
+    auth: Auth,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<ProjectView>> {
-    let p = projects::get(state.read(), id).await?;
+    let p = projects::get(state.read(), auth.actor.city_id, id).await?;
     Ok(axum::Json(ProjectView::one(state.read(), p).await?))
 }

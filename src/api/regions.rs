@@ -10,6 +10,7 @@ use super::error::Problem;
 use super::extract::{Auth, Json, Path, Query};
 use super::views::RegionView;
 use crate::domain::regions::{self, Level, NewRegion, RenameRegion};
+use crate::domain::validation::trimmed_opt;
 use crate::domain::{Page, PageParams, alliances};
 use crate::error::Result;
 use crate::state::AppState;
@@ -27,8 +28,12 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewDistrict {
-    pub code: String,
-    pub name: String,
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[schema(required = true)]
+    pub code: Option<String>,
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[schema(required = true)]
+    pub name: Option<String>,
     /// Defaults to the deployment's city.
     pub city_id: Option<i64>,
 }
@@ -36,17 +41,27 @@ pub struct NewDistrict {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewStreet {
-    pub code: String,
-    pub name: String,
-    pub district_id: i64,
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[schema(required = true)]
+    pub code: Option<String>,
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[schema(required = true)]
+    pub name: Option<String>,
+    #[schema(required = true)]
+    pub district_id: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCommunity {
-    pub code: String,
-    pub name: String,
-    pub street_id: i64,
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[schema(required = true)]
+    pub code: Option<String>,
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[schema(required = true)]
+    pub name: Option<String>,
+    #[schema(required = true)]
+    pub street_id: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -100,18 +115,14 @@ async fn rename(
 
 async fn list(
     state: &AppState,
+    auth: &Auth,
     level: Level,
     parent: Option<i64>,
     page: PageParams,
 ) -> Result<axum::Json<Page<RegionView>>> {
-    let p = regions::list(state.read(), level, parent, page).await?;
-    let items = RegionView::many(state.read(), p.items).await?;
-    Ok(axum::Json(Page {
-        items,
-        total: p.total,
-        page: p.page,
-        per_page: p.per_page,
-    }))
+    let mut p = regions::list(state.read(), auth.actor.city_id, level, parent, page).await?;
+    let items = RegionView::many(state.read(), std::mem::take(&mut p.items)).await?;
+    Ok(axum::Json(p.with_items(items)))
 }
 
 /// Districts (县/市/区) of a city.
@@ -125,6 +136,7 @@ async fn list_districts(
 ) -> Result<axum::Json<Page<RegionView>>> {
     list(
         &state,
+        &auth,
         Level::District,
         Some(q.city_id.unwrap_or(auth.actor.city_id)),
         page,
@@ -171,11 +183,11 @@ async fn rename_district(
     responses((status = 200, body = Page<RegionView>), (status = 401, body = Problem)))]
 async fn list_streets(
     State(state): State<AppState>,
-    _auth: Auth,
+    auth: Auth,
     Query(q): Query<StreetQuery>,
     Query(page): Query<PageParams>,
 ) -> Result<axum::Json<Page<RegionView>>> {
-    list(&state, Level::Street, q.district_id, page).await
+    list(&state, &auth, Level::Street, q.district_id, page).await
 }
 
 /// Create a street and its 街道党建联盟 (admins).
@@ -194,7 +206,7 @@ async fn create_street(
         NewRegion {
             code: b.code,
             name: b.name,
-            parent_id: Some(b.district_id),
+            parent_id: b.district_id,
         },
     )
     .await
@@ -217,11 +229,11 @@ async fn rename_street(
     responses((status = 200, body = Page<RegionView>), (status = 401, body = Problem)))]
 async fn list_communities(
     State(state): State<AppState>,
-    _auth: Auth,
+    auth: Auth,
     Query(q): Query<CommunityQuery>,
     Query(page): Query<PageParams>,
 ) -> Result<axum::Json<Page<RegionView>>> {
-    list(&state, Level::Community, q.street_id, page).await
+    list(&state, &auth, Level::Community, q.street_id, page).await
 }
 
 /// Create a community and its 社区党建联席会议 (admins).
@@ -240,7 +252,7 @@ async fn create_community(
         NewRegion {
             code: b.code,
             name: b.name,
-            parent_id: Some(b.street_id),
+            parent_id: b.street_id,
         },
     )
     .await

@@ -29,14 +29,9 @@ async fn list_resources(
     Query(f): Query<ResourceFilter>,
     Query(page): Query<PageParams>,
 ) -> Result<axum::Json<Page<ResourceView>>> {
-    let p = resources::list(state.read(), &auth.actor, &f, page).await?;
-    let items = ResourceView::many(state.read(), p.items).await?;
-    Ok(axum::Json(Page {
-        items,
-        total: p.total,
-        page: p.page,
-        per_page: p.per_page,
-    }))
+    let mut p = resources::list(state.read(), &auth.actor, &f, page).await?;
+    let items = ResourceView::many(state.read(), std::mem::take(&mut p.items)).await?;
+    Ok(axum::Json(p.with_items(items)))
 }
 
 /// Offer a resource (member units for themselves; admins for any unit).
@@ -63,10 +58,10 @@ async fn create_resource(
     responses((status = 200, body = ResourceView), (status = 404, body = Problem)))]
 async fn get_resource(
     State(state): State<AppState>,
-    _auth: Auth,
+    auth: Auth,
     Path(id): Path<i64>,
 ) -> Result<impl IntoResponse> {
-    let r = resources::get(state.read(), id).await?;
+    let r = resources::get(state.read(), auth.actor.city_id, id).await?;
     Ok((
         etag(r.version),
         axum::Json(ResourceView::one(state.read(), r).await?),

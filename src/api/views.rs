@@ -179,6 +179,8 @@ pub struct UserView {
     pub role: String,
     pub alliance_id: Option<i64>,
     pub organization_id: Option<i64>,
+    /// Disabled accounts cannot log in.
+    pub disabled: bool,
     pub created_at: DateTime<FixedOffset>,
 }
 
@@ -191,6 +193,7 @@ impl From<user::Model> for UserView {
             role: u.role,
             alliance_id: u.alliance_id,
             organization_id: u.organization_id,
+            disabled: u.disabled_at.is_some(),
             created_at: local(u.created_at),
         }
     }

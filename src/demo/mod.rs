@@ -89,6 +89,8 @@ struct Org {
 
 /// Loads the demo city unless the database already has districts. Returns the logins to print.
 pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
+    // Every demo account shares one password, so one hash serves them all.
+    let hash = users::hash_password_off_thread(PASSWORD).await?;
     let tx = db.begin().await?;
     let city = regions::ensure_city(&tx, &config.city_code, &config.city_name).await?;
     categories::ensure_defaults(&tx).await?;
@@ -102,7 +104,6 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
     let mut rng = Rng(0x6C69_616E_6D65_6E67);
     let now = Utc::now();
     let today = crate::time::today();
-    let hash = users::hash_password(PASSWORD)?;
     let mut logins = Vec::new();
 
     // Region tree and alliances.
@@ -627,6 +628,7 @@ async fn insert_user(
         role: Set(role.to_owned()),
         alliance_id: Set(alliance_id),
         organization_id: Set(organization_id),
+        disabled_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

@@ -76,8 +76,10 @@ pub async fn of_region(
         .await?)
 }
 
-pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<alliance::Model> {
+/// An alliance of this city (others do not exist for the caller).
+pub async fn get(db: &impl ConnectionTrait, city_id: i64, id: i64) -> Result<alliance::Model> {
     alliance::Entity::find_by_id(id)
+        .filter(alliance::Column::CityId.eq(city_id))
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found("联盟"))
@@ -94,10 +96,11 @@ pub struct AllianceFilter {
 
 pub async fn list(
     db: &impl ConnectionTrait,
+    city_id: i64,
     filter: &AllianceFilter,
     params: PageParams,
 ) -> Result<Page<alliance::Model>> {
-    let mut select = alliance::Entity::find();
+    let mut select = alliance::Entity::find().filter(alliance::Column::CityId.eq(city_id));
     if let Some(level) = &filter.level {
         match Level::parse(level) {
             Some(l @ (Level::Street | Level::Community)) => {
@@ -159,7 +162,7 @@ pub async fn add_member(
     alliance_id: i64,
     input: NewMember,
 ) -> Result<alliance_member::Model> {
-    let alliance = get(db, alliance_id).await?;
+    let alliance = get(db, actor.city_id, alliance_id).await?;
     if !actor.coordinates(alliance.id) {
         return Err(Error::forbidden(
             "只有本联盟的协调员或管理员可以添加成员单位",
@@ -172,7 +175,7 @@ pub async fn add_member(
     {
         None => problems.add("organization_id", "成员单位不存在"),
         Some(org) if org.city_id != alliance.city_id => {
-            problems.add("organization_id", "成员单位与联盟不在同一城市")
+            problems.add("organization_id", "成员单位不存在")
         }
         Some(_) => {}
     }
@@ -225,10 +228,11 @@ async fn member_row(
 
 pub async fn members(
     db: &impl ConnectionTrait,
+    city_id: i64,
     alliance_id: i64,
     params: PageParams,
 ) -> Result<Page<alliance_member::Model>> {
-    get(db, alliance_id).await?;
+    get(db, city_id, alliance_id).await?;
     let select = alliance_member::Entity::find()
         .filter(alliance_member::Column::AllianceId.eq(alliance_id))
         .order_by_asc(alliance_member::Column::Id);

@@ -47,7 +47,11 @@ pub async fn verify(db: &impl ConnectionTrait, input: &Login) -> Result<user::Mo
     let ok = tokio::task::spawn_blocking(move || users::verify_password(&password, &hash))
         .await
         .map_err(|e| Error::Internal(anyhow::anyhow!("password check failed: {e}")))?;
-    user.filter(|_| ok).ok_or_else(wrong)
+    let user = user.filter(|_| ok).ok_or_else(wrong)?;
+    if user.disabled_at.is_some() {
+        return Err(Error::Forbidden("账号已停用，请联系管理员".into()));
+    }
+    Ok(user)
 }
 
 /// Opens a session for a verified user (inside a write transaction, with its audit row).
@@ -110,6 +114,9 @@ pub async fn authenticate(
         .one(db)
         .await?
         .ok_or_else(invalid)?;
+    if u.disabled_at.is_some() {
+        return Err(invalid());
+    }
     Ok((s, u))
 }
 

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::validation::{Problems, not_blank};
+use super::validation::{Problems, trimmed};
 use super::{Actor, audit};
 use crate::error::Result;
 use entity::category;
@@ -30,10 +30,8 @@ pub const DEFAULTS: [&str; 10] = [
 #[serde(deny_unknown_fields)]
 pub struct NewCategory {
     /// 1–10 characters, unique.
-    #[validate(
-        length(min = 1, max = 10, message = "类别名称须为1至10个字"),
-        custom(function = "not_blank")
-    )]
+    #[serde(deserialize_with = "trimmed")]
+    #[validate(length(min = 1, max = 10, message = "类别名称须为1至10个字"))]
     pub name: String,
 }
 
@@ -79,11 +77,11 @@ pub async fn create(
 ) -> Result<category::Model> {
     actor.require_admin()?;
     let mut problems = Problems::of(&input);
-    if !problems.has("name") && find(db, input.name.trim()).await?.is_some() {
+    if !problems.has("name") && find(db, &input.name).await?.is_some() {
         problems.add("name", "该类别已存在");
     }
     problems.finish()?;
-    let c = insert(db, input.name.trim()).await?;
+    let c = insert(db, &input.name).await?;
     audit::created(db, Some(actor), "category", c.id, None, &c).await?;
     Ok(c)
 }

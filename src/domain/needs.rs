@@ -10,7 +10,10 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::regions::{self, Level};
-use super::validation::{Problems, check_version, not_blank, nullable, tags_to_json, valid_tags};
+use super::validation::{
+    Problems, check_version, nullable, required, tags_to_json, trimmed_list, trimmed_opt,
+    valid_quantity, valid_tags,
+};
 use super::{Actor, Page, PageParams, alliances, audit, categories, outbox};
 use crate::error::{Error, Result};
 use entity::{alliance, need, project};
@@ -71,20 +74,31 @@ pub struct NewNeed {
     pub alliance_id: Option<i64>,
     /// The community in need. Omit for the alliance's own street (or its own community).
     pub community_id: Option<i64>,
+    /// 标题, 1–60 characters.
+    #[serde(default, deserialize_with = "trimmed_opt")]
     #[validate(
-        length(min = 1, max = 60, message = "标题须为1至60个字"),
-        custom(function = "not_blank")
+        required(message = "请填写标题"),
+        length(min = 1, max = 60, message = "标题须为1至60个字")
     )]
-    pub title: String,
+    #[schema(required = true)]
+    pub title: Option<String>,
+    /// 描述, up to 2000 characters.
+    #[serde(default, deserialize_with = "trimmed_opt")]
     #[validate(length(max = 2000, message = "描述最多2000个字"))]
-    #[serde(default)]
-    pub description: String,
-    #[validate(length(min = 1, max = 10, message = "请选择类别"))]
-    pub category: String,
+    pub description: Option<String>,
+    /// A category name from `GET /categories`.
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[validate(
+        required(message = "请选择类别"),
+        length(min = 1, max = 10, message = "请选择类别")
+    )]
+    #[schema(required = true)]
+    pub category: Option<String>,
+    /// Up to 10 tags of 1–20 characters.
+    #[serde(default, deserialize_with = "trimmed_list")]
     #[validate(custom(function = "valid_tags"))]
-    #[serde(default)]
-    pub tags: Vec<String>,
-    #[validate(range(min = 1, max = 1000000, message = "数量须为1至1000000"))]
+    pub tags: Option<Vec<String>>,
+    #[validate(custom(function = "valid_quantity"))]
     pub quantity: Option<i32>,
     /// The date it is needed by; not in the past.
     pub needed_by: Option<NaiveDate>,
@@ -99,15 +113,16 @@ pub struct NeedPatch {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<i64>)]
     pub community_id: Option<Option<i64>>,
-    #[validate(
-        length(min = 1, max = 60, message = "标题须为1至60个字"),
-        custom(function = "not_blank")
-    )]
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[validate(length(min = 1, max = 60, message = "标题须为1至60个字"))]
     pub title: Option<String>,
+    #[serde(default, deserialize_with = "trimmed_opt")]
     #[validate(length(max = 2000, message = "描述最多2000个字"))]
     pub description: Option<String>,
+    #[serde(default, deserialize_with = "trimmed_opt")]
     #[validate(length(min = 1, max = 10, message = "请选择类别"))]
     pub category: Option<String>,
+    #[serde(default, deserialize_with = "trimmed_list")]
     #[validate(custom(function = "valid_tags"))]
     pub tags: Option<Vec<String>>,
     #[serde(default, deserialize_with = "nullable")]
@@ -127,17 +142,26 @@ pub struct StatusChange {
     pub status: Status,
 }
 
-pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<need::Model> {
-    find(db, id, false).await
+pub async fn get(db: &impl ConnectionTrait, city_id: i64, id: i64) -> Result<need::Model> {
+    find(db, city_id, id, false).await
 }
 
-/// Reads a need to change it, locked on PostgreSQL (see `resources::get_for_update`).
-async fn get_for_update(db: &impl ConnectionTrait, id: i64) -> Result<need::Model> {
-    find(db, id, true).await
+/// Reads a row to change it: on PostgreSQL it stays locked (`FOR UPDATE`) until the
+/// transaction ends, so two concurrent edits cannot both start from the same version and lose
+/// one of them. SQLite needs no lock: its write transactions already run one at a time.
+pub(crate) async fn get_for_update(
+    db: &impl ConnectionTrait,
+    city_id: i64,
+    id: i64,
+) -> Result<need::Model> {
+    find(db, city_id, id, true).await
 }
 
-async fn find(db: &impl ConnectionTrait, id: i64, lock: bool) -> Result<need::Model> {
-    let mut q = need::Entity::find_by_id(id).filter(need::Column::DeletedAt.is_null());
+/// Rows of other cities, and deleted rows, do not exist for the caller.
+async fn find(db: &impl ConnectionTrait, city_id: i64, id: i64, lock: bool) -> Result<need::Model> {
+    let mut q = need::Entity::find_by_id(id)
+        .filter(need::Column::CityId.eq(city_id))
+        .filter(need::Column::DeletedAt.is_null());
     if lock {
         q = q.lock_exclusive();
     }
@@ -183,17 +207,20 @@ pub async fn create(
     actor: &Actor,
     input: NewNeed,
 ) -> Result<need::Model> {
-    let alliance_id = match input.alliance_id.or(actor.alliance_id) {
-        Some(id) => id,
-        None => return Err(Error::field("alliance_id", "请选择发布需求的联盟")),
+    let Some(alliance_id) = input.alliance_id.or(actor.alliance_id) else {
+        return Err(Error::field("alliance_id", "请选择发布需求的联盟"));
     };
-    let alliance = alliances::get(db, alliance_id)
-        .await
-        .map_err(|_| Error::field("alliance_id", "联盟不存在"))?;
+    let alliance = match alliances::get(db, actor.city_id, alliance_id).await {
+        Ok(a) => a,
+        Err(Error::NotFound(_)) => return Err(Error::field("alliance_id", "联盟不存在")),
+        Err(e) => return Err(e),
+    };
     require_coordinator(actor, alliance.id)?;
     let mut problems = Problems::of(&input);
     let place_id = place(db, &mut problems, &alliance, input.community_id).await?;
-    categories::check(db, &mut problems, input.category.trim()).await?;
+    if let Some(c) = &input.category {
+        categories::check(db, &mut problems, c).await?;
+    }
     if let Some(d) = input.needed_by
         && d < crate::time::today()
     {
@@ -205,10 +232,10 @@ pub async fn create(
         city_id: Set(alliance.city_id),
         alliance_id: Set(alliance.id),
         place_region_id: Set(place_id),
-        title: Set(input.title.trim().into()),
-        description: Set(input.description.trim().into()),
-        category: Set(input.category.trim().into()),
-        tags: Set(tags_to_json(&input.tags)),
+        title: Set(required(input.title)),
+        description: Set(input.description.unwrap_or_default()),
+        category: Set(required(input.category)),
+        tags: Set(tags_to_json(&input.tags.unwrap_or_default())),
         quantity: Set(input.quantity),
         needed_by: Set(input.needed_by),
         urgency: Set(input.urgency.unwrap_or(Urgency::Normal).as_str().into()),
@@ -235,24 +262,24 @@ pub async fn update(
     expected_version: Option<i32>,
     patch: NeedPatch,
 ) -> Result<need::Model> {
-    let before = get_for_update(db, id).await?;
+    let before = get_for_update(db, actor.city_id, id).await?;
     require_coordinator(actor, before.alliance_id)?;
     check_version(expected_version, before.version)?;
     let mut problems = Problems::of(&patch);
     let place_id = match patch.community_id {
         Some(cid) => {
-            let alliance = alliances::get(db, before.alliance_id).await?;
+            let alliance = alliances::get(db, before.city_id, before.alliance_id).await?;
             Some(place(db, &mut problems, &alliance, cid).await?)
         }
         None => None,
     };
     if let Some(Some(q)) = patch.quantity
-        && !(1..=1_000_000).contains(&q)
+        && let Err(e) = valid_quantity(q)
     {
-        problems.add("quantity", "数量须为1至1000000");
+        problems.add("quantity", e.message.unwrap_or_default());
     }
     if let Some(c) = &patch.category {
-        categories::check(db, &mut problems, c.trim()).await?;
+        categories::check(db, &mut problems, c).await?;
     }
     if let Some(Some(d)) = patch.needed_by
         && d < crate::time::today()
@@ -265,13 +292,13 @@ pub async fn update(
         a.place_region_id = Set(p);
     }
     if let Some(v) = patch.title {
-        a.title = Set(v.trim().into());
+        a.title = Set(v);
     }
     if let Some(v) = patch.description {
-        a.description = Set(v.trim().into());
+        a.description = Set(v);
     }
     if let Some(v) = patch.category {
-        a.category = Set(v.trim().into());
+        a.category = Set(v);
     }
     if let Some(v) = patch.tags {
         a.tags = Set(tags_to_json(&v));
@@ -319,7 +346,7 @@ pub async fn change_status(
     expected_version: Option<i32>,
     to: Status,
 ) -> Result<need::Model> {
-    let before = get_for_update(db, id).await?;
+    let before = get_for_update(db, actor.city_id, id).await?;
     require_coordinator(actor, before.alliance_id)?;
     check_version(expected_version, before.version)?;
     let from = Status::parse(&before.status).unwrap_or(Status::Open);
@@ -347,7 +374,7 @@ pub async fn delete(
     id: i64,
     expected_version: Option<i32>,
 ) -> Result<()> {
-    let before = get_for_update(db, id).await?;
+    let before = get_for_update(db, actor.city_id, id).await?;
     require_coordinator(actor, before.alliance_id)?;
     check_version(expected_version, before.version)?;
     if project::Entity::find()

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
-use super::validation::{Problems, not_blank};
+use super::validation::{Problems, required, trimmed_opt};
 use super::{Actor, Page, PageParams, Role, audit};
 use crate::error::{Error, Result};
 use entity::organization;
@@ -18,49 +18,53 @@ use entity::organization;
 #[serde(deny_unknown_fields)]
 pub struct NewOrganization {
     /// 单位名称, 1–60 characters, unique in the city.
+    #[serde(default, deserialize_with = "trimmed_opt")]
     #[validate(
-        length(min = 1, max = 60, message = "单位名称须为1至60个字"),
-        custom(function = "not_blank")
+        required(message = "请填写单位名称"),
+        length(min = 1, max = 60, message = "单位名称须为1至60个字")
     )]
-    pub name: String,
+    #[schema(required = true)]
+    pub name: Option<String>,
     /// 单位类型: 医疗卫生, 教育, 法律服务, 企业, 党政机关, 社会组织, 志愿服务队 …
+    #[serde(default, deserialize_with = "trimmed_opt")]
     #[validate(
-        length(min = 1, max = 10, message = "单位类型须为1至10个字"),
-        custom(function = "not_blank")
+        required(message = "请填写单位类型"),
+        length(min = 1, max = 10, message = "单位类型须为1至10个字")
     )]
-    pub kind: String,
+    #[schema(required = true)]
+    pub kind: Option<String>,
+    #[serde(default, deserialize_with = "trimmed_opt")]
     #[validate(
-        length(min = 1, max = 20, message = "联系人须为1至20个字"),
-        custom(function = "not_blank")
+        required(message = "请填写联系人"),
+        length(min = 1, max = 20, message = "联系人须为1至20个字")
     )]
-    pub contact_person: String,
-    #[validate(custom(function = "phone"))]
-    pub contact_phone: String,
+    #[schema(required = true)]
+    pub contact_person: Option<String>,
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[validate(required(message = "请填写联系电话"), custom(function = "phone"))]
+    #[schema(required = true)]
+    pub contact_phone: Option<String>,
+    #[serde(default, deserialize_with = "trimmed_opt")]
     #[validate(length(max = 100, message = "地址最多100个字"))]
-    #[serde(default)]
-    pub address: String,
+    pub address: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationPatch {
-    #[validate(
-        length(min = 1, max = 60, message = "单位名称须为1至60个字"),
-        custom(function = "not_blank")
-    )]
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[validate(length(min = 1, max = 60, message = "单位名称须为1至60个字"))]
     pub name: Option<String>,
-    #[validate(
-        length(min = 1, max = 10, message = "单位类型须为1至10个字"),
-        custom(function = "not_blank")
-    )]
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[validate(length(min = 1, max = 10, message = "单位类型须为1至10个字"))]
     pub kind: Option<String>,
-    #[validate(
-        length(min = 1, max = 20, message = "联系人须为1至20个字"),
-        custom(function = "not_blank")
-    )]
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[validate(length(min = 1, max = 20, message = "联系人须为1至20个字"))]
     pub contact_person: Option<String>,
+    #[serde(default, deserialize_with = "trimmed_opt")]
     #[validate(custom(function = "phone"))]
     pub contact_phone: Option<String>,
+    #[serde(default, deserialize_with = "trimmed_opt")]
     #[validate(length(max = 100, message = "地址最多100个字"))]
     pub address: Option<String>,
 }
@@ -78,8 +82,10 @@ fn phone(p: &str) -> Result<(), ValidationError> {
     }
 }
 
-pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<organization::Model> {
+/// A member unit of this city (others do not exist for the caller).
+pub async fn get(db: &impl ConnectionTrait, city_id: i64, id: i64) -> Result<organization::Model> {
     organization::Entity::find_by_id(id)
+        .filter(organization::Column::CityId.eq(city_id))
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found("成员单位"))
@@ -110,18 +116,21 @@ pub async fn create(
         return Err(Error::forbidden("只有管理员或协调员可以登记成员单位"));
     }
     let mut problems = Problems::of(&input);
-    if !problems.has("name") && name_taken(db, actor.city_id, input.name.trim(), None).await? {
+    if let Some(name) = &input.name
+        && !problems.has("name")
+        && name_taken(db, actor.city_id, name, None).await?
+    {
         problems.add("name", "已有同名单位");
     }
     problems.finish()?;
     let now = chrono::Utc::now();
     let org = organization::ActiveModel {
         city_id: Set(actor.city_id),
-        name: Set(input.name.trim().into()),
-        kind: Set(input.kind.trim().into()),
-        contact_person: Set(input.contact_person.trim().into()),
-        contact_phone: Set(input.contact_phone.trim().into()),
-        address: Set(input.address.trim().into()),
+        name: Set(required(input.name)),
+        kind: Set(required(input.kind)),
+        contact_person: Set(required(input.contact_person)),
+        contact_phone: Set(required(input.contact_phone)),
+        address: Set(input.address.unwrap_or_default()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -148,6 +157,7 @@ pub async fn update(
     patch: OrganizationPatch,
 ) -> Result<organization::Model> {
     let before = organization::Entity::find_by_id(id)
+        .filter(organization::Column::CityId.eq(actor.city_id))
         .lock_exclusive()
         .one(db)
         .await?
@@ -158,26 +168,26 @@ pub async fn update(
     let mut problems = Problems::of(&patch);
     if let Some(name) = &patch.name
         && !problems.has("name")
-        && name_taken(db, before.city_id, name.trim(), Some(id)).await?
+        && name_taken(db, before.city_id, name, Some(id)).await?
     {
         problems.add("name", "已有同名单位");
     }
     problems.finish()?;
     let mut a: organization::ActiveModel = before.clone().into();
     if let Some(v) = patch.name {
-        a.name = Set(v.trim().into());
+        a.name = Set(v);
     }
     if let Some(v) = patch.kind {
-        a.kind = Set(v.trim().into());
+        a.kind = Set(v);
     }
     if let Some(v) = patch.contact_person {
-        a.contact_person = Set(v.trim().into());
+        a.contact_person = Set(v);
     }
     if let Some(v) = patch.contact_phone {
-        a.contact_phone = Set(v.trim().into());
+        a.contact_phone = Set(v);
     }
     if let Some(v) = patch.address {
-        a.address = Set(v.trim().into());
+        a.address = Set(v);
     }
     a.updated_at = Set(chrono::Utc::now());
     let after = a.update(db).await?;

@@ -7,6 +7,8 @@ use crate::error::{Error, Result};
 
 pub const MAX_PER_PAGE: u64 = 100;
 pub const DEFAULT_PER_PAGE: u64 = 20;
+/// Far beyond any real list, and small enough that `(page - 1) * per_page` cannot overflow.
+pub const MAX_PAGE: u64 = 1_000_000;
 
 #[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -22,8 +24,8 @@ impl PageParams {
     pub fn resolve(&self) -> Result<(u64, u64)> {
         let mut errors = Vec::new();
         let page = self.page.unwrap_or(1);
-        if page == 0 {
-            errors.push(("page", "页码从1开始"));
+        if page == 0 || page > MAX_PAGE {
+            errors.push(("page", "页码须在1到1000000之间"));
         }
         let per_page = self.per_page.unwrap_or(DEFAULT_PER_PAGE);
         if per_page == 0 || per_page > MAX_PER_PAGE {
@@ -54,6 +56,16 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// The same page with its items replaced (built from these, in the same order).
+    pub fn with_items<U>(self, items: Vec<U>) -> Page<U> {
+        Page {
+            items,
+            total: self.total,
+            page: self.page,
+            per_page: self.per_page,
+        }
+    }
+
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page {
             items: self.items.into_iter().map(f).collect(),

@@ -4,14 +4,15 @@
 use std::collections::{BTreeSet, HashMap};
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::validation::{Problems, not_blank};
-use super::{Actor, Page, PageParams, audit, needs, resources};
+use super::validation::{Problems, required, trimmed_opt};
+use super::{Actor, Page, PageParams, Role, audit, needs, resources};
 use crate::error::{Error, Result};
 use entity::{project, project_resource, resource};
 
@@ -43,41 +44,57 @@ impl Status {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewProject {
-    pub need_id: i64,
+    #[validate(required(message = "请选择需求"))]
+    #[schema(required = true)]
+    pub need_id: Option<i64>,
     /// 1–10 distinct resources.
-    #[validate(length(min = 1, max = 10, message = "请选择1至10项资源"))]
-    pub resource_ids: Vec<i64>,
     #[validate(
-        length(min = 1, max = 60, message = "项目名称须为1至60个字"),
-        custom(function = "not_blank")
+        required(message = "请选择资源"),
+        length(min = 1, max = 10, message = "请选择1至10项资源")
     )]
-    pub title: String,
+    #[schema(required = true)]
+    pub resource_ids: Option<Vec<i64>>,
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[validate(
+        required(message = "请填写项目名称"),
+        length(min = 1, max = 60, message = "项目名称须为1至60个字")
+    )]
+    #[schema(required = true)]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "trimmed_opt")]
     #[validate(length(max = 2000, message = "备注最多2000个字"))]
-    #[serde(default)]
-    pub note: String,
+    pub note: Option<String>,
 }
 
-pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<project::Model> {
+pub async fn get(db: &impl ConnectionTrait, city_id: i64, id: i64) -> Result<project::Model> {
     project::Entity::find_by_id(id)
+        .filter(project::Column::CityId.eq(city_id))
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found("项目"))
 }
 
-/// Proposes a project (拟对接): the coordinator of the need's alliance, or a member unit that
-/// owns one of the resources, or an admin.
+/// Proposes a project (拟对接). The coordinator of the need's alliance (or an admin) may put
+/// any available resources into it; a member unit may propose only its own resources.
+///
+/// The need and the resources are read `FOR UPDATE` (on PostgreSQL), so a concurrent delete
+/// or withdrawal either happens first and is seen here, or waits until the project exists.
 pub async fn propose(
     db: &impl ConnectionTrait,
     actor: &Actor,
     input: NewProject,
 ) -> Result<project::Model> {
     let mut problems = Problems::of(&input);
-    let need = match needs::get(db, input.need_id).await {
-        Ok(n) => Some(n),
-        Err(_) => {
-            problems.add("need_id", "需求不存在");
-            None
-        }
+    let need = match input.need_id {
+        Some(id) => match needs::get_for_update(db, actor.city_id, id).await {
+            Ok(n) => Some(n),
+            Err(Error::NotFound(_)) => {
+                problems.add("need_id", "需求不存在");
+                None
+            }
+            Err(e) => return Err(e),
+        },
+        None => None,
     };
     if let Some(n) = &need
         && !matches!(
@@ -87,34 +104,39 @@ pub async fn propose(
     {
         problems.add("need_id", "该需求已完成或已关闭，不能再对接");
     }
-    let ids: BTreeSet<i64> = input.resource_ids.iter().copied().collect();
-    if ids.len() != input.resource_ids.len() {
+    let requested = input.resource_ids.clone().unwrap_or_default();
+    let ids: BTreeSet<i64> = requested.iter().copied().collect();
+    if ids.len() != requested.len() {
         problems.add("resource_ids", "资源不能重复");
     }
-    let found: Vec<resource::Model> = resource::Entity::find()
-        .filter(resource::Column::Id.is_in(ids.iter().copied()))
-        .filter(resource::Column::DeletedAt.is_null())
-        .all(db)
-        .await?;
+    let found: Vec<resource::Model> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        resource::Entity::find()
+            .filter(resource::Column::Id.is_in(ids.iter().copied()))
+            .filter(resource::Column::CityId.eq(actor.city_id))
+            .filter(resource::Column::DeletedAt.is_null())
+            .order_by_asc(resource::Column::Id)
+            .lock_exclusive()
+            .all(db)
+            .await?
+    };
     for id in &ids {
         match found.iter().find(|r| r.id == *id) {
             None => problems.add("resource_ids", format!("资源 {id} 不存在")),
             Some(r) if r.status != resources::Status::Available.as_str() => {
                 problems.add("resource_ids", format!("资源「{}」当前不可对接", r.title))
             }
-            Some(r) if need.as_ref().is_some_and(|n| n.city_id != r.city_id) => {
-                problems.add("resource_ids", format!("资源「{}」不在本市", r.title))
-            }
             Some(_) => {}
         }
     }
-    let allowed = need
-        .as_ref()
-        .is_some_and(|n| actor.coordinates(n.alliance_id))
-        || found.iter().any(|r| actor.speaks_for(r.organization_id));
-    if need.is_some() && !found.is_empty() && !allowed {
+    if let Some(n) = &need
+        && !actor.coordinates(n.alliance_id)
+        && !(actor.role == Role::Member
+            && found.iter().all(|r| actor.speaks_for(r.organization_id)))
+    {
         return Err(Error::forbidden(
-            "只有需求所在联盟的协调员或资源所属单位可以提出项目",
+            "只有需求所在联盟的协调员可以对接任意资源；成员单位只能用本单位的资源提出项目",
         ));
     }
     problems.finish()?;
@@ -124,9 +146,9 @@ pub async fn propose(
         city_id: Set(need.city_id),
         need_id: Set(need.id),
         alliance_id: Set(need.alliance_id),
-        title: Set(input.title.trim().into()),
+        title: Set(required(input.title)),
         status: Set(Status::Proposed.as_str().into()),
-        notes: Set(input.note.trim().into()),
+        notes: Set(input.note.unwrap_or_default()),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

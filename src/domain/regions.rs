@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::validation::{Problems, not_blank};
+use super::validation::{Problems, required, trimmed};
 use super::{Actor, Page, PageParams, alliances, audit};
 use crate::error::{Error, Result};
 use entity::region;
@@ -67,15 +67,16 @@ impl Level {
 #[derive(Debug, Deserialize, Validate)]
 pub struct NewRegion {
     #[validate(
+        required(message = "请填写编码"),
         length(min = 1, max = 32, message = "编码须为1至32个字符"),
         custom(function = "code_chars")
     )]
-    pub code: String,
+    pub code: Option<String>,
     #[validate(
-        length(min = 1, max = 30, message = "名称须为1至30个字"),
-        custom(function = "not_blank")
+        required(message = "请填写名称"),
+        length(min = 1, max = 30, message = "名称须为1至30个字")
     )]
-    pub name: String,
+    pub name: Option<String>,
     pub parent_id: Option<i64>,
 }
 
@@ -83,10 +84,8 @@ pub struct NewRegion {
 #[serde(deny_unknown_fields)]
 pub struct RenameRegion {
     /// New name, 1–30 characters.
-    #[validate(
-        length(min = 1, max = 30, message = "名称须为1至30个字"),
-        custom(function = "not_blank")
-    )]
+    #[serde(deserialize_with = "trimmed")]
+    #[validate(length(min = 1, max = 30, message = "名称须为1至30个字"))]
     pub name: String,
 }
 
@@ -106,10 +105,15 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<region::Mo
     Ok(region::Entity::find_by_id(id).one(db).await?)
 }
 
-/// The region of exactly this level, or a not-found error naming the level.
-pub async fn get_level(db: &impl ConnectionTrait, id: i64, level: Level) -> Result<region::Model> {
+/// The region of exactly this level in this city, or a not-found error naming the level.
+pub async fn get_level(
+    db: &impl ConnectionTrait,
+    city_id: i64,
+    id: i64,
+    level: Level,
+) -> Result<region::Model> {
     match get(db, id).await? {
-        Some(r) if r.level == level.as_str() => Ok(r),
+        Some(r) if r.level == level.as_str() && city_of(&r) == city_id => Ok(r),
         _ => Err(Error::not_found(level.label())),
     }
 }
@@ -166,7 +170,7 @@ pub async fn create(
     let parent = match input.parent_id {
         Some(id) => get(db, id)
             .await?
-            .filter(|p| p.level == parent_level.as_str()),
+            .filter(|p| p.level == parent_level.as_str() && city_of(p) == actor.city_id),
         None if level == Level::District => get(db, actor.city_id).await?,
         None => None,
     };
@@ -177,20 +181,21 @@ pub async fn create(
         };
         problems.add(parent_field, msg);
     }
-    if !problems.has("code")
+    if let Some(code) = &input.code
+        && !problems.has("code")
         && region::Entity::find()
-            .filter(region::Column::Code.eq(input.code.trim()))
+            .filter(region::Column::Code.eq(code))
             .one(db)
             .await?
             .is_some()
     {
         problems.add("code", "该编码已被使用");
     }
-    if let Some(p) = &parent
+    if let (Some(p), Some(name)) = (&parent, &input.name)
         && !problems.has("name")
         && region::Entity::find()
             .filter(region::Column::ParentId.eq(p.id))
-            .filter(region::Column::Name.eq(input.name.trim()))
+            .filter(region::Column::Name.eq(name))
             .one(db)
             .await?
             .is_some()
@@ -207,8 +212,8 @@ pub async fn create(
         city_id: Set(Some(city_of(&parent))),
         level: Set(level.as_str().into()),
         parent_id: Set(Some(parent.id)),
-        code: Set(input.code.trim().into()),
-        name: Set(input.name.trim().into()),
+        code: Set(required(input.code)),
+        name: Set(required(input.name)),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -239,9 +244,9 @@ pub async fn rename(
     input: RenameRegion,
 ) -> Result<region::Model> {
     actor.require_admin()?;
-    let before = get_level(db, id, level).await?;
+    let before = get_level(db, actor.city_id, id, level).await?;
     let mut problems = Problems::of(&input);
-    let name = input.name.trim().to_owned();
+    let name = input.name;
     if !problems.has("name")
         && let Some(parent_id) = before.parent_id
         && region::Entity::find()
@@ -273,13 +278,17 @@ pub async fn rename(
 }
 
 /// Children of one region, by code then id.
+/// Regions of one level in the caller's city, optionally under one parent.
 pub async fn list(
     db: &impl ConnectionTrait,
+    city_id: i64,
     level: Level,
     parent_id: Option<i64>,
     params: PageParams,
 ) -> Result<Page<region::Model>> {
-    let mut select = region::Entity::find().filter(region::Column::Level.eq(level.as_str()));
+    let mut select = region::Entity::find()
+        .filter(region::Column::CityId.eq(city_id))
+        .filter(region::Column::Level.eq(level.as_str()));
     if let Some(p) = parent_id {
         select = select.filter(region::Column::ParentId.eq(p));
     }
@@ -287,19 +296,4 @@ pub async fn list(
         .order_by_asc(region::Column::Code)
         .order_by_asc(region::Column::Id);
     super::page::fetch(db, select, params).await
-}
-
-/// The chain from a region up to its city, nearest first (itself included).
-pub async fn ancestors(
-    db: &impl ConnectionTrait,
-    region: region::Model,
-) -> Result<Vec<region::Model>> {
-    let mut chain = vec![region];
-    while let Some(parent_id) = chain.last().and_then(|r| r.parent_id) {
-        match get(db, parent_id).await? {
-            Some(p) => chain.push(p),
-            None => break,
-        }
-    }
-    Ok(chain)
 }

@@ -10,7 +10,10 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::regions::{self, Level};
-use super::validation::{Problems, check_version, not_blank, nullable, tags_to_json, valid_tags};
+use super::validation::{
+    Problems, check_version, nullable, required, tags_to_json, trimmed_list, trimmed_opt,
+    valid_quantity, valid_tags,
+};
 use super::{Actor, Page, PageParams, Role, alliances, audit, categories, organizations, outbox};
 use crate::error::{Error, Result};
 use entity::{project_resource, resource};
@@ -61,26 +64,36 @@ pub struct NewResource {
     /// The offering unit. Member users may omit it (their own unit); admins must give it.
     pub organization_id: Option<i64>,
     /// 标题, 1–60 characters.
+    #[serde(default, deserialize_with = "trimmed_opt")]
     #[validate(
-        length(min = 1, max = 60, message = "标题须为1至60个字"),
-        custom(function = "not_blank")
+        required(message = "请填写标题"),
+        length(min = 1, max = 60, message = "标题须为1至60个字")
     )]
-    pub title: String,
+    #[schema(required = true)]
+    pub title: Option<String>,
     /// 描述, up to 2000 characters.
+    #[serde(default, deserialize_with = "trimmed_opt")]
     #[validate(length(max = 2000, message = "描述最多2000个字"))]
-    #[serde(default)]
-    pub description: String,
+    pub description: Option<String>,
     /// A category name from `GET /categories`.
-    #[validate(length(min = 1, max = 10, message = "请选择类别"))]
-    pub category: String,
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[validate(
+        required(message = "请选择类别"),
+        length(min = 1, max = 10, message = "请选择类别")
+    )]
+    #[schema(required = true)]
+    pub category: Option<String>,
     /// Up to 10 tags of 1–20 characters.
+    #[serde(default, deserialize_with = "trimmed_list")]
     #[validate(custom(function = "valid_tags"))]
-    #[serde(default)]
-    pub tags: Vec<String>,
+    pub tags: Option<Vec<String>>,
     /// How many times or units can be offered; omit when not countable.
-    #[validate(range(min = 1, max = 1000000, message = "数量须为1至1000000"))]
+    #[validate(custom(function = "valid_quantity"))]
     pub quantity: Option<i32>,
-    pub scope_level: Level,
+    /// community, street, district or city.
+    #[validate(required(message = "请选择服务范围"))]
+    #[schema(required = true)]
+    pub scope_level: Option<Level>,
     /// The district, street or community served; omit for `city`.
     pub scope_region_id: Option<i64>,
     pub available_from: Option<NaiveDate>,
@@ -90,15 +103,16 @@ pub struct NewResource {
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResourcePatch {
-    #[validate(
-        length(min = 1, max = 60, message = "标题须为1至60个字"),
-        custom(function = "not_blank")
-    )]
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[validate(length(min = 1, max = 60, message = "标题须为1至60个字"))]
     pub title: Option<String>,
+    #[serde(default, deserialize_with = "trimmed_opt")]
     #[validate(length(max = 2000, message = "描述最多2000个字"))]
     pub description: Option<String>,
+    #[serde(default, deserialize_with = "trimmed_opt")]
     #[validate(length(min = 1, max = 10, message = "请选择类别"))]
     pub category: Option<String>,
+    #[serde(default, deserialize_with = "trimmed_list")]
     #[validate(custom(function = "valid_tags"))]
     pub tags: Option<Vec<String>>,
     /// `null` clears it.
@@ -167,19 +181,31 @@ fn check_window(
     }
 }
 
-pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<resource::Model> {
-    find(db, id, false).await
+pub async fn get(db: &impl ConnectionTrait, city_id: i64, id: i64) -> Result<resource::Model> {
+    find(db, city_id, id, false).await
 }
 
-/// Reads a resource to change it: on PostgreSQL the row stays locked (`FOR UPDATE`) until the
+/// Reads a row to change it: on PostgreSQL it stays locked (`FOR UPDATE`) until the
 /// transaction ends, so two concurrent edits cannot both start from the same version and lose
 /// one of them. SQLite needs no lock: its write transactions already run one at a time.
-async fn get_for_update(db: &impl ConnectionTrait, id: i64) -> Result<resource::Model> {
-    find(db, id, true).await
+pub(crate) async fn get_for_update(
+    db: &impl ConnectionTrait,
+    city_id: i64,
+    id: i64,
+) -> Result<resource::Model> {
+    find(db, city_id, id, true).await
 }
 
-async fn find(db: &impl ConnectionTrait, id: i64, lock: bool) -> Result<resource::Model> {
-    let mut q = resource::Entity::find_by_id(id).filter(resource::Column::DeletedAt.is_null());
+/// Rows of other cities, and deleted rows, do not exist for the caller.
+async fn find(
+    db: &impl ConnectionTrait,
+    city_id: i64,
+    id: i64,
+    lock: bool,
+) -> Result<resource::Model> {
+    let mut q = resource::Entity::find_by_id(id)
+        .filter(resource::Column::CityId.eq(city_id))
+        .filter(resource::Column::DeletedAt.is_null());
     if lock {
         q = q.lock_exclusive();
     }
@@ -200,29 +226,40 @@ pub async fn create(
     input: NewResource,
 ) -> Result<resource::Model> {
     let organization_id = match (actor.role, input.organization_id, actor.organization_id) {
-        (Role::Member, None, Some(own)) => own,
-        (Role::Member, Some(id), Some(own)) if id == own => own,
+        (Role::Member, None, Some(own)) => Some(own),
+        (Role::Member, Some(id), Some(own)) if id == own => Some(own),
         (Role::Member, Some(_), _) => return Err(Error::forbidden("只能为本单位发布资源")),
-        (Role::Admin, Some(id), _) => id,
-        (Role::Admin, None, _) => {
-            return Err(Error::field("organization_id", "请选择提供资源的单位"));
-        }
+        (Role::Admin, id, _) => id,
         _ => return Err(Error::forbidden("只有成员单位或管理员可以发布资源")),
     };
     let mut problems = Problems::of(&input);
-    let org = organizations::get(db, organization_id).await.ok();
-    if org.is_none() {
-        problems.add("organization_id", "成员单位不存在");
+    let org = match organization_id {
+        None => {
+            problems.add("organization_id", "请选择提供资源的单位");
+            None
+        }
+        Some(id) => match organizations::get(db, actor.city_id, id).await {
+            Ok(org) => Some(org),
+            Err(Error::NotFound(_)) => {
+                problems.add("organization_id", "成员单位不存在");
+                None
+            }
+            Err(e) => return Err(e),
+        },
+    };
+    if let Some(c) = &input.category {
+        categories::check(db, &mut problems, c).await?;
     }
-    categories::check(db, &mut problems, input.category.trim()).await?;
-    check_scope(
-        db,
-        &mut problems,
-        actor.city_id,
-        input.scope_level,
-        input.scope_region_id,
-    )
-    .await?;
+    if let Some(level) = input.scope_level {
+        check_scope(
+            db,
+            &mut problems,
+            actor.city_id,
+            level,
+            input.scope_region_id,
+        )
+        .await?;
+    }
     check_window(
         &mut problems,
         input.available_from,
@@ -235,12 +272,12 @@ pub async fn create(
     let r = resource::ActiveModel {
         city_id: Set(org.city_id),
         organization_id: Set(org.id),
-        title: Set(input.title.trim().into()),
-        description: Set(input.description.trim().into()),
-        category: Set(input.category.trim().into()),
-        tags: Set(tags_to_json(&input.tags)),
+        title: Set(required(input.title)),
+        description: Set(input.description.unwrap_or_default()),
+        category: Set(required(input.category)),
+        tags: Set(tags_to_json(&input.tags.unwrap_or_default())),
         quantity: Set(input.quantity),
-        scope_level: Set(input.scope_level.as_str().into()),
+        scope_level: Set(required(input.scope_level).as_str().into()),
         scope_region_id: Set(input.scope_region_id),
         available_from: Set(input.available_from),
         available_until: Set(input.available_until),
@@ -267,17 +304,17 @@ pub async fn update(
     expected_version: Option<i32>,
     patch: ResourcePatch,
 ) -> Result<resource::Model> {
-    let before = get_for_update(db, id).await?;
+    let before = get_for_update(db, actor.city_id, id).await?;
     require_owner(actor, &before)?;
     check_version(expected_version, before.version)?;
     let mut problems = Problems::of(&patch);
     if let Some(Some(q)) = patch.quantity
-        && !(1..=1_000_000).contains(&q)
+        && let Err(e) = valid_quantity(q)
     {
-        problems.add("quantity", "数量须为1至1000000");
+        problems.add("quantity", e.message.unwrap_or_default());
     }
     if let Some(c) = &patch.category {
-        categories::check(db, &mut problems, c.trim()).await?;
+        categories::check(db, &mut problems, c).await?;
     }
     match (patch.scope_level, patch.scope_region_id) {
         (Some(level), region) => {
@@ -293,13 +330,13 @@ pub async fn update(
 
     let mut a: resource::ActiveModel = before.clone().into();
     if let Some(v) = patch.title {
-        a.title = Set(v.trim().into());
+        a.title = Set(v);
     }
     if let Some(v) = patch.description {
-        a.description = Set(v.trim().into());
+        a.description = Set(v);
     }
     if let Some(v) = patch.category {
-        a.category = Set(v.trim().into());
+        a.category = Set(v);
     }
     if let Some(v) = patch.tags {
         a.tags = Set(tags_to_json(&v));
@@ -350,7 +387,7 @@ pub async fn change_status(
     expected_version: Option<i32>,
     to: Status,
 ) -> Result<resource::Model> {
-    let before = get_for_update(db, id).await?;
+    let before = get_for_update(db, actor.city_id, id).await?;
     require_owner(actor, &before)?;
     check_version(expected_version, before.version)?;
     let from = Status::parse(&before.status).unwrap_or(Status::Available);
@@ -375,7 +412,7 @@ pub async fn delete(
     id: i64,
     expected_version: Option<i32>,
 ) -> Result<()> {
-    let before = get_for_update(db, id).await?;
+    let before = get_for_update(db, actor.city_id, id).await?;
     require_owner(actor, &before)?;
     check_version(expected_version, before.version)?;
     if project_resource::Entity::find()
@@ -415,7 +452,7 @@ pub async fn list(
         .filter(resource::Column::CityId.eq(actor.city_id))
         .filter(resource::Column::DeletedAt.is_null());
     if let Some(alliance_id) = filter.alliance_id {
-        alliances::get(db, alliance_id).await?;
+        alliances::get(db, actor.city_id, alliance_id).await?;
         let orgs = alliances::member_organization_ids(db, alliance_id).await?;
         select = select.filter(resource::Column::OrganizationId.is_in(orgs));
     }
@@ -429,17 +466,4 @@ pub async fn list(
         select = select.filter(resource::Column::Status.eq(s.as_str()));
     }
     super::page::fetch(db, select.order_by_desc(resource::Column::Id), params).await
-}
-
-/// Projects a resource belongs to (for its detail view), by id.
-pub async fn project_ids(db: &impl ConnectionTrait, id: i64) -> Result<Vec<i64>> {
-    let mut ids: Vec<i64> = project_resource::Entity::find()
-        .filter(project_resource::Column::ResourceId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| l.project_id)
-        .collect();
-    ids.sort_unstable();
-    Ok(ids)
 }

@@ -1,41 +1,65 @@
-//! Users and their passwords (argon2id). Admins create users; start-up creates the first admin.
+//! Users and their passwords (argon2id). Admins create, change and disable users; start-up
+//! creates the first admin.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
-use super::validation::{Problems, not_blank};
+use super::validation::{Problems, required, trimmed_opt};
 use super::{Actor, Page, PageParams, Role, alliances, audit, organizations};
 use crate::error::{Error, Result};
-use entity::user;
+use entity::{session, user};
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     /// 3–32 of letters, digits, `_`, `.`, `-`.
+    #[serde(default, deserialize_with = "trimmed_opt")]
     #[validate(
+        required(message = "请填写用户名"),
         length(min = 3, max = 32, message = "用户名须为3至32个字符"),
         custom(function = "username_chars")
     )]
-    pub username: String,
-    /// At least 8 characters.
-    #[validate(length(min = 8, max = 128, message = "密码须为8至128个字符"))]
-    pub password: String,
+    #[schema(required = true)]
+    pub username: Option<String>,
+    /// 8–128 characters.
+    #[validate(required(message = "请设置密码"), custom(function = "valid_password"))]
+    #[schema(required = true)]
+    pub password: Option<String>,
+    #[serde(default, deserialize_with = "trimmed_opt")]
     #[validate(
-        length(min = 1, max = 30, message = "姓名须为1至30个字"),
-        custom(function = "not_blank")
+        required(message = "请填写姓名"),
+        length(min = 1, max = 30, message = "姓名须为1至30个字")
     )]
-    pub display_name: String,
-    pub role: Role,
+    #[schema(required = true)]
+    pub display_name: Option<String>,
+    #[validate(required(message = "请选择角色"))]
+    #[schema(required = true)]
+    pub role: Option<Role>,
     /// Required for coordinators: the alliance they coordinate.
     pub alliance_id: Option<i64>,
     /// Required for members: the organization they speak for.
     pub organization_id: Option<i64>,
+}
+
+/// What an admin may change about a user. A new password or disabling ends every session.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[validate(length(min = 1, max = 30, message = "姓名须为1至30个字"))]
+    pub display_name: Option<String>,
+    /// A new password (8–128 characters).
+    #[validate(custom(function = "valid_password"))]
+    pub password: Option<String>,
+    /// `true` disables the account and logs it out everywhere; `false` enables it again.
+    pub disabled: Option<bool>,
 }
 
 fn username_chars(s: &str) -> Result<(), ValidationError> {
@@ -48,11 +72,28 @@ fn username_chars(s: &str) -> Result<(), ValidationError> {
     }
 }
 
+fn valid_password(p: &str) -> Result<(), ValidationError> {
+    if (8..=128).contains(&p.chars().count()) {
+        Ok(())
+    } else {
+        Err(ValidationError::new("password").with_message("密码须为8至128个字符".into()))
+    }
+}
+
 pub fn hash_password(password: &str) -> Result<String> {
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
         .map_err(|e| Error::Internal(anyhow::anyhow!("password hashing failed: {e}")))
+}
+
+/// Hashes on a blocking thread: Argon2 is deliberately slow, and must run neither on an async
+/// worker nor inside a write transaction (on SQLite that would stall every other writer).
+pub async fn hash_password_off_thread(password: &str) -> Result<String> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| Error::Internal(anyhow::anyhow!("password hashing failed: {e}")))?
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
@@ -68,47 +109,76 @@ pub async fn by_username(db: &impl ConnectionTrait, username: &str) -> Result<Op
         .await?)
 }
 
+/// A password hash made before the write transaction (see [`hash_password_off_thread`]).
+pub struct PasswordHash(pub String);
+
+impl PasswordHash {
+    /// Hashes the password of a request if it has one that could be valid; validation of the
+    /// request reports a bad one, so an empty hash is never stored.
+    pub async fn of(password: Option<&str>) -> Result<Option<Self>> {
+        match password {
+            Some(p) if valid_password(p).is_ok() => {
+                Ok(Some(Self(hash_password_off_thread(p).await?)))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
 /// Creates a user. `actor` is `None` only for the CLI and bootstrap, which act as the system.
 pub async fn create(
     db: &impl ConnectionTrait,
     actor: Option<&Actor>,
     city_id: i64,
     input: NewUser,
+    hash: Option<PasswordHash>,
 ) -> Result<user::Model> {
     if let Some(a) = actor {
         a.require_admin()?;
     }
     let mut problems = Problems::of(&input);
-    if !problems.has("username") && by_username(db, &input.username).await?.is_some() {
+    if let Some(name) = &input.username
+        && !problems.has("username")
+        && by_username(db, name).await?.is_some()
+    {
         problems.add("username", "用户名已被使用");
     }
     // A coordinator speaks for exactly one alliance, a member for exactly one unit.
     match (input.role, input.alliance_id) {
-        (Role::Coordinator, None) => problems.add("alliance_id", "协调员必须指定所属联盟"),
-        (Role::Coordinator, Some(id)) if alliances::get(db, id).await.is_err() => {
-            problems.add("alliance_id", "联盟不存在")
-        }
-        (Role::Coordinator, Some(_)) | (_, None) => {}
+        (Some(Role::Coordinator), None) => problems.add("alliance_id", "协调员必须指定所属联盟"),
+        (Some(Role::Coordinator), Some(id)) => match alliances::get(db, city_id, id).await {
+            Ok(_) => {}
+            Err(Error::NotFound(_)) => problems.add("alliance_id", "联盟不存在"),
+            Err(e) => return Err(e),
+        },
+        (_, None) => {}
         (_, Some(_)) => problems.add("alliance_id", "只有协调员可以指定所属联盟"),
     }
     match (input.role, input.organization_id) {
-        (Role::Member, None) => problems.add("organization_id", "成员单位用户必须指定所属单位"),
-        (Role::Member, Some(id)) if organizations::get(db, id).await.is_err() => {
-            problems.add("organization_id", "成员单位不存在")
+        (Some(Role::Member), None) => {
+            problems.add("organization_id", "成员单位用户必须指定所属单位")
         }
-        (Role::Member, Some(_)) | (_, None) => {}
+        (Some(Role::Member), Some(id)) => match organizations::get(db, city_id, id).await {
+            Ok(_) => {}
+            Err(Error::NotFound(_)) => problems.add("organization_id", "成员单位不存在"),
+            Err(e) => return Err(e),
+        },
+        (_, None) => {}
         (_, Some(_)) => problems.add("organization_id", "只有成员单位用户可以指定所属单位"),
     }
     problems.finish()?;
+    let hash =
+        hash.ok_or_else(|| Error::Internal(anyhow::anyhow!("valid password without a hash")))?;
     let now = chrono::Utc::now();
     let u = user::ActiveModel {
         city_id: Set(city_id),
-        username: Set(input.username),
-        password_hash: Set(hash_password(&input.password)?),
-        display_name: Set(input.display_name.trim().into()),
-        role: Set(input.role.as_str().into()),
+        username: Set(required(input.username)),
+        password_hash: Set(hash.0),
+        display_name: Set(required(input.display_name)),
+        role: Set(required(input.role).as_str().into()),
         alliance_id: Set(input.alliance_id),
         organization_id: Set(input.organization_id),
+        disabled_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -119,13 +189,89 @@ pub async fn create(
     Ok(u)
 }
 
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<user::Model> {
+    actor.require_admin()?;
+    user::Entity::find_by_id(id)
+        .filter(user::Column::CityId.eq(actor.city_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("用户"))
+}
+
+/// Changes a user (admins). A new password or disabling revokes all of the user's sessions.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    patch: UserPatch,
+    hash: Option<PasswordHash>,
+) -> Result<user::Model> {
+    actor.require_admin()?;
+    let before = user::Entity::find_by_id(id)
+        .filter(user::Column::CityId.eq(actor.city_id))
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("用户"))?;
+    let mut problems = Problems::of(&patch);
+    if patch.disabled == Some(true) && before.id == actor.user_id {
+        problems.add("disabled", "不能停用自己的账号");
+    }
+    problems.finish()?;
+    let now = chrono::Utc::now();
+    let mut a: user::ActiveModel = before.clone().into();
+    if let Some(v) = patch.display_name {
+        a.display_name = Set(v);
+    }
+    let mut revoke = false;
+    if patch.password.is_some() {
+        let hash =
+            hash.ok_or_else(|| Error::Internal(anyhow::anyhow!("valid password without a hash")))?;
+        a.password_hash = Set(hash.0);
+        revoke = true;
+    }
+    match patch.disabled {
+        Some(true) if before.disabled_at.is_none() => {
+            a.disabled_at = Set(Some(now));
+            revoke = true;
+        }
+        Some(false) => a.disabled_at = Set(None),
+        _ => {}
+    }
+    a.updated_at = Set(now);
+    let after = a.update(db).await?;
+    if revoke {
+        session::Entity::update_many()
+            .col_expr(
+                session::Column::RevokedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(session::Column::UserId.eq(id))
+            .filter(session::Column::RevokedAt.is_null())
+            .exec(db)
+            .await?;
+    }
+    audit::changed(
+        db,
+        actor,
+        "update",
+        ("user", id, Some(after.city_id)),
+        &before,
+        &after,
+    )
+    .await?;
+    Ok(after)
+}
+
 pub async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
     params: PageParams,
 ) -> Result<Page<user::Model>> {
     actor.require_admin()?;
-    let select = user::Entity::find().order_by_asc(user::Column::Id);
+    let select = user::Entity::find()
+        .filter(user::Column::CityId.eq(actor.city_id))
+        .order_by_asc(user::Column::Id);
     super::page::fetch(db, select, params).await
 }
 
@@ -134,6 +280,7 @@ pub async fn bootstrap_admin(
     db: &impl ConnectionTrait,
     city_id: i64,
     password: Option<&str>,
+    hash: Option<PasswordHash>,
 ) -> Result<bool> {
     let has_admin = user::Entity::find()
         .filter(user::Column::Role.eq(Role::Admin.as_str()))
@@ -144,13 +291,13 @@ pub async fn bootstrap_admin(
         return Ok(false);
     };
     let input = NewUser {
-        username: "admin".into(),
-        password: password.into(),
-        display_name: "系统管理员".into(),
-        role: Role::Admin,
+        username: Some("admin".into()),
+        password: Some(password.into()),
+        display_name: Some("系统管理员".into()),
+        role: Some(Role::Admin),
         alliance_id: None,
         organization_id: None,
     };
-    create(db, None, city_id, input).await?;
+    create(db, None, city_id, input, hash).await?;
     Ok(true)
 }

@@ -81,31 +81,54 @@ pub fn valid_tags(tags: &[String]) -> Result<(), ValidationError> {
         return Err(ValidationError::new("tags").with_message("标签最多10个".into()));
     }
     for t in tags {
-        let n = t.trim().chars().count();
+        let n = t.chars().count();
         if n == 0 || n > 20 {
             return Err(ValidationError::new("tag").with_message("每个标签须为1至20个字".into()));
         }
     }
     let mut seen = std::collections::HashSet::new();
-    if !tags.iter().all(|t| seen.insert(t.trim())) {
+    if !tags.iter().all(|t| seen.insert(t.as_str())) {
         return Err(ValidationError::new("tags").with_message("标签不能重复".into()));
     }
     Ok(())
 }
 
-/// Text fields must not be only whitespace.
-pub fn not_blank(s: &str) -> Result<(), ValidationError> {
-    if s.trim().is_empty() {
-        Err(ValidationError::new("blank").with_message("不能为空".into()))
-    } else {
+/// Text inputs are trimmed as they are read, so every length rule counts what is stored.
+pub fn trimmed<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    use serde::Deserialize;
+    String::deserialize(d).map(|s| s.trim().to_owned())
+}
+
+pub fn trimmed_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    use serde::Deserialize;
+    Option::<String>::deserialize(d).map(|o| o.map(|s| s.trim().to_owned()))
+}
+
+pub fn trimmed_list<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<String>>, D::Error> {
+    use serde::Deserialize;
+    Option::<Vec<String>>::deserialize(d)
+        .map(|o| o.map(|v| v.into_iter().map(|s| s.trim().to_owned()).collect()))
+}
+
+/// Quantities: 1 to a million.
+pub fn valid_quantity(q: i32) -> Result<(), ValidationError> {
+    if (1..=1_000_000).contains(&q) {
         Ok(())
+    } else {
+        Err(ValidationError::new("quantity").with_message("数量须为1至1000000".into()))
     }
 }
 
-/// Stored form of tags: trimmed, as a JSON array.
+/// The value of a field that `#[validate(required)]` has already checked.
+pub fn required<T>(value: Option<T>) -> T {
+    value.expect("checked by #[validate(required)] before use")
+}
+
+/// Stored form of tags: a JSON array.
 pub fn tags_to_json(tags: &[String]) -> String {
-    let trimmed: Vec<&str> = tags.iter().map(|t| t.trim()).collect();
-    serde_json::to_string(&trimmed).expect("a list of strings serializes")
+    serde_json::to_string(tags).expect("a list of strings serializes")
 }
 
 pub fn tags_from_json(s: &str) -> Vec<String> {

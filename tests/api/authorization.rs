@@ -14,7 +14,8 @@ both!(
     resources_by_role_and_owner,
     needs_by_role_and_alliance,
     everyone_reads,
-    organizations_and_members_by_role
+    organizations_and_members_by_role,
+    projects_by_role_and_owner
 );
 
 async fn expect(
@@ -531,4 +532,93 @@ async fn everyone_reads(app: TestApp) {
         )
         .await;
     }
+}
+
+async fn projects_by_role_and_owner(app: TestApp) {
+    let w = app.world().await;
+    let need = app
+        .post("/api/v1/needs", &w.coordinator, w.need("老人体检"))
+        .await
+        .id();
+    let own = app
+        .post("/api/v1/resources", &w.member_a, w.resource("上门体检"))
+        .await
+        .id();
+    let mut b_body = w.resource("法律咨询");
+    b_body["organization_id"] = json!(w.org_b);
+    let others = app.post("/api/v1/resources", &w.admin, b_body).await.id();
+    let body = |ids: Vec<i64>| json!({"need_id": need, "resource_ids": ids, "title": "对接"});
+    // A member unit proposes only with its own resources.
+    expect(
+        &app,
+        "member with another unit's resource",
+        &w.member_a,
+        Method::POST,
+        "/api/v1/projects",
+        Some(body(vec![own, others])),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    expect(
+        &app,
+        "member with only others'",
+        &w.member_a,
+        Method::POST,
+        "/api/v1/projects",
+        Some(body(vec![others])),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    for (who, token) in [
+        ("reviewer", &w.reviewer),
+        ("other coordinator", &w.other_coordinator),
+        ("community coordinator", &w.community_coordinator),
+    ] {
+        expect(
+            &app,
+            who,
+            token,
+            Method::POST,
+            "/api/v1/projects",
+            Some(body(vec![own])),
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+    }
+    assert_eq!(
+        app.get("/api/v1/projects", &w.admin).await.body["total"],
+        0,
+        "nothing written"
+    );
+    // The need's coordinator and admins may use any available resources.
+    expect(
+        &app,
+        "coordinator",
+        &w.coordinator,
+        Method::POST,
+        "/api/v1/projects",
+        Some(body(vec![own, others])),
+        StatusCode::CREATED,
+    )
+    .await;
+    expect(
+        &app,
+        "owner",
+        &w.member_b,
+        Method::POST,
+        "/api/v1/projects",
+        Some(body(vec![others])),
+        StatusCode::CREATED,
+    )
+    .await;
+    expect(
+        &app,
+        "admin",
+        &w.admin,
+        Method::POST,
+        "/api/v1/projects",
+        Some(body(vec![own])),
+        StatusCode::CREATED,
+    )
+    .await;
 }

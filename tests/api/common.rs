@@ -48,12 +48,20 @@ where
         }
         Backend::Postgres => {
             let base = pg_base.expect("checked above");
-            let name = format!("lianmeng_test_{}", uuid::Uuid::new_v4().simple());
+            // Named after the base database, so a CI run can drop exactly its own leftovers.
+            let base_name = url::Url::parse(&base)
+                .expect("LIANMENG_TEST_PG_URL is a URL")
+                .path()
+                .trim_start_matches('/')
+                .to_owned();
+            let unique = &uuid::Uuid::new_v4().simple().to_string()[..16];
+            let keep = 63usize.saturating_sub(unique.len() + 2);
+            let name = format!("{}_t{unique}", &base_name[..base_name.len().min(keep)]);
             let admin = Database::connect(&base)
                 .await
                 .expect("connect to LIANMENG_TEST_PG_URL");
             admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
                 .await
                 .expect("create test database");
             let _ = admin.close().await;
@@ -89,7 +97,7 @@ impl Cleanup {
                 .await
                 .expect("connect to LIANMENG_TEST_PG_URL");
             admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
                 .await
                 .expect("drop test database");
             let _ = admin.close().await;
@@ -155,9 +163,9 @@ impl TestApp {
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let server = tokio::spawn(async move {
-            axum::serve(listener, lianmeng::app(state))
-                .await
-                .expect("server");
+            let app =
+                lianmeng::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+            axum::serve(listener, app).await.expect("server");
         });
         TestApp {
             base: format!("http://{addr}"),

@@ -13,4 +13,5 @@ mod pagination;
 mod regions;
 mod sessions;
 mod system;
+mod users;
 mod validation;

@@ -9,7 +9,8 @@ use crate::common::TestApp;
 both!(
     malformed_bodies,
     bad_paths_and_queries,
-    unknown_routes_and_methods
+    unknown_routes_and_methods,
+    odd_headers_and_extreme_values
 );
 
 async fn malformed_bodies(app: TestApp) {
@@ -147,4 +148,60 @@ async fn unknown_routes_and_methods(app: TestApp) {
         .await;
     assert_eq!(method.status, StatusCode::METHOD_NOT_ALLOWED);
     assert!(method.is_problem());
+}
+
+async fn odd_headers_and_extreme_values(app: TestApp) {
+    let w = app.world().await;
+    // A client's own short request id is kept; a long or odd one is replaced, never stored.
+    let url = format!("{}/api/v1/resources", app.base);
+    let own = TestApp::answer(
+        app.client
+            .post(&url)
+            .bearer_auth(&w.member_a)
+            .header("x-request-id", "abc-123")
+            .json(&w.resource("一")),
+    )
+    .await;
+    assert_eq!(own.status, StatusCode::CREATED);
+    assert_eq!(own.headers.get("x-request-id").unwrap(), "abc-123");
+    let long = "x".repeat(100);
+    let replaced = TestApp::answer(
+        app.client
+            .post(&url)
+            .bearer_auth(&w.member_a)
+            .header("x-request-id", &long)
+            .json(&w.resource("二")),
+    )
+    .await;
+    assert_eq!(replaced.status, StatusCode::CREATED, "{:?}", replaced.body);
+    assert_ne!(replaced.headers.get("x-request-id").unwrap(), long.as_str());
+    // Page numbers far beyond any list are a clear 422, not an overflow.
+    for q in [
+        "page=18446744073709551615",
+        "page=9223372036854775809&per_page=1",
+        "page=1000001",
+    ] {
+        let a = app.get(&format!("/api/v1/resources?{q}"), &w.admin).await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{q}");
+        assert_eq!(a.fields(), ["page"]);
+    }
+    let too_big = app
+        .get("/api/v1/resources?page=18446744073709551616", &w.admin)
+        .await;
+    assert_eq!(too_big.status, StatusCode::BAD_REQUEST);
+    // Empty filter values, as a form sends them, mean "no filter".
+    let empty = app
+        .get(
+            "/api/v1/resources?alliance_id=&category=&status=&page=",
+            &w.admin,
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::OK, "{:?}", empty.body);
+    assert_eq!(empty.body["total"], 2);
+    let named = app.get("/api/v1/resources?status=gone", &w.admin).await;
+    assert!(
+        named.body["detail"].as_str().unwrap().contains("status"),
+        "{:?}",
+        named.body
+    );
 }

@@ -291,7 +291,6 @@ async fn users_are_created_by_admins(app: TestApp) {
         [
             "alliance_id",
             "display_name",
-            "display_name",
             "organization_id",
             "password",
             "username"

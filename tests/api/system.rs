@@ -11,7 +11,8 @@ both!(
     health_ready_metrics,
     openapi_and_docs,
     every_operation_requires_a_token,
-    sqlite_runs_in_wal_with_foreign_keys
+    sqlite_runs_in_wal_with_foreign_keys,
+    metric_labels_stay_bounded
 );
 
 async fn health_ready_metrics(app: TestApp) {
@@ -154,4 +155,26 @@ async fn sqlite_runs_in_wal_with_foreign_keys(app: TestApp) {
         .unwrap()
         .unwrap();
     assert!(row.try_get_by_index::<i64>(0).unwrap() >= 5000);
+}
+
+async fn metric_labels_stay_bounded(app: TestApp) {
+    for m in ["ZZZ0", "ZZZ1", "BREW"] {
+        let method = reqwest::Method::from_bytes(m.as_bytes()).unwrap();
+        app.client
+            .request(method, format!("{}/api/v1/resources", app.base))
+            .send()
+            .await
+            .unwrap();
+    }
+    let m = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!m.contains("ZZZ") && !m.contains("BREW"), "{m}");
+    assert!(m.contains("method=\"OTHER\""), "{m}");
 }

@@ -12,7 +12,10 @@ both!(
     lengths_count_characters,
     need_rules_all_at_once,
     organization_rules,
-    scope_rules
+    scope_rules,
+    several_wrong_types_at_once,
+    text_is_trimmed_before_it_is_measured,
+    control_characters_are_refused
 );
 
 async fn resource_rules_all_at_once(app: TestApp) {
@@ -21,7 +24,7 @@ async fn resource_rules_all_at_once(app: TestApp) {
     let bad = json!({
         "title": " ", "description": "长".repeat(2001), "category": "不存在的类别", "tags": tags,
         "quantity": 0, "scope_level": "street", "scope_region_id": w.district,
-        "available_from": "2030-05-01", "available_until": "2030-04-01"
+        "available_from": "2098-05-01", "available_until": "2098-04-01"
     });
     let a = app.post("/api/v1/resources", &w.member_a, bad).await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -77,7 +80,7 @@ async fn resource_rules_all_at_once(app: TestApp) {
         .await;
     assert_eq!(
         bad_patch.fields(),
-        ["category", "quantity", "scope_level", "title", "title"]
+        ["category", "quantity", "scope_level", "title"]
     );
     assert_eq!(
         app.get(&format!("/api/v1/resources/{id}"), &w.member_a)
@@ -119,7 +122,6 @@ async fn need_rules_all_at_once(app: TestApp) {
             "needed_by",
             "quantity",
             "tags",
-            "title",
             "title"
         ]
     );
@@ -157,15 +159,88 @@ async fn organization_rules(app: TestApp) {
     let a = app
         .post("/api/v1/organizations", &admin, json!({"name": "", "kind": "一二三四五六七八九十一", "contact_person": "李", "contact_phone": "call me", "address": "址".repeat(101)}))
         .await;
-    assert_eq!(
-        a.fields(),
-        ["address", "contact_phone", "kind", "name", "name"]
-    );
+    assert_eq!(a.fields(), ["address", "contact_phone", "kind", "name"]);
+    // Missing required fields are reported together with every other problem.
     let missing = app
-        .post("/api/v1/organizations", &admin, json!({"name": "单位"}))
+        .post(
+            "/api/v1/organizations",
+            &admin,
+            json!({"name": "", "kind": "一二三四五六七八九十一"}),
+        )
         .await;
     assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(missing.body["errors"][0]["message"], "缺少必填字段");
+    assert_eq!(
+        missing.fields(),
+        ["contact_person", "contact_phone", "kind", "name"]
+    );
+    assert_eq!(missing.body["errors"][0]["message"], "请填写联系人");
+    let empty = app.post("/api/v1/resources", &admin, json!({})).await;
+    assert_eq!(
+        empty.fields(),
+        ["category", "organization_id", "scope_level", "title"]
+    );
+}
+
+async fn several_wrong_types_at_once(app: TestApp) {
+    let w = app.world().await;
+    let a = app
+        .post(
+            "/api/v1/resources",
+            &w.member_a,
+            json!({"title": "t", "category": "医疗健康", "scope_level": "city",
+                   "quantity": "很多", "tags": 5, "available_from": "明天", "owner": 1}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.fields(), ["available_from", "owner", "quantity", "tags"]);
+}
+
+async fn text_is_trimmed_before_it_is_measured(app: TestApp) {
+    let w = app.world().await;
+    let title = format!("  {}  ", "长".repeat(60));
+    let a = app
+        .post("/api/v1/resources", &w.member_a, json!({"title": title, "category": " 医疗健康 ", "scope_level": "city", "tags": [" 义诊 "]}))
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{:?}", a.body);
+    assert_eq!(a.body["title"], "长".repeat(60));
+    assert_eq!(a.body["tags"], json!(["义诊"]));
+    let blank = app
+        .post(
+            "/api/v1/resources",
+            &w.member_a,
+            json!({"title": "   ", "category": "医疗健康", "scope_level": "city"}),
+        )
+        .await;
+    assert_eq!(blank.fields(), ["title"]);
+}
+
+async fn control_characters_are_refused(app: TestApp) {
+    let w = app.world().await;
+    let nul = app
+        .post("/api/v1/resources", &w.member_a, json!({"title": "a\u{0}b", "category": "医疗健康", "scope_level": "city", "tags": ["x\u{1b}"]}))
+        .await;
+    assert_eq!(nul.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(nul.fields(), ["tags[0]", "title"]);
+    let login = app
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "admin\u{0}", "password": "x"})),
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let query = app.get("/api/v1/organizations?q=%00", &w.admin).await;
+    assert_eq!(query.status, StatusCode::BAD_REQUEST);
+    assert!(query.is_problem());
+    let lines = app
+        .post("/api/v1/resources", &w.member_a, json!({"title": "多行", "description": "第一行\n第二行\t缩进", "category": "医疗健康", "scope_level": "city"}))
+        .await;
+    assert_eq!(
+        lines.status,
+        StatusCode::CREATED,
+        "line breaks are fine in descriptions"
+    );
 }
 
 async fn scope_rules(app: TestApp) {
