@@ -206,6 +206,9 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(index("resources", &["organization_id", "id"], false))
             .await?;
+        // Lists read "this city's live rows, newest first": an index in that order avoids sorting.
+        m.create_index(index("resources", &["city_id", "deleted_at", "id"], false))
+            .await?;
         m.create_index(index("resources", &["city_id", "status", "id"], false))
             .await?;
 
@@ -239,6 +242,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        m.create_index(index("needs", &["city_id", "deleted_at", "id"], false))
+            .await?;
         m.create_index(index("needs", &["alliance_id", "id"], false))
             .await?;
         m.create_index(index("needs", &["place_region_id", "id"], false))
@@ -267,6 +272,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        m.create_index(index("projects", &["city_id", "id"], false))
+            .await?;
         m.create_index(index("projects", &["alliance_id", "id"], false))
             .await?;
         m.create_index(index("projects", &["need_id"], false))
