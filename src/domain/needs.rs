@@ -207,17 +207,34 @@ pub async fn create(
     actor: &Actor,
     input: NewNeed,
 ) -> Result<need::Model> {
-    let Some(alliance_id) = input.alliance_id.or(actor.alliance_id) else {
-        return Err(Error::field("alliance_id", "请选择发布需求的联盟"));
-    };
-    let alliance = match alliances::get(db, actor.city_id, alliance_id).await {
-        Ok(a) => a,
-        Err(Error::NotFound(_)) => return Err(Error::field("alliance_id", "联盟不存在")),
-        Err(e) => return Err(e),
-    };
-    require_coordinator(actor, alliance.id)?;
+    // Who may post is decided before what is posted: a coordinator of another alliance gets
+    // 403 whatever the body says. A missing or unknown alliance is one more field problem.
     let mut problems = Problems::of(&input);
-    let place_id = place(db, &mut problems, &alliance, input.community_id).await?;
+    let alliance = match input.alliance_id.or(actor.alliance_id) {
+        None => {
+            problems.add("alliance_id", "请选择发布需求的联盟");
+            None
+        }
+        Some(id) => match alliances::get(db, actor.city_id, id).await {
+            Ok(a) => Some(a),
+            Err(Error::NotFound(_)) => {
+                problems.add("alliance_id", "联盟不存在");
+                None
+            }
+            Err(e) => return Err(e),
+        },
+    };
+    match &alliance {
+        Some(a) => require_coordinator(actor, a.id)?,
+        None if !actor.is_admin() && actor.alliance_id.is_none() => {
+            return Err(Error::forbidden("只有协调员或管理员可以发布需求"));
+        }
+        None => {}
+    }
+    let place_id = match &alliance {
+        Some(a) => Some(place(db, &mut problems, a, input.community_id).await?),
+        None => None,
+    };
     if let Some(c) = &input.category {
         categories::check(db, &mut problems, c).await?;
     }
@@ -227,6 +244,10 @@ pub async fn create(
         problems.add("needed_by", "需要日期不能早于今天");
     }
     problems.finish()?;
+    let (alliance, place_id) = (
+        alliance.expect("checked above"),
+        place_id.expect("checked above"),
+    );
     let now = chrono::Utc::now();
     let n = need::ActiveModel {
         city_id: Set(alliance.city_id),

@@ -133,6 +133,18 @@ async fn need_rules_all_at_once(app: TestApp) {
         )
         .await;
     assert_eq!(missing.fields(), ["community_id"]);
+    let unknown = app
+        .post(
+            "/api/v1/needs",
+            &w.admin,
+            json!({"alliance_id": 999999, "title": "", "category": "志愿服务"}),
+        )
+        .await;
+    assert_eq!(
+        unknown.fields(),
+        ["alliance_id", "title"],
+        "an unknown alliance is one problem among others"
+    );
     let urgency = app
         .post(
             "/api/v1/needs",
