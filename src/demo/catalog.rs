@@ -2780,18 +2780,7 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
-    const CATEGORIES: [&str; 10] = [
-        "场地设施",
-        "志愿服务",
-        "医疗健康",
-        "法律服务",
-        "教育培训",
-        "文化体育",
-        "养老助残",
-        "就业创业",
-        "物资捐赠",
-        "环境治理",
-    ];
+        const CATEGORIES: [&str; 10] = crate::domain::categories::DEFAULTS;
     const KINDS: [&str; 10] = [
         "医疗卫生",
         "教育",

@@ -77,18 +77,7 @@ async fn demo_city_loads_once_and_works(app: TestApp) {
         "{}",
         needs.body["total"]
     );
-    for category in [
-        "场地设施",
-        "志愿服务",
-        "医疗健康",
-        "法律服务",
-        "教育培训",
-        "文化体育",
-        "养老助残",
-        "就业创业",
-        "物资捐赠",
-        "环境治理",
-    ] {
+    for category in lianmeng::domain::categories::DEFAULTS {
         let r = app
             .get(
                 &format!("/api/v1/resources?category={category}"),
