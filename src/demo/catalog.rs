@@ -2780,7 +2780,7 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
-        const CATEGORIES: [&str; 10] = crate::domain::categories::DEFAULTS;
+    const CATEGORIES: [&str; 10] = crate::domain::categories::DEFAULTS;
     const KINDS: [&str; 10] = [
         "医疗卫生",
         "教育",
