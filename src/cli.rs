@@ -58,6 +58,14 @@ struct Common {
         default_value = "昆明市"
     )]
     city_name: String,
+    /// Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed.
+    #[arg(
+        long,
+        global = true,
+        env = "LIANMENG_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -161,6 +169,7 @@ fn config(common: &Common) -> anyhow::Result<Config> {
     let mut config = Config::new(url, common.data_dir.clone());
     config.city_code = common.city_code.clone();
     config.city_name = common.city_name.clone();
+    config.trusted_proxies = common.trusted_proxies.clone();
     Ok(config)
 }
 

@@ -16,6 +16,8 @@ pub struct Config {
     /// Code and name of the city a fresh deployment starts with.
     pub city_code: String,
     pub city_name: String,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (for login throttling).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Config {
@@ -28,6 +30,7 @@ impl Config {
             request_timeout: Duration::from_secs(30),
             city_code: "530100".into(),
             city_name: "昆明市".into(),
+            trusted_proxies: Vec::new(),
         }
     }
 

@@ -75,7 +75,9 @@ fn sqlite_options(url: &str, max_connections: u32) -> ConnectOptions {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.max_connections(max_connections)
         .min_connections(1)
-        .acquire_timeout(Duration::from_secs(30))
+        // Well under the 30 s request timeout: a request that cannot get a connection fails
+        // cleanly before it writes anything, instead of being cut off after its commit.
+        .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
             o.journal_mode(SqliteJournalMode::Wal)

@@ -24,6 +24,8 @@ pub enum Error {
     Conflict(String),
     #[error("precondition failed: {0}")]
     PreconditionFailed(String),
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
     #[error("too many requests: {0}")]
     TooManyRequests(String),
     #[error("payload too large")]
@@ -42,6 +44,14 @@ impl From<sea_orm::DbErr> for Error {
     /// A unique-constraint violation that slipped past the checks (two requests racing to
     /// create the same thing) is the client's conflict, not a server fault.
     fn from(e: sea_orm::DbErr) -> Self {
+        if matches!(
+            e,
+            sea_orm::DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout)
+        ) {
+            // Every connection stayed busy for the whole wait: nothing was written, and the
+            // client may simply try again.
+            return Error::Unavailable("服务繁忙，请稍后再试".into());
+        }
         match e.sql_err() {
             Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
                 Error::Conflict("同样的记录已存在".into())

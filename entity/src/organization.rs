@@ -9,6 +9,7 @@ pub struct Model {
     pub id: i64,
     pub city_id: i64,
     pub name: String,
+    pub search_name: String,
     pub kind: String,
     pub contact_person: String,
     pub contact_phone: String,

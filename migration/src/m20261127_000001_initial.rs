@@ -77,6 +77,9 @@ impl MigrationTrait for Migration {
                 .col(big_pk_auto("id"))
                 .col(big_integer("city_id"))
                 .col(string_len("name", 100))
+                // The name folded in Rust (lowercase), so search matches alike on SQLite,
+                // whose lower() knows only ASCII, and PostgreSQL.
+                .col(string_len("search_name", 100))
                 .col(string_len("kind", 20))
                 .col(string_len("contact_person", 30))
                 .col(string_len("contact_phone", 30))

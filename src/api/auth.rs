@@ -39,20 +39,12 @@ async fn login(
     ClientIp(ip): ClientIp,
     Json(input): Json<Login>,
 ) -> Result<axum::Json<LoginResponse>> {
-    if state.login_throttle.blocked(ip, &input.username) {
+    if !state.login_throttle.begin(ip, &input.username) {
         return Err(Error::TooManyRequests(
             "密码错误次数过多，请15分钟后再试".into(),
         ));
     }
-    let user = match auth::verify(state.read(), &input).await {
-        Ok(u) => u,
-        Err(e) => {
-            if matches!(e, Error::Unauthorized(_)) {
-                state.login_throttle.failed(ip, &input.username);
-            }
-            return Err(e);
-        }
-    };
+    let user = auth::verify(state.read(), &input).await?;
     state.login_throttle.succeeded(ip, &input.username);
     let request_id = headers
         .get("x-request-id")

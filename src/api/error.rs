@@ -46,82 +46,82 @@ pub fn problem(
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        match self {
-            Error::BadRequest(d) => problem(
-                StatusCode::BAD_REQUEST,
-                "bad-request",
-                "请求格式不正确",
+        use StatusCode as S;
+        let (status, slug, title, detail, errors) = match self {
+            Error::BadRequest(d) => (S::BAD_REQUEST, "bad-request", "请求格式不正确", d, vec![]),
+            Error::Unauthorized(d) => (
+                S::UNAUTHORIZED,
+                "unauthorized",
+                "未登录或登录已失效",
                 d,
                 vec![],
             ),
-            Error::Unauthorized(d) => {
-                let mut r = problem(
-                    StatusCode::UNAUTHORIZED,
-                    "unauthorized",
-                    "未登录或登录已失效",
-                    d,
-                    vec![],
-                );
-                r.headers_mut()
-                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-                r
-            }
-            Error::Forbidden(d) => {
-                problem(StatusCode::FORBIDDEN, "forbidden", "没有权限", d, vec![])
-            }
-            Error::NotFound(d) => problem(StatusCode::NOT_FOUND, "not-found", "未找到", d, vec![]),
-            Error::Conflict(d) => problem(
-                StatusCode::CONFLICT,
-                "conflict",
-                "操作与当前状态冲突",
-                d,
-                vec![],
-            ),
-            Error::PreconditionFailed(d) => problem(
-                StatusCode::PRECONDITION_FAILED,
+            Error::Forbidden(d) => (S::FORBIDDEN, "forbidden", "没有权限", d, vec![]),
+            Error::NotFound(d) => (S::NOT_FOUND, "not-found", "未找到", d, vec![]),
+            Error::Conflict(d) => (S::CONFLICT, "conflict", "操作与当前状态冲突", d, vec![]),
+            Error::PreconditionFailed(d) => (
+                S::PRECONDITION_FAILED,
                 "stale-version",
                 "记录已被修改",
                 d,
                 vec![],
             ),
-            Error::TooManyRequests(d) => problem(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too-many-requests",
-                "请求过于频繁",
-                d,
-                vec![],
-            ),
-            Error::PayloadTooLarge(d) => problem(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too-large",
-                "请求体过大",
-                d,
-                vec![],
-            ),
-            Error::UnsupportedMediaType(d) => problem(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Error::PayloadTooLarge(d) => {
+                (S::PAYLOAD_TOO_LARGE, "too-large", "请求体过大", d, vec![])
+            }
+            Error::UnsupportedMediaType(d) => (
+                S::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported-media-type",
                 "不支持的内容类型",
                 d,
                 vec![],
             ),
-            Error::Validation(errors) => problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "validation",
-                "数据校验未通过",
-                format!("有{}处填写不正确", errors.len()),
-                errors,
+            Error::TooManyRequests(d) => (
+                S::TOO_MANY_REQUESTS,
+                "too-many-requests",
+                "请求过于频繁",
+                d,
+                vec![],
             ),
+            Error::Unavailable(d) => (S::SERVICE_UNAVAILABLE, "unavailable", "服务繁忙", d, vec![]),
+            Error::Validation(errors) => {
+                let detail = format!("有{}处填写不正确", errors.len());
+                (
+                    S::UNPROCESSABLE_ENTITY,
+                    "validation",
+                    "数据校验未通过",
+                    detail,
+                    errors,
+                )
+            }
             Error::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");
-                problem(
-                    StatusCode::INTERNAL_SERVER_ERROR,
+                let detail = "服务器暂时无法完成请求，请稍后再试".to_owned();
+                (
+                    S::INTERNAL_SERVER_ERROR,
                     "internal",
                     "服务器内部错误",
-                    "服务器暂时无法完成请求，请稍后再试".into(),
+                    detail,
                     vec![],
                 )
             }
+        };
+        let mut resp = problem(status, slug, title, detail, errors);
+        match status {
+            S::UNAUTHORIZED => {
+                resp.headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            S::SERVICE_UNAVAILABLE => {
+                resp.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            S::TOO_MANY_REQUESTS => {
+                resp.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("900"));
+            }
+            _ => {}
         }
+        resp
     }
 }

@@ -7,6 +7,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{header, request::Parts};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use validator::Validate;
 
 use crate::domain::{Actor, auth};
 use crate::error::{Error, FieldError};
@@ -16,7 +17,7 @@ use crate::state::AppState;
 /// shape (unknown field, missing field, wrong type or value) → 422 naming the field.
 pub struct Json<T>(pub T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+impl<T: DeserializeOwned + Validate, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
@@ -50,7 +51,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
 /// characters anywhere (PostgreSQL cannot store NUL), then every field of the wrong type or
 /// not allowed. Missing required fields are left to validation, which reports them together
 /// with every other rule (inputs declare them `Option` + `#[validate(required)]`).
-pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+pub fn parse_json<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, Error> {
     let mut value: Value = serde_json::from_slice(bytes).map_err(|e| {
         Error::BadRequest(format!(
             "JSON 格式错误（第{}行第{}列）",
@@ -67,19 +68,24 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     for _ in 0..32 {
         match serde_path_to_error::deserialize::<_, T>(&value) {
             Ok(v) if problems.is_empty() => return Ok(v),
-            Ok(_) => break,
+            Ok(v) => {
+                // With the mistyped fields set aside, the rest gets its field rules checked
+                // too, so one answer still lists every problem it can.
+                let reported: Vec<String> = problems.iter().map(|p| top_level(&p.field)).collect();
+                let rest = crate::domain::validation::Problems::of(&v).into_errors();
+                problems.extend(
+                    rest.into_iter()
+                        .filter(|p| !reported.contains(&top_level(&p.field))),
+                );
+                break;
+            }
             Err(e) => {
                 let problem = shape_error(&e.path().to_string(), &e.inner().to_string());
-                let top = problem
-                    .field
-                    .split(['.', '['])
-                    .next()
-                    .unwrap_or("")
-                    .to_owned();
-                let already = problems
+                let top = top_level(&problem.field);
+                if !problems
                     .iter()
-                    .any(|p: &FieldError| p.field.split(['.', '[']).next() == Some(top.as_str()));
-                if !already {
+                    .any(|p: &FieldError| top_level(&p.field) == top)
+                {
                     problems.push(problem);
                 }
                 let removed = match &mut value {
@@ -94,6 +100,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     }
     problems.sort_by(|a, b| a.field.cmp(&b.field));
     Err(Error::Validation(problems))
+}
+
+/// `tags[1]` → `tags`, `scope.level` → `scope`.
+fn top_level(field: &str) -> String {
+    field.split(['.', '[']).next().unwrap_or("").to_owned()
 }
 
 /// Control characters other than tab, line feed and carriage return are refused in any text.
@@ -301,16 +312,35 @@ pub fn etag(version: i32) -> [(header::HeaderName, String); 1] {
     [(header::ETAG, format!("\"{version}\""))]
 }
 
-/// The peer address of the connection, when the server was started with connect info.
+/// The client's address: the peer of the connection or, when that peer is a trusted reverse
+/// proxy (`LIANMENG_TRUSTED_PROXIES`), the nearest untrusted address in `X-Forwarded-For`.
 pub struct ClientIp(pub Option<std::net::IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = Error;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Error> {
-        let info = parts
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        let peer = parts
             .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
-        Ok(ClientIp(info.map(|i| i.0.ip())))
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|i| i.0.ip());
+        let trusted = &state.config.trusted_proxies;
+        let Some(peer) = peer.filter(|p| trusted.contains(p)) else {
+            return Ok(ClientIp(peer));
+        };
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+            .collect::<Vec<_>>();
+        let client = forwarded
+            .into_iter()
+            .rev()
+            .find(|a| !trusted.contains(a))
+            .unwrap_or(peer);
+        Ok(ClientIp(Some(client)))
     }
 }

@@ -25,7 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rename_community))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, validator::Validate)]
 #[serde(deny_unknown_fields)]
 pub struct NewDistrict {
     #[serde(default, deserialize_with = "trimmed_opt")]
@@ -38,7 +38,7 @@ pub struct NewDistrict {
     pub city_id: Option<i64>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, validator::Validate)]
 #[serde(deny_unknown_fields)]
 pub struct NewStreet {
     #[serde(default, deserialize_with = "trimmed_opt")]
@@ -51,7 +51,7 @@ pub struct NewStreet {
     pub district_id: Option<i64>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, validator::Validate)]
 #[serde(deny_unknown_fields)]
 pub struct NewCommunity {
     #[serde(default, deserialize_with = "trimmed_opt")]

@@ -282,6 +282,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
         let address = format!("昆明市{}{}{}号", s.district_name, s.name, rng.range(1, 400));
         let org = organization::ActiveModel {
             city_id: Set(city.id),
+            search_name: Set(crate::domain::fold(&name)),
             name: Set(name.clone()),
             kind: Set(kind.kind.to_owned()),
             contact_person: Set(contact),

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::regions::{self, Level};
-use super::validation::Problems;
+use super::validation::{Problems, check_date};
 use super::{Actor, Page, PageParams, audit};
 use crate::error::{Error, Result};
 use entity::{alliance, alliance_member, organization, region};
@@ -180,6 +180,7 @@ pub async fn add_member(
         Some(_) => {}
     }
     if let Some(d) = input.joined_on
+        && check_date(&mut problems, "joined_on", Some(d))
         && d > crate::time::today()
     {
         problems.add("joined_on", "加入日期不能晚于今天");

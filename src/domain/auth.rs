@@ -2,7 +2,9 @@
 
 use base64::Engine;
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -11,7 +13,7 @@ use super::{Actor, Role, audit, users};
 use crate::error::{Error, Result};
 use entity::{session, user};
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, validator::Validate)]
 #[serde(deny_unknown_fields)]
 pub struct Login {
     pub username: String,
@@ -36,17 +38,14 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 /// hash for unknown users so both failures take as long and read the same.
 pub async fn verify(db: &impl ConnectionTrait, input: &Login) -> Result<user::Model> {
     let wrong = || Error::Unauthorized("用户名或密码错误".into());
-    if input.username.len() > 64 || input.password.len() > 128 {
+    if input.username.chars().count() > 64 || input.password.chars().count() > 128 {
         return Err(wrong());
     }
     let user = users::by_username(db, &input.username).await?;
     let hash = user
         .as_ref()
         .map_or(DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
-    let password = input.password.clone();
-    let ok = tokio::task::spawn_blocking(move || users::verify_password(&password, &hash))
-        .await
-        .map_err(|e| Error::Internal(anyhow::anyhow!("password check failed: {e}")))?;
+    let ok = users::verify_password_off_thread(&input.password, hash).await?;
     let user = user.filter(|_| ok).ok_or_else(wrong)?;
     if user.disabled_at.is_some() {
         return Err(Error::Forbidden("账号已停用，请联系管理员".into()));
@@ -61,6 +60,16 @@ pub async fn open_session(
     ttl: std::time::Duration,
     request_id: Option<String>,
 ) -> Result<NewSession> {
+    // The password was checked outside this transaction; make sure it has not been reset,
+    // nor the account disabled, since. The row lock makes a concurrent reset wait for this
+    // session to exist, so its "log out everywhere" includes it.
+    let current = user::Entity::find_by_id(user.id)
+        .lock_exclusive()
+        .one(db)
+        .await?;
+    if !current.is_some_and(|u| u.password_hash == user.password_hash && u.disabled_at.is_none()) {
+        return Err(Error::Unauthorized("用户名或密码错误".into()));
+    }
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);

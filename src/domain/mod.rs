@@ -24,16 +24,22 @@ pub mod validation;
 pub use actor::{Actor, Role};
 pub use page::{Page, PageParams};
 
-/// A case-insensitive substring match that behaves the same on SQLite and PostgreSQL
-/// (SQLite's LIKE ignores ASCII case, PostgreSQL's does not), with `%` and `_` escaped.
-pub fn like_ci(col: impl sea_orm::ColumnTrait, needle: &str) -> sea_orm::sea_query::SimpleExpr {
+/// Folds text for case-insensitive search, the same way on every database.
+pub fn fold(text: &str) -> String {
+    text.to_lowercase()
+}
+
+/// A substring match of `needle` (folded with [`fold`]) in a column that stores folded text,
+/// with `%` and `_` escaped.
+pub fn contains_folded(
+    col: impl sea_orm::ColumnTrait,
+    needle: &str,
+) -> sea_orm::sea_query::SimpleExpr {
     use sea_orm::ExprTrait;
-    use sea_orm::sea_query::{Expr, Func, LikeExpr};
-    let escaped = needle
-        .to_lowercase()
+    use sea_orm::sea_query::{Expr, LikeExpr};
+    let escaped = fold(needle)
         .replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_");
-    Expr::expr(Func::lower(Expr::col(col.as_column_ref())))
-        .like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
+    Expr::col(col.as_column_ref()).like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
 }

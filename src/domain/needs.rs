@@ -11,8 +11,8 @@ use validator::Validate;
 
 use super::regions::{self, Level};
 use super::validation::{
-    Problems, check_version, nullable, required, tags_to_json, trimmed_list, trimmed_opt,
-    valid_quantity, valid_tags,
+    Problems, check_date, check_version, nullable, required, tags_to_json, trimmed_list,
+    trimmed_opt, valid_quantity, valid_tags,
 };
 use super::{Actor, Page, PageParams, alliances, audit, categories, outbox};
 use crate::error::{Error, Result};
@@ -136,7 +136,7 @@ pub struct NeedPatch {
 
 /// A coordinator closes a need, or opens a closed one again. `matched` and `fulfilled` follow
 /// the need's projects.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, validator::Validate)]
 #[serde(deny_unknown_fields)]
 pub struct StatusChange {
     pub status: Status,
@@ -239,6 +239,7 @@ pub async fn create(
         categories::check(db, &mut problems, c).await?;
     }
     if let Some(d) = input.needed_by
+        && check_date(&mut problems, "needed_by", Some(d))
         && d < crate::time::today()
     {
         problems.add("needed_by", "需要日期不能早于今天");
@@ -303,6 +304,7 @@ pub async fn update(
         categories::check(db, &mut problems, c).await?;
     }
     if let Some(Some(d)) = patch.needed_by
+        && check_date(&mut problems, "needed_by", Some(d))
         && d < crate::time::today()
     {
         problems.add("needed_by", "需要日期不能早于今天");

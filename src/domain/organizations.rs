@@ -126,6 +126,7 @@ pub async fn create(
     let now = chrono::Utc::now();
     let org = organization::ActiveModel {
         city_id: Set(actor.city_id),
+        search_name: Set(super::fold(input.name.as_deref().unwrap_or_default())),
         name: Set(required(input.name)),
         kind: Set(required(input.kind)),
         contact_person: Set(required(input.contact_person)),
@@ -175,6 +176,7 @@ pub async fn update(
     problems.finish()?;
     let mut a: organization::ActiveModel = before.clone().into();
     if let Some(v) = patch.name {
+        a.search_name = Set(super::fold(&v));
         a.name = Set(v);
     }
     if let Some(v) = patch.kind {
@@ -224,7 +226,7 @@ pub async fn list(
         if q.chars().count() > 60 {
             return Err(Error::field("q", "搜索词最多60个字"));
         }
-        select = select.filter(super::like_ci(organization::Column::Name, q));
+        select = select.filter(super::contains_folded(organization::Column::SearchName, q));
     }
     if let Some(kind) = filter.kind.as_deref().filter(|k| !k.is_empty()) {
         select = select.filter(organization::Column::Kind.eq(kind));

@@ -109,7 +109,9 @@ pub async fn propose(
     if ids.len() != requested.len() {
         problems.add("resource_ids", "资源不能重复");
     }
-    let found: Vec<resource::Model> = if ids.is_empty() {
+    // A list already refused (none, more than ten, repeats) is not looked up id by id.
+    let checked = !ids.is_empty() && !problems.has("resource_ids");
+    let found: Vec<resource::Model> = if !checked {
         Vec::new()
     } else {
         resource::Entity::find()
@@ -121,7 +123,7 @@ pub async fn propose(
             .all(db)
             .await?
     };
-    for id in &ids {
+    for id in ids.iter().filter(|_| checked) {
         match found.iter().find(|r| r.id == *id) {
             None => problems.add("resource_ids", format!("资源 {id} 不存在")),
             Some(r) if r.status != resources::Status::Available.as_str() => {

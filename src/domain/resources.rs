@@ -11,8 +11,8 @@ use validator::Validate;
 
 use super::regions::{self, Level};
 use super::validation::{
-    Problems, check_version, nullable, required, tags_to_json, trimmed_list, trimmed_opt,
-    valid_quantity, valid_tags,
+    Problems, check_date, check_version, nullable, required, tags_to_json, trimmed_list,
+    trimmed_opt, valid_quantity, valid_tags,
 };
 use super::{Actor, Page, PageParams, Role, alliances, audit, categories, organizations, outbox};
 use crate::error::{Error, Result};
@@ -133,7 +133,7 @@ pub struct ResourcePatch {
 }
 
 /// A change of status by the owner: withdraw, mark used up, or offer again.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, validator::Validate)]
 #[serde(deny_unknown_fields)]
 pub struct StatusChange {
     pub status: Status,
@@ -168,6 +168,11 @@ fn check_window(
     until: Option<NaiveDate>,
     changed: bool,
 ) {
+    if !(check_date(problems, "available_from", from)
+        & check_date(problems, "available_until", until))
+    {
+        return;
+    }
     if let (Some(f), Some(u)) = (from, until)
         && f > u
     {

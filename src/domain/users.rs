@@ -87,13 +87,32 @@ pub fn hash_password(password: &str) -> Result<String> {
         .map_err(|e| Error::Internal(anyhow::anyhow!("password hashing failed: {e}")))
 }
 
-/// Hashes on a blocking thread: Argon2 is deliberately slow, and must run neither on an async
-/// worker nor inside a write transaction (on SQLite that would stall every other writer).
+/// At most this many Argon2 computations run at once (each takes about 19 MiB and a core for
+/// tens of milliseconds); the rest wait their turn, so a burst of logins cannot exhaust memory.
+static ARGON2_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(4));
+
+/// Runs Argon2 work on a blocking thread, within [`ARGON2_SLOTS`]. It must run neither on an
+/// async worker nor inside a write transaction (on SQLite that would stall every other writer).
+async fn argon2_off_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
+    let failed =
+        |e: &dyn std::fmt::Display| Error::Internal(anyhow::anyhow!("password work failed: {e}"));
+    let _slot = ARGON2_SLOTS.acquire().await.map_err(|e| failed(&e))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| failed(&e))
+}
+
 pub async fn hash_password_off_thread(password: &str) -> Result<String> {
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| Error::Internal(anyhow::anyhow!("password hashing failed: {e}")))?
+    argon2_off_thread(move || hash_password(&password)).await?
+}
+
+pub async fn verify_password_off_thread(password: &str, hash: String) -> Result<bool> {
+    let password = password.to_owned();
+    argon2_off_thread(move || verify_password(&password, &hash)).await
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
@@ -251,10 +270,17 @@ pub async fn update(
             .exec(db)
             .await?;
     }
+    // The hash itself never enters the audit trail, so a reset is named by its action.
+    let action = match (patch.password.is_some(), patch.disabled) {
+        (true, _) => "reset-password",
+        (false, Some(true)) => "disable",
+        (false, Some(false)) => "enable",
+        (false, None) => "update",
+    };
     audit::changed(
         db,
         actor,
-        "update",
+        action,
         ("user", id, Some(after.city_id)),
         &before,
         &after,

@@ -54,6 +54,10 @@ impl Problems {
         self.0.iter().any(|e| e.field == field)
     }
 
+    pub fn into_errors(self) -> Vec<FieldError> {
+        self.0
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -110,6 +114,22 @@ pub fn trimmed_list<'de, D: serde::Deserializer<'de>>(
     use serde::Deserialize;
     Option::<Vec<String>>::deserialize(d)
         .map(|o| o.map(|v| v.into_iter().map(|s| s.trim().to_owned()).collect()))
+}
+
+/// Dates a person can mean, which every database can store: 1949-10-01 to 2199-12-31.
+/// Adds a problem and answers `false` for any other date, so later checks can skip it.
+pub fn check_date(problems: &mut Problems, field: &str, date: Option<chrono::NaiveDate>) -> bool {
+    let (first, last) = (
+        chrono::NaiveDate::from_ymd_opt(1949, 10, 1).expect("valid date"),
+        chrono::NaiveDate::from_ymd_opt(2199, 12, 31).expect("valid date"),
+    );
+    match date {
+        Some(d) if d < first || d > last => {
+            problems.add(field, "日期须在1949-10-01至2199-12-31之间");
+            false
+        }
+        _ => true,
+    }
 }
 
 /// Quantities: 1 to a million.

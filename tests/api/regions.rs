@@ -11,7 +11,8 @@ both!(
     region_tree_and_alliances,
     organizations_and_members,
     categories_are_managed,
-    users_are_created_by_admins
+    users_are_created_by_admins,
+    organization_search_folds_case_alike
 );
 
 async fn region_tree_and_alliances(app: TestApp) {
@@ -300,4 +301,38 @@ async fn users_are_created_by_admins(app: TestApp) {
         .post("/api/v1/users", &w.admin, json!({"username": "member_a", "password": "long-enough", "display_name": "甲", "role": "reviewer"}))
         .await;
     assert_eq!(taken.fields(), ["username"]);
+}
+
+async fn organization_search_folds_case_alike(app: TestApp) {
+    let admin = app.admin().await;
+    for name in ["ＡＢＣ法律服务所", "Élan咨询", "ΔΕΛΤΑ公司", "100%_公益"] {
+        assert_eq!(
+            app.post("/api/v1/organizations", &admin, org_body(name, "企业"))
+                .await
+                .status,
+            StatusCode::CREATED
+        );
+    }
+    for (q, want) in [
+        ("ＡＢＣ", 1),
+        ("ａｂｃ", 1),
+        ("élan", 1),
+        ("ÉLAN", 1),
+        ("δέλτα", 0),
+        ("δελτα", 1),
+        ("%", 1),
+        ("_", 1),
+        ("x", 0),
+    ] {
+        let a = app
+            .get(
+                &format!(
+                    "/api/v1/organizations?q={}",
+                    url::form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>()
+                ),
+                &admin,
+            )
+            .await;
+        assert_eq!(a.body["total"], want, "{q}");
+    }
 }

@@ -11,7 +11,9 @@ both!(
     wrong_password_and_unknown_user_look_alike,
     bad_tokens_are_refused,
     expired_tokens_are_refused,
-    password_guessing_is_throttled
+    password_guessing_is_throttled,
+    parallel_guesses_are_counted_before_checking,
+    long_chinese_passwords_work
 );
 
 async fn expired_tokens_are_refused(app: TestApp) {
@@ -156,4 +158,51 @@ async fn password_guessing_is_throttled(app: TestApp) {
     assert!(blocked.is_problem());
     // Other users are not affected.
     assert_eq!(app.login("admin", ADMIN_PASSWORD).await.len(), 43);
+}
+
+async fn parallel_guesses_are_counted_before_checking(app: TestApp) {
+    let admin = app.admin().await;
+    app.user(&admin, "burst", "reviewer", None, None).await;
+    let tries = (0..30).map(|_| {
+        let app = app.clone();
+        tokio::spawn(async move {
+            app.send(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"username": "burst", "password": "wrong-guess"})),
+            )
+            .await
+            .status
+        })
+    });
+    let statuses: Vec<StatusCode> = futures::future::join_all(tries)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap())
+        .collect();
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((checked, refused), (10, 20), "{statuses:?}");
+}
+
+async fn long_chinese_passwords_work(app: TestApp) {
+    let admin = app.admin().await;
+    let password = "党建联盟资源对接".repeat(16);
+    assert_eq!(password.chars().count(), 128);
+    let a = app
+        .post("/api/v1/users", &admin, json!({"username": "changmima", "password": password, "display_name": "长密码", "role": "reviewer"}))
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{:?}", a.body);
+    let token = app.login("changmima", &password).await;
+    assert_eq!(
+        app.get("/api/v1/auth/me", &token).await.status,
+        StatusCode::OK
+    );
 }

@@ -93,7 +93,11 @@ async fn admins_disable_reset_and_enable_users(app: TestApp) {
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(bad.fields(), ["role"], "the role cannot be changed here");
+    assert_eq!(
+        bad.fields(),
+        ["display_name", "password", "role"],
+        "the role cannot be changed here"
+    );
     let bad = app
         .patch(
             &path,
@@ -146,6 +150,7 @@ async fn other_cities_do_not_exist_for_you(app: TestApp) {
     let org = entity::organization::ActiveModel {
         city_id: Set(city.id),
         name: Set("曲靖某医院".into()),
+        search_name: Set("曲靖某医院".into()),
         kind: Set("医疗卫生".into()),
         contact_person: Set("张三".into()),
         contact_phone: Set("0874-1234567".into()),

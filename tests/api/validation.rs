@@ -15,7 +15,10 @@ both!(
     scope_rules,
     several_wrong_types_at_once,
     text_is_trimmed_before_it_is_measured,
-    control_characters_are_refused
+    control_characters_are_refused,
+    dates_stay_in_a_sane_range,
+    huge_id_lists_are_refused_cheaply,
+    mistyped_and_invalid_fields_together
 );
 
 async fn resource_rules_all_at_once(app: TestApp) {
@@ -294,4 +297,84 @@ async fn scope_rules(app: TestApp) {
         )
         .await;
     assert_eq!(bad_level.fields(), ["scope_level"]);
+}
+
+async fn dates_stay_in_a_sane_range(app: TestApp) {
+    let w = app.world().await;
+    for date in [
+        "-10000-01-01",
+        "0000-01-01",
+        "+10000-01-01",
+        "1900-01-01",
+        "2200-01-01",
+    ] {
+        let a = app
+            .post("/api/v1/resources", &w.member_a, json!({"title": "t", "category": "医疗健康", "scope_level": "city", "available_from": date}))
+            .await;
+        assert_eq!(
+            a.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{date}: {:?}",
+            a.body
+        );
+        assert_eq!(a.fields(), ["available_from"], "{date}");
+        let n = app
+            .post(
+                "/api/v1/needs",
+                &w.coordinator,
+                json!({"title": "t", "category": "志愿服务", "needed_by": date}),
+            )
+            .await;
+        assert_eq!(n.fields(), ["needed_by"], "{date}");
+        let m = app
+            .post(
+                &format!("/api/v1/alliances/{}/members", w.street_alliance),
+                &w.coordinator,
+                json!({"organization_id": w.org_b, "joined_on": date}),
+            )
+            .await;
+        assert_eq!(m.fields(), ["joined_on"], "{date}");
+    }
+    let ok = app
+        .post(
+            &format!("/api/v1/alliances/{}/members", w.street_alliance),
+            &w.coordinator,
+            json!({"organization_id": w.org_b, "joined_on": "2019-03-13"}),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED);
+}
+
+async fn huge_id_lists_are_refused_cheaply(app: TestApp) {
+    let w = app.world().await;
+    let need = app
+        .post("/api/v1/needs", &w.coordinator, w.need("体检"))
+        .await
+        .id();
+    let ids: Vec<i64> = (1..=40_000).collect();
+    let a = app
+        .post(
+            "/api/v1/projects",
+            &w.coordinator,
+            json!({"need_id": need, "resource_ids": ids, "title": "x"}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.fields(), ["resource_ids"]);
+    let dup = app
+        .post(
+            "/api/v1/projects",
+            &w.coordinator,
+            json!({"need_id": need, "resource_ids": [5, 5], "title": "x"}),
+        )
+        .await;
+    assert_eq!(dup.fields(), ["resource_ids"]);
+}
+
+async fn mistyped_and_invalid_fields_together(app: TestApp) {
+    let w = app.world().await;
+    let a = app
+        .post("/api/v1/resources", &w.member_a, json!({"title": "长".repeat(61), "category": "医疗健康", "scope_level": "city", "quantity": "很多"}))
+        .await;
+    assert_eq!(a.fields(), ["quantity", "title"]);
 }
