@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::Config;
 use crate::db::Db;
 use crate::domain::{Role, categories, regions, users};
+use crate::search::Search;
 use crate::state::AppState;
 
 #[derive(Parser, Debug)]
@@ -84,6 +85,8 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Rebuild the search index from the database and exit.
+    Reindex,
     /// Load data into the database.
     Seed {
         /// The deterministic demo city of Kunming (only into an empty database).
@@ -188,7 +191,8 @@ pub async fn prepare(config: Config, admin_password: Option<&str>) -> anyhow::Re
         tracing::info!("created user admin from LIANMENG_ADMIN_PASSWORD");
     }
     tx.commit().await?;
-    Ok(AppState::new(db, config))
+    let search = Search::start(&config.data_dir, db.clone()).await?;
+    Ok(AppState::new(db, config, search))
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -204,6 +208,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 seed_demo(&state).await?;
             }
             serve(state, bind).await
+        }
+        Command::Reindex => {
+            let dir = config.data_dir.join("index");
+            if dir.exists() {
+                std::fs::remove_dir_all(&dir)
+                    .map_err(|e| anyhow::anyhow!("cannot remove {}: {e}", dir.display()))?;
+            }
+            // Opening finds no index and rebuilds it from the database.
+            let state = prepare(config, None).await?;
+            state.search.stop();
+            println!("搜索索引已重建（{} 条变更之后）", state.search.applied());
+            state.db.close().await;
+            Ok(())
         }
         Command::Migrate => {
             let state = prepare(config, None).await?;
@@ -300,6 +317,7 @@ async fn serve(state: AppState, bind: SocketAddr) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
     tracing::info!(address = %listener.local_addr()?, "lianmeng listening; API docs at /docs");
     let db = state.db.clone();
+    let search = state.search.clone();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let server = tokio::spawn(async move {
         let mut stop_rx = stop_rx;
@@ -321,6 +339,7 @@ async fn serve(state: AppState, bind: SocketAddr) -> anyhow::Result<()> {
         Ok(Err(e)) => tracing::error!(error = %e, "server task failed"),
         Err(_) => tracing::warn!("open connections did not finish in time; closing them"),
     }
+    search.stop();
     db.close().await;
     tracing::info!("stopped");
     Ok(())

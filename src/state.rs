@@ -8,6 +8,7 @@ use crate::api::throttle::LoginThrottle;
 use crate::config::Config;
 use crate::db::Db;
 use crate::metrics::Metrics;
+use crate::search::Search;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -15,11 +16,13 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
     pub login_throttle: Arc<LoginThrottle>,
+    pub search: Arc<Search>,
 }
 
 impl AppState {
-    pub fn new(db: Db, config: Config) -> Self {
+    pub fn new(db: Db, config: Config, search: Arc<Search>) -> Self {
         Self {
+            search,
             db,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),

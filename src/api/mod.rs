@@ -6,6 +6,7 @@ mod auth;
 mod categories;
 pub mod error;
 pub mod extract;
+mod matching;
 mod needs;
 mod organizations;
 mod projects;
@@ -50,6 +51,7 @@ use crate::state::AppState;
         (name = "resources", description = "资源清单"),
         (name = "needs", description = "需求清单"),
         (name = "projects", description = "项目清单"),
+        (name = "matching", description = "资源与需求匹配、搜索"),
     )
 )]
 struct ApiDoc;
@@ -77,7 +79,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(users::router())
         .merge(resources::router())
         .merge(needs::router())
-        .merge(projects::router());
+        .merge(projects::router())
+        .merge(matching::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .split_for_parts()
@@ -201,6 +204,11 @@ async fn record_metrics(State(state): State<AppState>, req: Request, next: Next)
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "unmatched".into());
     let resp = next.run(req).await;
+    // A successful write may have changed a resource or need: wake the indexer now rather
+    // than at its next poll (waking it for other writes costs one empty outbox read).
+    if method != "GET" && resp.status().is_success() {
+        state.search.notify();
+    }
     state
         .metrics
         .record_request(&method, &route, resp.status().as_u16(), started.elapsed());

@@ -2,7 +2,8 @@
 //! their member units (成员单位).
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -212,6 +213,18 @@ pub async fn add_member(
         &m,
     )
     .await?;
+    // The unit's resources now also belong to this alliance in the index.
+    let resource_ids: Vec<i64> = entity::resource::Entity::find()
+        .select_only()
+        .column(entity::resource::Column::Id)
+        .filter(entity::resource::Column::OrganizationId.eq(input.organization_id))
+        .filter(entity::resource::Column::DeletedAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    for id in resource_ids {
+        super::outbox::push(db, alliance.city_id, "resource", id).await?;
+    }
     Ok(m)
 }
 
@@ -251,5 +264,19 @@ pub async fn member_organization_ids(
         .await?
         .into_iter()
         .map(|m| m.organization_id)
+        .collect())
+}
+
+/// The alliances one organization belongs to.
+pub async fn organization_alliance_ids(
+    db: &impl ConnectionTrait,
+    organization_id: i64,
+) -> Result<Vec<i64>> {
+    Ok(alliance_member::Entity::find()
+        .filter(alliance_member::Column::OrganizationId.eq(organization_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.alliance_id)
         .collect())
 }

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod categories;
 pub mod lookup;
+pub mod matching;
 pub mod needs;
 pub mod organizations;
 pub mod outbox;

@@ -110,6 +110,10 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub db: Db,
+    pub url: String,
+    /// The data directory (search index, synonym file), removed with the app.
+    pub data_dir: Arc<tempfile::TempDir>,
+    pub search: Arc<lianmeng::search::Search>,
     server: Arc<tokio::task::JoinHandle<()>>,
 }
 
@@ -152,12 +156,16 @@ impl Answer {
 
 impl TestApp {
     async fn spawn(url: &str) -> Self {
-        let dir = std::env::temp_dir();
-        let config = Config::new(url.to_owned(), dir);
+        Self::spawn_in(url, Arc::new(tempfile::tempdir().expect("data dir"))).await
+    }
+
+    async fn spawn_in(url: &str, dir: Arc<tempfile::TempDir>) -> Self {
+        let config = Config::new(url.to_owned(), dir.path().to_owned());
         let state = lianmeng::cli::prepare(config, Some(ADMIN_PASSWORD))
             .await
             .expect("prepare app");
         let db = state.db.clone();
+        let search = state.search.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -171,11 +179,47 @@ impl TestApp {
             base: format!("http://{addr}"),
             client: reqwest::Client::new(),
             db,
+            url: url.to_owned(),
+            data_dir: dir,
+            search,
             server: Arc::new(server),
         }
     }
 
-    async fn stop(&self) {
+    /// A second instance on the same database, with its own data directory and index (as
+    /// several servers share one PostgreSQL).
+    pub async fn sibling(&self) -> TestApp {
+        TestApp::spawn(&self.url).await
+    }
+
+    /// Waits until this instance's search index has applied every change in the outbox.
+    pub async fn indexed(&self) {
+        use sea_orm::{EntityTrait, QueryOrder};
+        let last = entity::search_outbox::Entity::find()
+            .order_by_desc(entity::search_outbox::Column::Seq)
+            .one(&self.db.read)
+            .await
+            .expect("outbox")
+            .map_or(0, |r| r.seq);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        while self.search.applied() < last {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "index stuck at {} of {last}",
+                self.search.applied()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Stops this instance and starts it again on the same database and data directory.
+    pub async fn restart(self) -> TestApp {
+        self.stop().await;
+        TestApp::spawn_in(&self.url, self.data_dir.clone()).await
+    }
+
+    pub async fn stop(&self) {
+        self.search.stop();
         self.server.abort();
         self.db.clone().close().await;
     }

@@ -9,6 +9,7 @@ mod concurrency;
 mod demo;
 mod lists;
 mod malformed;
+mod matching;
 mod pagination;
 mod regions;
 mod sessions;

@@ -1,0 +1,252 @@
+//! Matching over the search index, with the database as the last word: every ranked id is
+//! re-read and re-checked (status, deletion, scope) before it is shown, so a change the index
+//! has not applied yet can never surface a withdrawn or out-of-scope result.
+
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::Deserialize;
+
+use super::validation::tags_from_json;
+use super::{Actor, alliances, needs, resources};
+use crate::error::{Error, Result};
+use crate::search::Search;
+use crate::search::documents::{Kind, Regions, day, scope_term};
+use crate::search::matching::{self, MatchOptions, Probe, Ranked};
+use entity::{need, resource};
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MatchParams {
+    /// How many matches, 1–50 (default 10).
+    pub limit: Option<usize>,
+    /// Only this category.
+    pub category: Option<String>,
+    /// Leave out matches scoring below this (0–1).
+    pub min_score: Option<f64>,
+}
+
+impl MatchParams {
+    fn options(&self) -> Result<MatchOptions> {
+        let limit = self.limit.unwrap_or(10);
+        let mut problems = super::validation::Problems::default();
+        if !(1..=50).contains(&limit) {
+            problems.add("limit", "条数须在1到50之间");
+        }
+        let min_score = self.min_score.unwrap_or(0.0);
+        if !(0.0..=1.0).contains(&min_score) {
+            problems.add("min_score", "最低分须在0到1之间");
+        }
+        problems.finish()?;
+        Ok(MatchOptions {
+            limit,
+            category: self.category.clone().filter(|c| !c.is_empty()),
+            min_score,
+        })
+    }
+}
+
+/// Resources for a need, best first, each still available and covering the need's place.
+pub async fn for_need(
+    db: &impl ConnectionTrait,
+    search: &Search,
+    actor: &Actor,
+    need_id: i64,
+    params: &MatchParams,
+) -> Result<Vec<(resource::Model, Ranked)>> {
+    let opts = params.options()?;
+    let n = needs::get(db, actor.city_id, need_id).await?;
+    let regions = Regions::load(db).await?;
+    let chain = regions.chain(n.place_region_id);
+    let tags = tags_from_json(&n.tags);
+    let probe = Probe {
+        kind: Kind::Need,
+        city_id: n.city_id,
+        title: &n.title,
+        tags: &tags,
+        description: &n.description,
+        category: &n.category,
+        quantity: n.quantity,
+        covers: chain.clone(),
+        alliances: vec![n.alliance_id],
+        window: (i64::MIN, n.needed_by.map_or(i64::MAX, day)),
+    };
+    let ranked = tokio::task::block_in_place(|| matching::rank(search, &probe, &opts))?;
+    let ids: Vec<i64> = ranked.iter().map(|r| r.candidate.id).collect();
+    let mut rows: HashMap<i64, resource::Model> = resource::Entity::find()
+        .filter(resource::Column::Id.is_in(ids))
+        .filter(resource::Column::DeletedAt.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    Ok(ranked
+        .into_iter()
+        .filter_map(|r| rows.remove(&r.candidate.id).map(|row| (row, r)))
+        .filter(|(row, _)| {
+            row.status == resources::Status::Available.as_str() && chain.contains(&scope_term(row))
+        })
+        .collect())
+}
+
+/// Open needs a resource fits, best first.
+pub async fn for_resource(
+    db: &impl ConnectionTrait,
+    search: &Search,
+    actor: &Actor,
+    resource_id: i64,
+    params: &MatchParams,
+) -> Result<Vec<(need::Model, Ranked)>> {
+    let opts = params.options()?;
+    let r = resources::get(db, actor.city_id, resource_id).await?;
+    let scope = scope_term(&r);
+    let tags = tags_from_json(&r.tags);
+    let org_alliances = alliances::organization_alliance_ids(db, r.organization_id).await?;
+    let probe = Probe {
+        kind: Kind::Resource,
+        city_id: r.city_id,
+        title: &r.title,
+        tags: &tags,
+        description: &r.description,
+        category: &r.category,
+        quantity: r.quantity,
+        covers: vec![scope.clone()],
+        alliances: org_alliances,
+        window: (
+            r.available_from.map_or(i64::MIN, day),
+            r.available_until.map_or(i64::MAX, day),
+        ),
+    };
+    if r.status != resources::Status::Available.as_str()
+        || probe.window.1 < day(crate::time::today())
+    {
+        return Ok(Vec::new());
+    }
+    let ranked = tokio::task::block_in_place(|| matching::rank(search, &probe, &opts))?;
+    let ids: Vec<i64> = ranked.iter().map(|r| r.candidate.id).collect();
+    let regions = Regions::load(db).await?;
+    let mut rows: HashMap<i64, need::Model> = need::Entity::find()
+        .filter(need::Column::Id.is_in(ids))
+        .filter(need::Column::DeletedAt.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n))
+        .collect();
+    Ok(ranked
+        .into_iter()
+        .filter_map(|m| rows.remove(&m.candidate.id).map(|row| (row, m)))
+        .filter(|(row, _)| {
+            row.status == needs::Status::Open.as_str()
+                && regions.chain(row.place_region_id).contains(&scope)
+        })
+        .collect())
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Words to look for (1–100 characters).
+    pub q: Option<String>,
+    /// `resource` (default) or `need`.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub kind: Option<String>,
+    pub category: Option<String>,
+    pub status: Option<String>,
+    pub district_id: Option<i64>,
+    pub street_id: Option<i64>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+pub struct Found {
+    pub kind: Kind,
+    pub total: usize,
+    pub page: u64,
+    pub per_page: u64,
+    pub hits: Vec<crate::search::matching::Hit>,
+}
+
+pub async fn search(
+    db: &impl ConnectionTrait,
+    search: &Search,
+    actor: &Actor,
+    p: &SearchParams,
+) -> Result<Found> {
+    let mut problems = super::validation::Problems::default();
+    let q = p.q.as_deref().map(str::trim).unwrap_or("");
+    let n = q.chars().count();
+    if n == 0 || n > 100 {
+        problems.add("q", "搜索词须为1至100个字");
+    }
+    let kind = match p.kind.as_deref().unwrap_or("resource") {
+        "resource" => Kind::Resource,
+        "need" => Kind::Need,
+        _ => {
+            problems.add("type", "类型只能是 resource 或 need");
+            Kind::Resource
+        }
+    };
+    let (page, per_page) = match (super::PageParams {
+        page: p.page,
+        per_page: p.per_page,
+    })
+    .resolve()
+    {
+        Ok(v) => v,
+        Err(Error::Validation(errors)) => {
+            for e in errors {
+                problems.add(&e.field, e.message);
+            }
+            (1, 20)
+        }
+        Err(e) => return Err(e),
+    };
+    let within = match (p.street_id, p.district_id) {
+        (Some(s), _) => Some(("street_id", s, "street")),
+        (None, Some(d)) => Some(("district_id", d, "district")),
+        _ => None,
+    };
+    let within = match within {
+        Some((field, id, level)) => {
+            match super::regions::get_level(
+                db,
+                actor.city_id,
+                id,
+                super::regions::Level::parse(level).expect("known"),
+            )
+            .await
+            {
+                Ok(_) => Some(crate::search::documents::region_term(level, id)),
+                Err(Error::NotFound(_)) => {
+                    problems.add(field, "区域不存在");
+                    None
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        None => None,
+    };
+    problems.finish()?;
+    let query = crate::search::matching::SearchQuery {
+        city_id: actor.city_id,
+        q,
+        kind,
+        category: p.category.as_deref().filter(|c| !c.is_empty()),
+        status: p.status.as_deref().filter(|s| !s.is_empty()),
+        within,
+        offset: ((page - 1) * per_page) as usize,
+        limit: per_page as usize,
+    };
+    let (total, hits) =
+        tokio::task::block_in_place(|| crate::search::matching::search_text(search, &query))?;
+    Ok(Found {
+        kind,
+        total,
+        page,
+        per_page,
+        hits,
+    })
+}

@@ -1,0 +1,130 @@
+//! Chinese analysis: jieba search-mode segmentation with a user dictionary of community-service
+//! words, lowercased, punctuation and whitespace dropped. The same analyzer indexes documents
+//! and analyzes queries (registered as [`TOKENIZER`]).
+
+use std::sync::{Arc, LazyLock};
+
+use jieba_rs::{Jieba, TokenizeMode};
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+pub const TOKENIZER: &str = "zh";
+
+/// The domain words jieba's own dictionary would split or join wrongly (党建联盟, 楼栋长 …).
+const USER_DICT: &str = include_str!("dict/user_dict.txt");
+
+static JIEBA: LazyLock<Arc<Jieba>> = LazyLock::new(|| {
+    let mut jieba = Jieba::new();
+    for line in USER_DICT
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let mut parts = line.split_whitespace();
+        if let Some(word) = parts.next() {
+            let freq = parts.next().and_then(|f| f.parse().ok());
+            jieba.add_word(word, freq, None);
+        }
+    }
+    Arc::new(jieba)
+});
+
+/// A short fingerprint of the user dictionary (see the index payload).
+pub fn fingerprint() -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(&Sha256::digest(USER_DICT.as_bytes())[..8])
+}
+
+/// Whether a segment carries meaning: not only punctuation, symbols or whitespace.
+fn meaningful(word: &str) -> bool {
+    word.chars().any(char::is_alphanumeric)
+}
+
+/// The terms of a text, in order, with repeats (as the index sees them).
+pub fn terms(text: &str) -> Vec<String> {
+    JIEBA
+        .tokenize(text, TokenizeMode::Search, true)
+        .into_iter()
+        .filter(|t| meaningful(t.word))
+        .map(|t| t.word.to_lowercase())
+        .collect()
+}
+
+/// The distinct terms of a text, in first-seen order.
+pub fn distinct_terms(text: &str) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    terms(text)
+        .into_iter()
+        .filter(|t| seen.insert(t.clone()))
+        .collect()
+}
+
+#[derive(Clone, Default)]
+pub struct ChineseTokenizer;
+
+pub struct ChineseTokenStream {
+    tokens: Vec<Token>,
+    index: usize,
+}
+
+impl Tokenizer for ChineseTokenizer {
+    type TokenStream<'a> = ChineseTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ChineseTokenStream {
+        let tokens = JIEBA
+            .tokenize(text, TokenizeMode::Search, true)
+            .into_iter()
+            .filter(|t| meaningful(t.word))
+            .enumerate()
+            .map(|(position, t)| Token {
+                offset_from: t.byte_start,
+                offset_to: t.byte_end,
+                position,
+                text: t.word.to_lowercase(),
+                position_length: 1,
+            })
+            .collect();
+        ChineseTokenStream { tokens, index: 0 }
+    }
+}
+
+impl TokenStream for ChineseTokenStream {
+    fn advance(&mut self) -> bool {
+        self.index += 1;
+        self.index <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.index - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.index - 1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_domain_words_whole_and_drops_punctuation() {
+        let t = terms("社区独居长者需要助餐服务，四点半课堂招募志愿者！");
+        assert!(t.contains(&"助餐".to_owned()), "{t:?}");
+        assert!(t.contains(&"四点半课堂".to_owned()), "{t:?}");
+        assert!(!t.iter().any(|w| w == "，" || w == "！"), "{t:?}");
+    }
+
+    #[test]
+    fn search_mode_also_yields_the_parts_of_long_words() {
+        let t = terms("法律咨询");
+        assert!(
+            t.contains(&"法律".to_owned()) && t.contains(&"咨询".to_owned()),
+            "{t:?}"
+        );
+    }
+
+    #[test]
+    fn latin_text_is_lowercased() {
+        assert!(terms("AED 培训").contains(&"aed".to_owned()));
+    }
+}

@@ -1,0 +1,269 @@
+//! Building index documents from database rows: a resource or need with its region terms,
+//! alliances and window. Loads what it needs in batches (regions, memberships), never per row.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use tantivy::TantivyDocument;
+
+use super::schema::Fields;
+use crate::domain::validation::tags_from_json;
+use crate::error::Result;
+use entity::{alliance_member, need, region, resource};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Resource,
+    Need,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Resource => "resource",
+            Kind::Need => "need",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "resource" => Some(Kind::Resource),
+            "need" => Some(Kind::Need),
+            _ => None,
+        }
+    }
+
+    pub fn key(self, id: i64) -> String {
+        match self {
+            Kind::Resource => format!("r:{id}"),
+            Kind::Need => format!("n:{id}"),
+        }
+    }
+}
+
+/// Days since 1970-01-01, the unit of the window fields.
+pub fn day(d: NaiveDate) -> i64 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")).num_days()
+}
+
+/// The region term of one region: `c`, `d`, `s` or `m` (community) and its id.
+pub fn region_term(level: &str, id: i64) -> String {
+    let prefix = match level {
+        "city" => "c",
+        "district" => "d",
+        "street" => "s",
+        _ => "m",
+    };
+    format!("{prefix}{id}")
+}
+
+/// Every region, by id (a city has a few hundred: cheap to hold per batch).
+pub struct Regions(HashMap<i64, region::Model>);
+
+impl Regions {
+    pub async fn load(db: &impl ConnectionTrait) -> Result<Self> {
+        let rows = region::Entity::find().all(db).await?;
+        Ok(Regions(rows.into_iter().map(|r| (r.id, r)).collect()))
+    }
+
+    /// A place and every region above it, as terms, nearest first.
+    pub fn chain(&self, id: i64) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut next = Some(id);
+        while let Some(r) = next.and_then(|i| self.0.get(&i)) {
+            out.push(region_term(&r.level, r.id));
+            next = r.parent_id;
+        }
+        out
+    }
+}
+
+/// The term of a resource's scope.
+pub fn scope_term(r: &resource::Model) -> String {
+    match r.scope_region_id {
+        Some(id) => region_term(&r.scope_level, id),
+        None => region_term("city", r.city_id),
+    }
+}
+
+pub fn resource_doc(
+    f: &Fields,
+    r: &resource::Model,
+    alliances: &[i64],
+    regions: &Regions,
+) -> TantivyDocument {
+    let mut d = TantivyDocument::default();
+    d.add_text(f.key, Kind::Resource.key(r.id));
+    d.add_u64(f.id, r.id as u64);
+    d.add_text(f.kind, Kind::Resource.as_str());
+    d.add_u64(f.city, r.city_id as u64);
+    d.add_text(f.status, &r.status);
+    d.add_text(f.category, &r.category);
+    d.add_text(f.covers, scope_term(r));
+    match r.scope_region_id {
+        Some(id) => regions
+            .chain(id)
+            .into_iter()
+            .for_each(|t| d.add_text(f.within, t)),
+        None => d.add_text(f.within, region_term("city", r.city_id)),
+    }
+    d.add_u64(f.organization, r.organization_id as u64);
+    for a in alliances {
+        d.add_u64(f.alliances, *a as u64);
+    }
+    d.add_text(f.title, &r.title);
+    d.add_text(f.tags, tags_from_json(&r.tags).join(" "));
+    d.add_text(f.description, &r.description);
+    d.add_i64(f.from, r.available_from.map_or(i64::MIN, day));
+    d.add_i64(f.until, r.available_until.map_or(i64::MAX, day));
+    d.add_i64(f.quantity, r.quantity.map_or(0, i64::from));
+    d
+}
+
+pub fn need_doc(f: &Fields, n: &need::Model, regions: &Regions) -> TantivyDocument {
+    let mut d = TantivyDocument::default();
+    d.add_text(f.key, Kind::Need.key(n.id));
+    d.add_u64(f.id, n.id as u64);
+    d.add_text(f.kind, Kind::Need.as_str());
+    d.add_u64(f.city, n.city_id as u64);
+    d.add_text(f.status, &n.status);
+    d.add_text(f.category, &n.category);
+    for term in regions.chain(n.place_region_id) {
+        d.add_text(f.covers, &term);
+        d.add_text(f.within, term);
+    }
+    d.add_u64(f.alliances, n.alliance_id as u64);
+    d.add_text(f.title, &n.title);
+    d.add_text(f.tags, tags_from_json(&n.tags).join(" "));
+    d.add_text(f.description, &n.description);
+    d.add_i64(f.from, i64::MIN);
+    d.add_i64(f.until, n.needed_by.map_or(i64::MAX, day));
+    d.add_i64(f.quantity, n.quantity.map_or(0, i64::from));
+    d
+}
+
+/// The alliances each of these organizations belongs to.
+pub async fn alliances_of(
+    db: &impl ConnectionTrait,
+    organization_ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, Vec<i64>>> {
+    let mut ids: Vec<i64> = organization_ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut map: HashMap<i64, Vec<i64>> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows = alliance_member::Entity::find()
+            .filter(alliance_member::Column::OrganizationId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        for m in rows {
+            map.entry(m.organization_id)
+                .or_default()
+                .push(m.alliance_id);
+        }
+    }
+    Ok(map)
+}
+
+/// The current documents for these keys: `None` where the row is gone or deleted, so the
+/// index drops it.
+pub async fn current(
+    db: &impl ConnectionTrait,
+    f: &Fields,
+    keys: &[(Kind, i64)],
+) -> Result<Vec<(String, Option<TantivyDocument>)>> {
+    let resource_ids: Vec<i64> = keys
+        .iter()
+        .filter(|k| k.0 == Kind::Resource)
+        .map(|k| k.1)
+        .collect();
+    let need_ids: Vec<i64> = keys
+        .iter()
+        .filter(|k| k.0 == Kind::Need)
+        .map(|k| k.1)
+        .collect();
+    let mut out = Vec::with_capacity(keys.len());
+    let regions = Regions::load(db).await?;
+    let resources = load_resources(db, &resource_ids).await?;
+    let members = alliances_of(db, resources.iter().map(|r| r.organization_id)).await?;
+    let mut by_id: HashMap<i64, resource::Model> =
+        resources.into_iter().map(|r| (r.id, r)).collect();
+    for id in resource_ids {
+        let doc = by_id.remove(&id).map(|r| {
+            let alliances = members
+                .get(&r.organization_id)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            resource_doc(f, &r, alliances, &regions)
+        });
+        out.push((Kind::Resource.key(id), doc));
+    }
+    let needs = load_needs(db, &need_ids).await?;
+    let mut by_id: HashMap<i64, need::Model> = needs.into_iter().map(|n| (n.id, n)).collect();
+    for id in need_ids {
+        let doc = by_id.remove(&id).map(|n| need_doc(f, &n, &regions));
+        out.push((Kind::Need.key(id), doc));
+    }
+    Ok(out)
+}
+
+async fn load_resources(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<resource::Model>> {
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(500) {
+        rows.extend(
+            resource::Entity::find()
+                .filter(resource::Column::Id.is_in(chunk.iter().copied()))
+                .filter(resource::Column::DeletedAt.is_null())
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(rows)
+}
+
+async fn load_needs(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<need::Model>> {
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(500) {
+        rows.extend(
+            need::Entity::find()
+                .filter(need::Column::Id.is_in(chunk.iter().copied()))
+                .filter(need::Column::DeletedAt.is_null())
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(rows)
+}
+
+/// Live resource ids after `after`, in id order, a page at a time (for rebuilding).
+pub async fn resource_ids_after(
+    db: &impl ConnectionTrait,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<i64>> {
+    Ok(resource::Entity::find()
+        .select_only()
+        .column(resource::Column::Id)
+        .filter(resource::Column::Id.gt(after))
+        .filter(resource::Column::DeletedAt.is_null())
+        .order_by_asc(resource::Column::Id)
+        .limit(limit)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?)
+}
+
+/// Live need ids after `after`, in id order, a page at a time (for rebuilding).
+pub async fn need_ids_after(db: &impl ConnectionTrait, after: i64, limit: u64) -> Result<Vec<i64>> {
+    Ok(need::Entity::find()
+        .select_only()
+        .column(need::Column::Id)
+        .filter(need::Column::Id.gt(after))
+        .filter(need::Column::DeletedAt.is_null())
+        .order_by_asc(need::Column::Id)
+        .limit(limit)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?)
+}

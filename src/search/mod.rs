@@ -1,0 +1,335 @@
+//! The search index: tantivy over Chinese text (jieba), derived from the database.
+//!
+//! Every change to a resource or need appends an outbox row in its own transaction; one
+//! indexer task (the only owner of the index writer) applies the outbox in sequence order and
+//! stores the last applied sequence in the commit payload. On start it replays from there; a
+//! missing, unreadable or old-schema index is rebuilt from the database. Several instances on
+//! one PostgreSQL each keep their own index from the same outbox.
+
+pub mod analyzer;
+pub mod documents;
+pub mod matching;
+pub mod schema;
+pub mod synonyms;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::{Deserialize, Serialize};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
+
+use crate::db::Db;
+use crate::error::Result;
+use documents::Kind;
+use schema::{Fields, SCHEMA_VERSION};
+use synonyms::Synonyms;
+
+/// How many outbox rows one indexing round applies (and commits) at most.
+const BATCH: u64 = 1000;
+/// How often the indexer looks at the outbox when nothing woke it (other instances' writes).
+const POLL: Duration = Duration::from_millis(250);
+/// Writer memory: well above the ~15 MB per thread below which tantivy makes tiny segments.
+const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+
+pub struct Search {
+    index: Index,
+    reader: IndexReader,
+    pub fields: Fields,
+    /// `None` only while a failed writer is being replaced.
+    writer: Mutex<Option<IndexWriter>>,
+    stop: tokio::sync::watch::Sender<bool>,
+    synonyms: RwLock<Arc<Synonyms>>,
+    applied: AtomicI64,
+    wake: tokio::sync::Notify,
+    data_dir: PathBuf,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Payload {
+    schema: u32,
+    /// Fingerprint of the analysis (the jieba user dictionary): text indexed with another
+    /// segmentation would not match today's queries, so a change rebuilds the index.
+    #[serde(default)]
+    analysis: String,
+    seq: i64,
+}
+
+fn blocking_err(e: impl std::fmt::Display) -> crate::error::Error {
+    crate::error::Error::Internal(anyhow::anyhow!("search index: {e}"))
+}
+
+impl Search {
+    /// Opens the index under `data_dir/index` (rebuilding it from the database when it is
+    /// missing, unreadable or of another schema version) and starts the indexer task.
+    pub async fn start(data_dir: &Path, db: Db) -> anyhow::Result<Arc<Self>> {
+        let synonyms = Synonyms::load(data_dir)?;
+        let dir = data_dir.join("index");
+        let opened = tokio::task::spawn_blocking({
+            let dir = dir.clone();
+            move || open_existing(&dir)
+        })
+        .await?;
+        let (index, seq, fresh) = match opened {
+            Some((index, seq)) => (index, seq, false),
+            None => {
+                if dir.exists() {
+                    tracing::warn!(dir = %dir.display(), "search index unusable; rebuilding from the database");
+                    std::fs::remove_dir_all(&dir)?;
+                }
+                std::fs::create_dir_all(&dir)?;
+                (create(&dir)?, 0, true)
+            }
+        };
+        let (_, fields) = schema::build();
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let writer = index.writer(WRITER_MEMORY)?;
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let search = Arc::new(Search {
+            index,
+            reader,
+            fields,
+            writer: Mutex::new(Some(writer)),
+            stop,
+            synonyms: RwLock::new(Arc::new(synonyms)),
+            applied: AtomicI64::new(seq),
+            wake: tokio::sync::Notify::new(),
+            data_dir: data_dir.to_owned(),
+        });
+        if fresh {
+            search.rebuild(&db).await?;
+        }
+        search.catch_up(&db).await?;
+        tokio::spawn(indexer(search.clone(), db, stopped));
+        Ok(search)
+    }
+
+    /// Stops the indexer task (at shutdown); what it had not applied is replayed next start.
+    /// Also releases the index writer (and its directory lock), so another instance or a
+    /// restart in this process can open the same directory.
+    pub fn stop(&self) {
+        let _ = self.stop.send(true);
+        let writer = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(w) = writer {
+            let _ = w.wait_merging_threads();
+        }
+    }
+
+    /// Wakes the indexer: a write has just committed.
+    pub fn notify(&self) {
+        self.wake.notify_one();
+    }
+
+    /// The last outbox sequence the index reflects.
+    pub fn applied(&self) -> i64 {
+        self.applied.load(Ordering::Acquire)
+    }
+
+    pub fn synonyms(&self) -> Arc<Synonyms> {
+        self.synonyms
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Re-reads the synonym file of the data directory; the old dictionary stays on error.
+    pub fn reload_synonyms(&self) -> anyhow::Result<usize> {
+        let fresh = Synonyms::load(&self.data_dir)?;
+        let groups = fresh.group_count();
+        *self.synonyms.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(fresh);
+        Ok(groups)
+    }
+
+    pub fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
+    }
+
+    /// Indexes every live resource and need, then commits with the outbox position taken
+    /// *before* reading them, so changes made meanwhile are replayed, not lost.
+    pub async fn rebuild(self: &Arc<Self>, db: &Db) -> Result<()> {
+        let started = std::time::Instant::now();
+        let seq = max_seq(db).await?;
+        {
+            let this = self.clone();
+            tokio::task::spawn_blocking(move || -> tantivy::Result<()> {
+                let mut w = this.writer.lock().unwrap_or_else(|e| e.into_inner());
+                w.as_mut().expect("writer present").delete_all_documents()?;
+                Ok(())
+            })
+            .await
+            .map_err(blocking_err)?
+            .map_err(blocking_err)?;
+        }
+        let mut count = 0usize;
+        for kind in [Kind::Resource, Kind::Need] {
+            let mut after = 0;
+            loop {
+                let ids = match kind {
+                    Kind::Resource => documents::resource_ids_after(&db.read, after, 2000).await?,
+                    Kind::Need => documents::need_ids_after(&db.read, after, 2000).await?,
+                };
+                let Some(&last) = ids.last() else { break };
+                after = last;
+                let keys: Vec<(Kind, i64)> = ids.into_iter().map(|id| (kind, id)).collect();
+                let docs = documents::current(&db.read, &self.fields, &keys).await?;
+                count += docs.len();
+                self.write(docs, None).await?;
+            }
+        }
+        self.write(Vec::new(), Some(seq)).await?;
+        tracing::info!(
+            documents = count,
+            seconds = started.elapsed().as_secs_f64(),
+            "search index rebuilt"
+        );
+        Ok(())
+    }
+
+    /// Applies every outbox row after the applied position.
+    pub async fn catch_up(&self, db: &Db) -> Result<usize> {
+        let mut total = 0;
+        loop {
+            let n = self.apply_batch(db).await?;
+            total += n;
+            if n < BATCH as usize {
+                return Ok(total);
+            }
+        }
+    }
+
+    async fn apply_batch(&self, db: &Db) -> Result<usize> {
+        let from = self.applied();
+        let rows = entity::search_outbox::Entity::find()
+            .filter(entity::search_outbox::Column::Seq.gt(from))
+            .order_by_asc(entity::search_outbox::Column::Seq)
+            .limit(BATCH)
+            .all(&db.read)
+            .await?;
+        let Some(last) = rows.last().map(|r| r.seq) else {
+            return Ok(0);
+        };
+        let mut keys: Vec<(Kind, i64)> = rows
+            .iter()
+            .filter_map(|r| Kind::parse(&r.entity_type).map(|k| (k, r.entity_id)))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let docs = documents::current(&db.read, &self.fields, &keys).await?;
+        self.write(docs, Some(last)).await?;
+        Ok(rows.len())
+    }
+
+    /// Replaces documents (delete by key, then add) and, with a sequence, commits it as the
+    /// applied position and makes the change visible.
+    async fn write(
+        &self,
+        docs: Vec<(String, Option<tantivy::TantivyDocument>)>,
+        commit: Option<i64>,
+    ) -> Result<()> {
+        let key = self.fields.key;
+        tokio::task::block_in_place(|| -> Result<()> {
+            let mut slot = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+            if *self.stop.borrow() {
+                return Ok(());
+            }
+            if slot.is_none() {
+                *slot = Some(self.index.writer(WRITER_MEMORY).map_err(blocking_err)?);
+            }
+            let w = slot.as_mut().expect("just ensured");
+            let result = (|| -> tantivy::Result<()> {
+                for (k, doc) in docs {
+                    w.delete_term(Term::from_field_text(key, &k));
+                    if let Some(doc) = doc {
+                        w.add_document(doc)?;
+                    }
+                }
+                if let Some(seq) = commit {
+                    let mut prepared = w.prepare_commit()?;
+                    let payload = Payload {
+                        schema: SCHEMA_VERSION,
+                        analysis: analyzer::fingerprint(),
+                        seq,
+                    };
+                    prepared
+                        .set_payload(&serde_json::to_string(&payload).expect("payload serializes"));
+                    prepared.commit()?;
+                    self.reader.reload()?;
+                }
+                Ok(())
+            })();
+            if let Err(e) = result {
+                // Rollback is not to be trusted after a failure (tantivy#2666): drop this
+                // writer (and its uncommitted work), take a fresh one next time, and let the
+                // outbox replay whatever was not committed.
+                *slot = None;
+                return Err(blocking_err(e));
+            }
+            Ok(())
+        })?;
+        if let Some(seq) = commit {
+            self.applied.store(seq, Ordering::Release);
+        }
+        Ok(())
+    }
+}
+
+fn create(dir: &Path) -> tantivy::Result<Index> {
+    let (schema, _) = schema::build();
+    let index = Index::create_in_dir(dir, schema)?;
+    register(&index);
+    Ok(index)
+}
+
+fn register(index: &Index) {
+    index
+        .tokenizers()
+        .register(analyzer::TOKENIZER, analyzer::ChineseTokenizer);
+}
+
+/// The index in `dir` and its applied sequence, if it opens and has our schema version.
+fn open_existing(dir: &Path) -> Option<(Index, i64)> {
+    let index = Index::open_in_dir(dir).ok()?;
+    register(&index);
+    let payload = index.load_metas().ok()?.payload?;
+    let payload: Payload = serde_json::from_str(&payload).ok()?;
+    if payload.schema != SCHEMA_VERSION
+        || payload.analysis != analyzer::fingerprint()
+        || index.schema() != schema::build().0
+    {
+        return None;
+    }
+    // Opening a reader checks that every segment's files are there.
+    index.reader().ok()?;
+    Some((index, payload.seq))
+}
+
+async fn max_seq(db: &Db) -> Result<i64> {
+    Ok(entity::search_outbox::Entity::find()
+        .select_only()
+        .column_as(entity::search_outbox::Column::Seq.max(), "max")
+        .into_tuple::<Option<i64>>()
+        .one(&db.read)
+        .await?
+        .flatten()
+        .unwrap_or(0))
+}
+
+/// The one owner of the index writer: applies the outbox whenever woken, and every `POLL`.
+async fn indexer(search: Arc<Search>, db: Db, mut stopped: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = search.wake.notified() => {}
+            _ = tokio::time::sleep(POLL) => {}
+            _ = stopped.changed() => return,
+        }
+        if let Err(e) = search.catch_up(&db).await {
+            tracing::error!(error = ?e, "applying the search outbox failed; retrying");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+}

@@ -1,0 +1,410 @@
+//! Matching through the API: a coordinator's need finds the offer that means the same thing
+//! in other words, never a withdrawn or out-of-scope one; the same engine works in reverse,
+//! searches both lists, survives a lost index, and serves a second instance.
+
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::both;
+use crate::common::{TestApp, World};
+
+both!(
+    a_need_finds_the_meal_service_by_meaning,
+    reverse_matching_finds_open_needs,
+    search_highlights_both_lists,
+    a_deleted_or_corrupt_index_is_rebuilt,
+    two_instances_share_the_outbox,
+    synonyms_reload_without_restart,
+    match_parameters_are_checked
+);
+
+/// Polls until `pred` holds for the answer (the index applies writes asynchronously).
+async fn eventually(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    pred: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let a = app.get(path, token).await;
+        assert_eq!(a.status, StatusCode::OK, "{path}: {:?}", a.body);
+        if pred(&a.body) {
+            return a.body;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{path} never satisfied: {:?}",
+            a.body
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn ids(body: &Value, key: &str) -> Vec<i64> {
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i[key]["id"].as_i64().unwrap())
+        .collect()
+}
+
+struct Story {
+    need: i64,
+    meals: i64,
+    legal: i64,
+    withdrawn: i64,
+    elsewhere: i64,
+}
+
+/// The need of the issue and offers around it: the right one in other words, one that shares
+/// only 服务, one withdrawn, one for another street.
+async fn story(app: &TestApp, w: &World) -> Story {
+    let post = |token: &str, body: Value| {
+        let (app, token) = (app.clone(), token.to_owned());
+        async move {
+            let a = app.post("/api/v1/resources", &token, body).await;
+            assert_eq!(a.status, StatusCode::CREATED, "{:?}", a.body);
+            a.id()
+        }
+    };
+    let meals = post(&w.member_a, json!({"title": "老年食堂每日配送午餐", "description": "为辖区高龄、独居老人每天中午送餐上门，两荤一素一汤，软烂少盐。",
+        "category": "养老助残", "tags": ["送餐", "老年食堂"], "quantity": 40, "scope_level": "street", "scope_region_id": w.street})).await;
+    let legal = post(
+        &w.member_b,
+        json!({"title": "法律咨询服务", "description": "律师每周到社区坐班，提供免费法律咨询服务。",
+        "category": "法律服务", "tags": ["律师"], "scope_level": "city"}),
+    )
+    .await;
+    let withdrawn = post(
+        &w.member_a,
+        json!({"title": "长者饭堂助餐服务", "description": "长者饭堂为独居老人提供助餐服务。",
+        "category": "养老助残", "scope_level": "city"}),
+    )
+    .await;
+    let r = app
+        .post(
+            &format!("/api/v1/resources/{withdrawn}/status"),
+            &w.member_a,
+            json!({"status": "withdrawn"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let elsewhere = post(
+        &w.member_b,
+        json!({"title": "老年人助餐送餐服务", "description": "为金马街道独居老人送餐。",
+        "category": "养老助残", "scope_level": "street", "scope_region_id": w.other_street}),
+    )
+    .await;
+    let need = app
+        .post("/api/v1/needs", &w.coordinator, json!({"community_id": w.community, "title": "社区独居长者需要助餐服务",
+            "description": "辖区独居老人吃饭难，希望每天有人送一顿热乎的午饭。", "category": "养老助残", "quantity": 30}))
+        .await
+        .id();
+    app.indexed().await;
+    Story {
+        need,
+        meals,
+        legal,
+        withdrawn,
+        elsewhere,
+    }
+}
+
+async fn a_need_finds_the_meal_service_by_meaning(app: TestApp) {
+    let w = app.world().await;
+    let s = story(&app, &w).await;
+    let path = format!("/api/v1/needs/{}/matches", s.need);
+    let body = eventually(&app, &path, &w.coordinator, |b| {
+        ids(b, "resource").contains(&s.meals)
+    })
+    .await;
+    let found = ids(&body, "resource");
+    assert_eq!(found[0], s.meals, "the meal service ranks first: {body}");
+    assert!(!found.contains(&s.withdrawn), "never a withdrawn offer");
+    assert!(
+        !found.contains(&s.elsewhere),
+        "never another street's offer"
+    );
+    if let Some(pos) = found.iter().position(|id| *id == s.legal) {
+        assert!(pos > 0, "sharing 服务 is not enough to rank first");
+    }
+    let top = &body["items"][0];
+    assert_eq!(top["resource"]["title"], "老年食堂每日配送午餐");
+    assert_eq!(top["reasons"]["scope"], "本街道");
+    assert_eq!(top["reasons"]["category_match"], true);
+    assert_eq!(top["reasons"]["same_alliance"], true);
+    let terms: Vec<&str> = top["reasons"]["matched_terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["term"].as_str().unwrap())
+        .collect();
+    assert!(
+        terms
+            .iter()
+            .any(|t| ["送餐", "午餐", "老年食堂", "老人", "独居"].contains(t)),
+        "{terms:?}"
+    );
+    assert!(
+        top["reasons"]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("服务范围")
+    );
+    let scores: Vec<f64> = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["score"].as_f64().unwrap())
+        .collect();
+    assert!(
+        scores.windows(2).all(|p| p[0] >= p[1]),
+        "best first: {scores:?}"
+    );
+    // The same data gives the same order.
+    assert_eq!(app.get(&path, &w.coordinator).await.body, body);
+    // Withdrawing the top offer removes it at once, whatever the index has applied.
+    app.post(
+        &format!("/api/v1/resources/{}/status", s.meals),
+        &w.member_a,
+        json!({"status": "withdrawn"}),
+    )
+    .await;
+    let after = app.get(&path, &w.coordinator).await;
+    assert!(!ids(&after.body, "resource").contains(&s.meals));
+    // Filters: a category, a minimum score.
+    let legal_only = app
+        .get(&format!("{path}?category=法律服务"), &w.coordinator)
+        .await;
+    assert!(
+        ids(&legal_only.body, "resource")
+            .iter()
+            .all(|id| *id == s.legal)
+    );
+    let strict = app
+        .get(&format!("{path}?min_score=0.99"), &w.coordinator)
+        .await;
+    assert_eq!(strict.body["items"], json!([]));
+}
+
+async fn reverse_matching_finds_open_needs(app: TestApp) {
+    let w = app.world().await;
+    let s = story(&app, &w).await;
+    let path = format!("/api/v1/resources/{}/matches", s.meals);
+    let body = eventually(&app, &path, &w.member_a, |b| {
+        ids(b, "need").contains(&s.need)
+    })
+    .await;
+    assert_eq!(body["items"][0]["need"]["id"], s.need);
+    // The other street's offer does not reach a need in 华山.
+    let other = app
+        .get(
+            &format!("/api/v1/resources/{}/matches", s.elsewhere),
+            &w.member_b,
+        )
+        .await;
+    assert!(!ids(&other.body, "need").contains(&s.need));
+    // A closed need is not offered.
+    app.post(
+        &format!("/api/v1/needs/{}/status", s.need),
+        &w.coordinator,
+        json!({"status": "closed"}),
+    )
+    .await;
+    let closed = app.get(&path, &w.member_a).await;
+    assert!(!ids(&closed.body, "need").contains(&s.need));
+    // A withdrawn resource matches nothing.
+    let none = app
+        .get(
+            &format!("/api/v1/resources/{}/matches", s.withdrawn),
+            &w.member_a,
+        )
+        .await;
+    assert_eq!(none.body["items"], json!([]));
+}
+
+async fn search_highlights_both_lists(app: TestApp) {
+    let w = app.world().await;
+    let s = story(&app, &w).await;
+    let body = eventually(
+        &app,
+        "/api/v1/search?q=送餐&type=resource",
+        &w.reviewer,
+        |b| b["total"].as_u64() >= Some(2),
+    )
+    .await;
+    let hit = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == s.meals)
+        .expect("meal service found");
+    assert!(
+        hit["description_html"]
+            .as_str()
+            .unwrap()
+            .contains("<b>送餐"),
+        "{hit}"
+    );
+    let needs = eventually(
+        &app,
+        "/api/v1/search?q=助餐&type=need",
+        &w.reviewer,
+        |b| b["total"].as_u64() >= Some(1),
+    )
+    .await;
+    assert_eq!(needs["items"][0]["id"], s.need);
+    assert_eq!(needs["items"][0]["type"], "need");
+    let in_street = app
+        .get(
+            &format!("/api/v1/search?q=送餐&street_id={}", w.other_street),
+            &w.reviewer,
+        )
+        .await;
+    let found: Vec<i64> = in_street.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(found, [s.elsewhere]);
+    let withdrawn = app
+        .get("/api/v1/search?q=长者饭堂&status=withdrawn", &w.reviewer)
+        .await;
+    assert_eq!(withdrawn.body["items"][0]["id"], s.withdrawn);
+    // Ordinary user text is never query syntax.
+    for q in [
+        "-助餐",
+        "\"送餐",
+        "http://example.com/a?b=c",
+        "AND OR NOT",
+        "*",
+        "送餐)))",
+    ] {
+        let a = app
+            .get(
+                &format!(
+                    "/api/v1/search?q={}",
+                    url::form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>()
+                ),
+                &w.reviewer,
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::OK, "{q}");
+    }
+    let bad = app.get("/api/v1/search?q=&type=project", &w.reviewer).await;
+    assert_eq!(bad.fields(), ["q", "type"]);
+}
+
+async fn a_deleted_or_corrupt_index_is_rebuilt(app: TestApp) {
+    let w = app.world().await;
+    let s = story(&app, &w).await;
+    let path = format!("/api/v1/needs/{}/matches", s.need);
+    eventually(&app, &path, &w.coordinator, |b| {
+        ids(b, "resource").contains(&s.meals)
+    })
+    .await;
+    let index = app.data_dir.path().join("index");
+    let app = app.restart().await;
+    std::fs::remove_dir_all(&index).unwrap();
+    let app = app.restart().await;
+    let body = app.get(&path, &w.coordinator).await;
+    assert_eq!(
+        ids(&body.body, "resource")[0],
+        s.meals,
+        "rebuilt from the database"
+    );
+    std::fs::write(index.join("meta.json"), b"{ not json").unwrap();
+    let app = app.restart().await;
+    let body = app.get(&path, &w.coordinator).await;
+    assert_eq!(
+        ids(&body.body, "resource")[0],
+        s.meals,
+        "a corrupt index is rebuilt"
+    );
+    app.stop().await;
+}
+
+async fn two_instances_share_the_outbox(app: TestApp) {
+    let w = app.world().await;
+    let other = app.sibling().await;
+    let s = story(&app, &w).await;
+    let path = format!("/api/v1/needs/{}/matches", s.need);
+    let body = eventually(&other, &path, &w.coordinator, |b| {
+        ids(b, "resource").contains(&s.meals)
+    })
+    .await;
+    assert_eq!(
+        ids(&body, "resource")[0],
+        s.meals,
+        "written through one, matched through the other"
+    );
+    other.stop().await;
+}
+
+async fn synonyms_reload_without_restart(app: TestApp) {
+    let w = app.world().await;
+    let file = app.data_dir.path().join("synonyms.txt");
+    let original = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        app.post("/api/v1/admin/synonyms/reload", &w.coordinator, json!({}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    std::fs::write(&file, format!("{original}\n# 测试\n滇池保护 护河行动\n")).unwrap();
+    let a = app
+        .post("/api/v1/admin/synonyms/reload", &w.admin, json!({}))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
+    let groups = a.body["groups"].as_u64().unwrap();
+    std::fs::write(&file, "只有一个词\n").unwrap();
+    let bad = app
+        .post("/api/v1/admin/synonyms/reload", &w.admin, json!({}))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("第1行"),
+        "{:?}",
+        bad.body
+    );
+    std::fs::write(&file, &original).unwrap();
+    let back = app
+        .post("/api/v1/admin/synonyms/reload", &w.admin, json!({}))
+        .await;
+    assert_eq!(back.body["groups"].as_u64().unwrap(), groups - 1);
+}
+
+async fn match_parameters_are_checked(app: TestApp) {
+    let w = app.world().await;
+    let need = app
+        .post("/api/v1/needs", &w.coordinator, w.need("体检"))
+        .await
+        .id();
+    let a = app
+        .get(
+            &format!("/api/v1/needs/{need}/matches?limit=0&min_score=2"),
+            &w.coordinator,
+        )
+        .await;
+    assert_eq!(a.fields(), ["limit", "min_score"]);
+    assert_eq!(
+        app.get("/api/v1/needs/999999/matches", &w.coordinator)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/api/v1/resources/999999/matches", &w.coordinator)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
