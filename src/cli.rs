@@ -87,6 +87,17 @@ enum Command {
     Migrate,
     /// Rebuild the search index from the database and exit.
     Reindex,
+    /// Measure matching quality on a labelled set (tests/fixtures/eval.json), against the
+    /// baselines, in a fresh temporary database.
+    Eval {
+        /// The labelled set.
+        #[arg(default_value = "tests/fixtures/eval.json")]
+        file: PathBuf,
+        /// Run on this (empty) database instead of a temporary SQLite file. Deliberately not
+        /// read from the environment, so the evaluation never writes into a real database.
+        #[arg(long)]
+        empty_database: Option<String>,
+    },
     /// Load data into the database.
     Seed {
         /// The deterministic demo city of Kunming (only into an empty database).
@@ -208,6 +219,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 seed_demo(&state).await?;
             }
             serve(state, bind).await
+        }
+        Command::Eval {
+            file,
+            empty_database,
+        } => {
+            let scores = crate::eval::run(&file, empty_database).await?;
+            println!(
+                "\n{:<28} {:>8} {:>10} {:>30}",
+                "system", "nDCG@10", "recall@10", "withdrawn/out-of-scope in top 10"
+            );
+            for s in scores {
+                println!(
+                    "{:<28} {:>8.3} {:>10.3} {:>30}",
+                    s.system, s.ndcg, s.recall, s.violations
+                );
+            }
+            Ok(())
         }
         Command::Reindex => {
             let dir = config.data_dir.join("index");

@@ -112,7 +112,8 @@ async fn need_matches(
     Path(id): Path<i64>,
     Query(p): Query<MatchParams>,
 ) -> Result<axum::Json<Matches<ResourceMatch>>> {
-    let found = matching::for_need(state.read(), &state.search, &auth.actor, id, &p).await?;
+    let found =
+        matching::for_need(state.read(), &state.search, &auth.actor, id, &p.options()?).await?;
     let reasons: Vec<(f64, Reasons)> = found
         .iter()
         .map(|(_, r)| (r.score, Reasons::from(r)))
@@ -143,7 +144,8 @@ async fn resource_matches(
     Path(id): Path<i64>,
     Query(p): Query<MatchParams>,
 ) -> Result<axum::Json<Matches<NeedMatch>>> {
-    let found = matching::for_resource(state.read(), &state.search, &auth.actor, id, &p).await?;
+    let found =
+        matching::for_resource(state.read(), &state.search, &auth.actor, id, &p.options()?).await?;
     let reasons: Vec<(f64, Reasons)> = found
         .iter()
         .map(|(_, r)| (r.score, Reasons::from(r)))

@@ -27,7 +27,7 @@ pub struct MatchParams {
 }
 
 impl MatchParams {
-    fn options(&self) -> Result<MatchOptions> {
+    pub fn options(&self) -> Result<MatchOptions> {
         let limit = self.limit.unwrap_or(10);
         let mut problems = super::validation::Problems::default();
         if !(1..=50).contains(&limit) {
@@ -42,7 +42,40 @@ impl MatchParams {
             limit,
             category: self.category.clone().filter(|c| !c.is_empty()),
             min_score,
+            synonyms: true,
         })
+    }
+}
+
+/// A need as the engine sees it: its text, tags and the chain of regions of its place.
+pub struct NeedProbe {
+    pub need: need::Model,
+    pub tags: Vec<String>,
+    pub chain: Vec<String>,
+}
+
+impl NeedProbe {
+    pub async fn load(db: &impl ConnectionTrait, city_id: i64, need_id: i64) -> Result<Self> {
+        let need = needs::get(db, city_id, need_id).await?;
+        let chain = Regions::load(db).await?.chain(need.place_region_id);
+        let tags = tags_from_json(&need.tags);
+        Ok(NeedProbe { need, tags, chain })
+    }
+
+    pub fn probe(&self) -> Probe<'_> {
+        let n = &self.need;
+        Probe {
+            kind: Kind::Need,
+            city_id: n.city_id,
+            title: &n.title,
+            tags: &self.tags,
+            description: &n.description,
+            category: &n.category,
+            quantity: n.quantity,
+            covers: self.chain.clone(),
+            alliances: vec![n.alliance_id],
+            window: (i64::MIN, n.needed_by.map_or(i64::MAX, day)),
+        }
     }
 }
 
@@ -52,26 +85,19 @@ pub async fn for_need(
     search: &Search,
     actor: &Actor,
     need_id: i64,
-    params: &MatchParams,
+    opts: &MatchOptions,
 ) -> Result<Vec<(resource::Model, Ranked)>> {
-    let opts = params.options()?;
-    let n = needs::get(db, actor.city_id, need_id).await?;
-    let regions = Regions::load(db).await?;
-    let chain = regions.chain(n.place_region_id);
-    let tags = tags_from_json(&n.tags);
-    let probe = Probe {
-        kind: Kind::Need,
-        city_id: n.city_id,
-        title: &n.title,
-        tags: &tags,
-        description: &n.description,
-        category: &n.category,
-        quantity: n.quantity,
-        covers: chain.clone(),
-        alliances: vec![n.alliance_id],
-        window: (i64::MIN, n.needed_by.map_or(i64::MAX, day)),
-    };
-    let ranked = tokio::task::block_in_place(|| matching::rank(search, &probe, &opts))?;
+    let np = NeedProbe::load(db, actor.city_id, need_id).await?;
+    let ranked = tokio::task::block_in_place(|| matching::rank(search, &np.probe(), opts))?;
+    keep_matchable_resources(db, &np.chain, ranked).await
+}
+
+/// The ranked resources that the database still says are available and cover the place.
+pub async fn keep_matchable_resources(
+    db: &impl ConnectionTrait,
+    chain: &[String],
+    ranked: Vec<Ranked>,
+) -> Result<Vec<(resource::Model, Ranked)>> {
     let ids: Vec<i64> = ranked.iter().map(|r| r.candidate.id).collect();
     let mut rows: HashMap<i64, resource::Model> = resource::Entity::find()
         .filter(resource::Column::Id.is_in(ids))
@@ -96,9 +122,8 @@ pub async fn for_resource(
     search: &Search,
     actor: &Actor,
     resource_id: i64,
-    params: &MatchParams,
+    opts: &MatchOptions,
 ) -> Result<Vec<(need::Model, Ranked)>> {
-    let opts = params.options()?;
     let r = resources::get(db, actor.city_id, resource_id).await?;
     let scope = scope_term(&r);
     let tags = tags_from_json(&r.tags);
@@ -123,7 +148,7 @@ pub async fn for_resource(
     {
         return Ok(Vec::new());
     }
-    let ranked = tokio::task::block_in_place(|| matching::rank(search, &probe, &opts))?;
+    let ranked = tokio::task::block_in_place(|| matching::rank(search, &probe, opts))?;
     let ids: Vec<i64> = ranked.iter().map(|r| r.candidate.id).collect();
     let regions = Regions::load(db).await?;
     let mut rows: HashMap<i64, need::Model> = need::Entity::find()

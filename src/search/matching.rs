@@ -20,6 +20,7 @@ use tantivy::{DocAddress, TantivyDocument, Term};
 use super::analyzer;
 use super::documents::{Kind, day};
 use super::schema::Fields;
+use super::synonyms::Synonyms;
 use super::{Search, blocking_err};
 use crate::error::Result;
 
@@ -40,8 +41,7 @@ pub struct QueryTerm {
 
 /// The terms of a text, widened by synonyms: title and tags at full weight, the description
 /// lower, each synonym a little lower than the word it comes from.
-pub fn query_terms(search: &Search, main: &str, secondary: &str) -> Vec<QueryTerm> {
-    let synonyms = search.synonyms();
+pub fn query_terms(synonyms: Option<&Synonyms>, main: &str, secondary: &str) -> Vec<QueryTerm> {
     let mut out: Vec<QueryTerm> = Vec::new();
     let mut seen = HashSet::new();
     let mut push =
@@ -60,8 +60,8 @@ pub fn query_terms(search: &Search, main: &str, secondary: &str) -> Vec<QueryTer
         for t in &terms {
             push(t.clone(), weight, None, &mut out);
         }
-        for t in &terms {
-            for s in synonyms.expand(t) {
+        for t in terms.iter().filter(|_| synonyms.is_some()) {
+            for s in synonyms.map(|s| s.expand(t)).unwrap_or_default() {
                 push(s, weight * SYNONYM_WEIGHT, Some(t.clone()), &mut out);
             }
         }
@@ -152,17 +152,31 @@ pub struct MatchOptions {
     pub limit: usize,
     pub category: Option<String>,
     pub min_score: f64,
+    /// Widen the query with the synonym dictionary (off only to measure what it adds).
+    pub synonyms: bool,
 }
 
 /// Ranks the other side for `probe`. Results are ids with scores and reasons; the caller
 /// re-checks them against the database before showing them.
 pub fn rank(search: &Search, probe: &Probe, opts: &MatchOptions) -> Result<Vec<Ranked>> {
-    let f = &search.fields;
+    let synonyms = search.synonyms();
     let terms = query_terms(
-        search,
+        opts.synonyms.then_some(&*synonyms),
         &format!("{} {}", probe.title, probe.tags.join(" ")),
         probe.description,
     );
+    rank_with(&search.searcher(), &search.fields, probe, &terms, opts)
+}
+
+/// [`rank`] over any index of our schema with the given query terms (the evaluation uses it
+/// for its baselines).
+pub fn rank_with(
+    searcher: &tantivy::Searcher,
+    f: &Fields,
+    probe: &Probe,
+    terms: &[QueryTerm],
+    opts: &MatchOptions,
+) -> Result<Vec<Ranked>> {
     if terms.is_empty() {
         return Ok(Vec::new());
     }
@@ -172,7 +186,7 @@ pub fn rank(search: &Search, probe: &Probe, opts: &MatchOptions) -> Result<Vec<R
         Kind::Resource => Kind::Need,
     };
     let mut clauses = vec![
-        (Occur::Must, text_query(f, &terms)),
+        (Occur::Must, text_query(f, terms)),
         filter(term(f.kind, target.as_str())),
         filter(TermQuery::new(
             Term::from_field_u64(f.city, probe.city_id as u64),
@@ -220,7 +234,6 @@ pub fn rank(search: &Search, probe: &Probe, opts: &MatchOptions) -> Result<Vec<R
         clauses.push(filter(term(f.category, c)));
     }
     let query = BooleanQuery::new(clauses);
-    let searcher = search.searcher();
     let hits = searcher
         .search(&query, &TopDocs::with_limit(CANDIDATES).order_by_score())
         .map_err(blocking_err)?;
@@ -238,7 +251,7 @@ pub fn rank(search: &Search, probe: &Probe, opts: &MatchOptions) -> Result<Vec<R
     ranked.retain(|r| r.score >= opts.min_score);
     ranked.truncate(opts.limit);
     for r in &mut ranked {
-        r.matched_terms = matched_terms(&terms, &r.candidate.text);
+        r.matched_terms = matched_terms(terms, &r.candidate.text);
     }
     Ok(ranked)
 }
@@ -356,7 +369,8 @@ pub struct Hit {
 
 pub fn search_text(search: &Search, sq: &SearchQuery) -> Result<(usize, Vec<Hit>)> {
     let f = &search.fields;
-    let terms = query_terms(search, sq.q, "");
+    let synonyms = search.synonyms();
+    let terms = query_terms(Some(&*synonyms), sq.q, "");
     if terms.is_empty() {
         return Ok((0, Vec::new()));
     }

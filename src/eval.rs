@@ -1,0 +1,604 @@
+//! The matching evaluation: loads a labelled set (regions, units, resources, needs with graded
+//! relevance) through the API into a fresh database, asks the engine for each need's top 10,
+//! and reports nDCG@10, recall@10 and how many withdrawn or out-of-scope resources appear in
+//! any top 10 — for the engine and, on the same data, for the baselines a team would try
+//! first: plain BM25 without synonyms, character-bigram BM25 (same filters and re-ranking),
+//! and the SQL a user would write (`LIKE '%词%'`).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::{Context, anyhow, bail};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use sea_orm::{ConnectionTrait, Statement};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use crate::config::Config;
+use crate::domain::matching::{NeedProbe, keep_matchable_resources};
+use crate::search::documents::{self, Kind};
+use crate::search::matching::{MatchOptions, QueryTerm, rank_with};
+use crate::search::schema;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct Fixture {
+    pub districts: Vec<District>,
+    pub organizations: Vec<Organization>,
+    pub resources: Vec<Resource>,
+    pub needs: Vec<Need>,
+}
+
+#[derive(Deserialize)]
+pub struct District {
+    pub key: String,
+    pub name: String,
+    pub streets: Vec<Street>,
+}
+
+#[derive(Deserialize)]
+pub struct Street {
+    pub key: String,
+    pub name: String,
+    pub communities: Vec<Community>,
+}
+
+#[derive(Deserialize)]
+pub struct Community {
+    pub key: String,
+    pub name: String,
+}
+
+#[derive(Deserialize)]
+pub struct Organization {
+    pub key: String,
+    pub name: String,
+    pub kind: String,
+    #[serde(default)]
+    pub alliances: Vec<String>,
+}
+
+#[derive(Deserialize)]
+pub struct Scope {
+    pub level: String,
+    pub region: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct Resource {
+    pub key: String,
+    pub org: String,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub quantity: Option<i32>,
+    pub scope: Scope,
+    pub status: String,
+    pub available_from: Option<String>,
+    pub available_until: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct Need {
+    pub key: String,
+    pub alliance: String,
+    pub community: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub quantity: Option<i32>,
+    pub needed_by: Option<String>,
+    pub relevant: HashMap<String, u8>,
+}
+
+/// One system's scores over the whole set.
+pub struct Score {
+    pub system: &'static str,
+    pub ndcg: f64,
+    pub recall: f64,
+    pub violations: usize,
+}
+
+/// Talks to the real router in-process, as a client would over HTTP.
+struct Client {
+    app: axum::Router,
+    token: String,
+}
+
+impl Client {
+    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> anyhow::Result<Value> {
+        let mut req = Request::builder()
+            .method(method.clone())
+            .uri(path)
+            .header("authorization", format!("Bearer {}", self.token));
+        let body = match body {
+            Some(b) => {
+                req = req.header("content-type", "application/json");
+                Body::from(serde_json::to_vec(&b)?)
+            }
+            None => Body::empty(),
+        };
+        let resp = self.app.clone().oneshot(req.body(body)?).await?;
+        let status = resp.status();
+        let bytes = axum::body::to_bytes(resp.into_body(), 16 * 1024 * 1024).await?;
+        let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        if !status.is_success() {
+            bail!("{method} {path}: {status} {value}");
+        }
+        Ok(value)
+    }
+}
+
+async fn login(app: &axum::Router, password: &str) -> anyhow::Result<String> {
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(Body::from(serde_json::to_vec(
+            &json!({"username": "admin", "password": password}),
+        )?))?;
+    let resp = app.clone().oneshot(req).await?;
+    if resp.status() != StatusCode::OK {
+        bail!("admin login failed: {}", resp.status());
+    }
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20).await?;
+    let v: Value = serde_json::from_slice(&bytes)?;
+    Ok(v["token"]
+        .as_str()
+        .ok_or_else(|| anyhow!("no token"))?
+        .to_owned())
+}
+
+/// Where things ended up, by fixture key.
+#[derive(Default)]
+struct Loaded {
+    region: HashMap<String, i64>,
+    alliance: HashMap<String, i64>,
+    organization: HashMap<String, i64>,
+    resource: HashMap<String, i64>,
+    need: HashMap<String, i64>,
+}
+
+async fn load(client: &Client, f: &Fixture) -> anyhow::Result<Loaded> {
+    let mut l = Loaded::default();
+    for (di, d) in f.districts.iter().enumerate() {
+        let code = format!("E{di:02}");
+        let v = client
+            .call(
+                Method::POST,
+                "/api/v1/districts",
+                Some(json!({"code": code, "name": d.name})),
+            )
+            .await?;
+        l.region
+            .insert(d.key.clone(), v["id"].as_i64().unwrap_or_default());
+        for (si, s) in d.streets.iter().enumerate() {
+            let code = format!("E{di:02}{si:02}");
+            let body = json!({"code": code, "name": s.name, "district_id": l.region[&d.key]});
+            let v = client
+                .call(Method::POST, "/api/v1/streets", Some(body))
+                .await?;
+            l.region
+                .insert(s.key.clone(), v["id"].as_i64().unwrap_or_default());
+            l.alliance
+                .insert(s.key.clone(), v["alliance_id"].as_i64().unwrap_or_default());
+            for (ci, c) in s.communities.iter().enumerate() {
+                let code = format!("E{di:02}{si:02}{ci:02}");
+                let body = json!({"code": code, "name": c.name, "street_id": l.region[&s.key]});
+                let v = client
+                    .call(Method::POST, "/api/v1/communities", Some(body))
+                    .await?;
+                l.region
+                    .insert(c.key.clone(), v["id"].as_i64().unwrap_or_default());
+                l.alliance
+                    .insert(c.key.clone(), v["alliance_id"].as_i64().unwrap_or_default());
+            }
+        }
+    }
+    for o in &f.organizations {
+        let body = json!({"name": o.name, "kind": o.kind, "contact_person": "联系人", "contact_phone": "0871-60000000"});
+        let v = client
+            .call(Method::POST, "/api/v1/organizations", Some(body))
+            .await?;
+        let id = v["id"].as_i64().unwrap_or_default();
+        l.organization.insert(o.key.clone(), id);
+        for a in &o.alliances {
+            let alliance = *l
+                .alliance
+                .get(a)
+                .with_context(|| format!("unknown alliance {a}"))?;
+            client
+                .call(
+                    Method::POST,
+                    &format!("/api/v1/alliances/{alliance}/members"),
+                    Some(json!({"organization_id": id})),
+                )
+                .await?;
+        }
+    }
+    for r in &f.resources {
+        let region = match &r.scope.region {
+            Some(k) if r.scope.level != "city" => Some(
+                *l.region
+                    .get(k)
+                    .with_context(|| format!("unknown region {k}"))?,
+            ),
+            _ => None,
+        };
+        let org = *l
+            .organization
+            .get(&r.org)
+            .with_context(|| format!("unknown organization {}", r.org))?;
+        let body = json!({"organization_id": org, "title": r.title, "description": r.description, "category": r.category,
+            "tags": r.tags, "quantity": r.quantity, "scope_level": r.scope.level, "scope_region_id": region,
+            "available_from": r.available_from, "available_until": r.available_until});
+        let v = client
+            .call(Method::POST, "/api/v1/resources", Some(body))
+            .await
+            .with_context(|| format!("resource {}", r.key))?;
+        let id = v["id"].as_i64().unwrap_or_default();
+        if r.status != "available" {
+            client
+                .call(
+                    Method::POST,
+                    &format!("/api/v1/resources/{id}/status"),
+                    Some(json!({"status": r.status})),
+                )
+                .await?;
+        }
+        l.resource.insert(r.key.clone(), id);
+    }
+    for n in &f.needs {
+        let alliance = *l
+            .alliance
+            .get(&n.alliance)
+            .with_context(|| format!("unknown alliance {}", n.alliance))?;
+        let community = n.community.as_ref().map(|c| l.region[c]);
+        let body = json!({"alliance_id": alliance, "community_id": community, "title": n.title, "description": n.description,
+            "category": n.category, "tags": n.tags, "quantity": n.quantity, "needed_by": n.needed_by});
+        let v = client
+            .call(Method::POST, "/api/v1/needs", Some(body))
+            .await
+            .with_context(|| format!("need {}", n.key))?;
+        l.need
+            .insert(n.key.clone(), v["id"].as_i64().unwrap_or_default());
+    }
+    Ok(l)
+}
+
+/// nDCG@10 with gains 2^grade − 1 and recall@10 of everything graded ≥ 1.
+fn ndcg_recall(found: &[i64], relevant: &HashMap<i64, u8>) -> (f64, f64) {
+    let gain = |g: u8| 2f64.powi(i32::from(g)) - 1.0;
+    let dcg: f64 = found
+        .iter()
+        .take(10)
+        .enumerate()
+        .map(|(i, id)| gain(*relevant.get(id).unwrap_or(&0)) / (i as f64 + 2.0).log2())
+        .sum();
+    let mut ideal: Vec<u8> = relevant.values().copied().collect();
+    ideal.sort_unstable_by(|a, b| b.cmp(a));
+    let idcg: f64 = ideal
+        .iter()
+        .take(10)
+        .enumerate()
+        .map(|(i, g)| gain(*g) / (i as f64 + 2.0).log2())
+        .sum();
+    let hits = found
+        .iter()
+        .take(10)
+        .filter(|id| relevant.get(id).copied().unwrap_or(0) > 0)
+        .count();
+    let total = relevant.values().filter(|g| **g > 0).count();
+    (
+        if idcg > 0.0 { dcg / idcg } else { 1.0 },
+        if total > 0 {
+            hits as f64 / total as f64
+        } else {
+            1.0
+        },
+    )
+}
+
+/// Runs the evaluation on a fresh database (a temporary SQLite file unless `database_url`
+/// names an empty one) and returns one score per system.
+pub async fn run(path: &Path, database_url: Option<String>) -> anyhow::Result<Vec<Score>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let fixture: Fixture = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not an evaluation set", path.display()))?;
+    let dir = std::env::temp_dir().join(format!("lianmeng-eval-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir)?;
+    let url = database_url.unwrap_or_else(|| Config::default_database_url(&dir));
+    let password = "eval-admin-password";
+    let state = crate::cli::prepare(Config::new(url, dir.clone()), Some(password)).await?;
+    let result = evaluate(&state, &fixture, password).await;
+    state.search.stop();
+    state.db.clone().close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+async fn evaluate(state: &AppState, f: &Fixture, password: &str) -> anyhow::Result<Vec<Score>> {
+    let app = crate::app(state.clone());
+    let client = Client {
+        token: login(&app, password).await?,
+        app,
+    };
+    let loaded = load(&client, f).await?;
+    wait_for_index(state).await?;
+    let admin = crate::domain::users::by_username(state.read(), "admin")
+        .await?
+        .ok_or_else(|| anyhow!("no admin"))?;
+    let actor = crate::domain::auth::actor_of(&admin, None)?;
+
+    // The truth about every resource: may it ever appear for this need?
+    let resource_key: HashMap<i64, &str> = loaded
+        .resource
+        .iter()
+        .map(|(k, v)| (*v, k.as_str()))
+        .collect();
+    let by_key: HashMap<&str, &Resource> =
+        f.resources.iter().map(|r| (r.key.as_str(), r)).collect();
+    let region_chain = region_chains(f);
+
+    // The character-bigram baseline: the same documents in an in-memory index whose text
+    // fields are cut into overlapping pairs of characters.
+    let (bigram_schema, fields) = schema::build();
+    let bigram = tantivy::Index::create_in_ram(bigram_schema);
+    bigram.tokenizers().register(
+        crate::search::analyzer::TOKENIZER,
+        tantivy::tokenizer::NgramTokenizer::new(2, 2, false).map_err(|e| anyhow!("{e}"))?,
+    );
+    {
+        let mut w: tantivy::IndexWriter = bigram.writer(50_000_000)?;
+        let keys: Vec<(Kind, i64)> = loaded
+            .resource
+            .values()
+            .map(|id| (Kind::Resource, *id))
+            .collect();
+        for (_, doc) in documents::current(state.read(), &fields, &keys).await? {
+            if let Some(doc) = doc {
+                w.add_document(doc)?;
+            }
+        }
+        w.commit()?;
+    }
+    let bigram_searcher = bigram.reader()?.searcher();
+
+    let systems: [&'static str; 4] = [
+        "lianmeng (jieba + synonyms)",
+        "BM25 without synonyms",
+        "char-bigram BM25",
+        "SQL LIKE",
+    ];
+    let mut sums = vec![(0.0, 0.0, 0usize); systems.len()];
+    for n in &f.needs {
+        let id = loaded.need[&n.key];
+        let relevant: HashMap<i64, u8> = n
+            .relevant
+            .iter()
+            .filter_map(|(k, g)| loaded.resource.get(k).map(|id| (*id, *g)))
+            .collect();
+        let np = NeedProbe::load(state.read(), actor.city_id, id).await?;
+        let opts = |synonyms| MatchOptions {
+            limit: 10,
+            category: None,
+            min_score: 0.0,
+            synonyms,
+        };
+        let engine: Vec<i64> = client
+            .call(
+                Method::GET,
+                &format!("/api/v1/needs/{id}/matches?limit=10"),
+                None,
+            )
+            .await?["items"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|i| i["resource"]["id"].as_i64())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let plain = crate::domain::matching::for_need(
+            state.read(),
+            &state.search,
+            &actor,
+            id,
+            &opts(false),
+        )
+        .await?;
+        let bigram_terms = bigrams(&format!(
+            "{} {} {}",
+            n.title,
+            n.tags.join(" "),
+            n.description
+        ));
+        let ranked = rank_with(
+            &bigram_searcher,
+            &fields,
+            &np.probe(),
+            &bigram_terms,
+            &opts(false),
+        )?;
+        let bigram_found = keep_matchable_resources(state.read(), &np.chain, ranked).await?;
+        let like = sql_like(state, &np).await?;
+        let results: [Vec<i64>; 4] = [
+            engine,
+            plain.into_iter().map(|(r, _)| r.id).collect(),
+            bigram_found.into_iter().map(|(r, _)| r.id).collect(),
+            like,
+        ];
+        let place = n.community.clone().unwrap_or_else(|| n.alliance.clone());
+        for (i, found) in results.iter().enumerate() {
+            let (ndcg, recall) = ndcg_recall(found, &relevant);
+            let violations = found
+                .iter()
+                .take(10)
+                .filter(|rid| {
+                    let r = by_key[resource_key[rid]];
+                    r.status != "available" || !covers(r, &region_chain, &place)
+                })
+                .count();
+            sums[i].0 += ndcg;
+            sums[i].1 += recall;
+            sums[i].2 += violations;
+        }
+    }
+    let n = f.needs.len().max(1) as f64;
+    Ok(systems
+        .iter()
+        .zip(sums)
+        .map(|(system, (ndcg, recall, violations))| Score {
+            system,
+            ndcg: ndcg / n,
+            recall: recall / n,
+            violations,
+        })
+        .collect())
+}
+
+/// Overlapping pairs of characters of the letters and digits of a text, as query terms.
+fn bigrams(text: &str) -> Vec<QueryTerm> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for run in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|r| !r.is_empty())
+    {
+        let chars: Vec<char> = run.to_lowercase().chars().collect();
+        for pair in chars.windows(2) {
+            let term: String = pair.iter().collect();
+            if seen.insert(term.clone()) {
+                out.push(QueryTerm {
+                    term,
+                    weight: 1.0,
+                    synonym_of: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The query a user would write without an index: every word of the need's title and tags as
+/// `LIKE '%词%'` on title and description, best count first, with the same hard filters.
+async fn sql_like(state: &AppState, np: &NeedProbe) -> anyhow::Result<Vec<i64>> {
+    let db = state.read();
+    let backend = db.get_database_backend();
+    let words = crate::search::analyzer::distinct_terms(&format!(
+        "{} {}",
+        np.need.title,
+        np.tags.join(" ")
+    ));
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let mut score = Vec::new();
+    let mut any = Vec::new();
+    let param = |values: &mut Vec<sea_orm::Value>, v: String| {
+        values.push(v.into());
+        match backend {
+            sea_orm::DbBackend::Postgres => format!("${}", values.len()),
+            _ => "?".to_owned(),
+        }
+    };
+    for w in words.iter().take(12) {
+        let pattern = format!("%{w}%");
+        let a = param(&mut values, pattern.clone());
+        let b = param(&mut values, pattern);
+        score.push(format!(
+            "(CASE WHEN title LIKE {a} OR description LIKE {b} THEN 1 ELSE 0 END)"
+        ));
+    }
+    for w in words.iter().take(12) {
+        let a = param(&mut values, format!("%{w}%"));
+        let b = param(&mut values, format!("%{w}%"));
+        any.push(format!("title LIKE {a} OR description LIKE {b}"));
+    }
+    // Scope covers the place: city-wide, or scoped to one of the place's regions.
+    let region_ids: Vec<String> = np
+        .chain
+        .iter()
+        .filter(|t| !t.starts_with('c'))
+        .map(|t| t[1..].to_owned())
+        .collect();
+    let scope = if region_ids.is_empty() {
+        "scope_level = 'city'".to_owned()
+    } else {
+        format!(
+            "(scope_level = 'city' OR scope_region_id IN ({}))",
+            region_ids.join(", ")
+        )
+    };
+    let category = param(&mut values, np.need.category.clone());
+    let sql = format!(
+        "SELECT id FROM resources WHERE deleted_at IS NULL AND status = 'available' AND city_id = {} AND {scope} \
+         AND ({}) ORDER BY ({}) + (CASE WHEN category = {category} THEN 1 ELSE 0 END) DESC, id LIMIT 10",
+        np.need.city_id,
+        any.join(" OR "),
+        score.join(" + "),
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| r.try_get_by_index::<i64>(0).ok())
+        .collect())
+}
+
+/// Each region key → the keys of itself and every region above it.
+fn region_chains(f: &Fixture) -> HashMap<String, Vec<String>> {
+    let mut out = HashMap::new();
+    for d in &f.districts {
+        out.insert(d.key.clone(), vec![d.key.clone()]);
+        for s in &d.streets {
+            out.insert(s.key.clone(), vec![s.key.clone(), d.key.clone()]);
+            for c in &s.communities {
+                out.insert(
+                    c.key.clone(),
+                    vec![c.key.clone(), s.key.clone(), d.key.clone()],
+                );
+            }
+        }
+    }
+    out
+}
+
+fn covers(r: &Resource, chains: &HashMap<String, Vec<String>>, place: &str) -> bool {
+    match (&r.scope.level[..], &r.scope.region) {
+        ("city", _) => true,
+        (_, Some(region)) => chains.get(place).is_some_and(|c| c.contains(region)),
+        _ => false,
+    }
+}
+
+async fn wait_for_index(state: &AppState) -> anyhow::Result<()> {
+    let last = state
+        .read()
+        .query_one_raw(Statement::from_string(
+            state.db.backend(),
+            "SELECT MAX(seq) FROM search_outbox",
+        ))
+        .await?
+        .and_then(|r| r.try_get_by_index::<Option<i64>>(0).ok().flatten())
+        .unwrap_or(0);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while state.search.applied() < last {
+        state.search.notify();
+        if std::time::Instant::now() > deadline {
+            bail!("the index did not catch up");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    Ok(())
+}
