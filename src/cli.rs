@@ -97,6 +97,9 @@ enum Command {
         /// read from the environment, so the evaluation never writes into a real database.
         #[arg(long)]
         empty_database: Option<String>,
+        /// Print each need's top results.
+        #[arg(long)]
+        details: bool,
     },
     /// Load data into the database.
     Seed {
@@ -223,8 +226,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Eval {
             file,
             empty_database,
+            details,
         } => {
-            let scores = crate::eval::run(&file, empty_database).await?;
+            let scores = crate::eval::run(&file, empty_database, details).await?;
             println!(
                 "\n{:<28} {:>8} {:>10} {:>30}",
                 "system", "nDCG@10", "recall@10", "withdrawn/out-of-scope in top 10"

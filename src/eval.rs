@@ -307,7 +307,11 @@ fn ndcg_recall(found: &[i64], relevant: &HashMap<i64, u8>) -> (f64, f64) {
 
 /// Runs the evaluation on a fresh database (a temporary SQLite file unless `database_url`
 /// names an empty one) and returns one score per system.
-pub async fn run(path: &Path, database_url: Option<String>) -> anyhow::Result<Vec<Score>> {
+pub async fn run(
+    path: &Path,
+    database_url: Option<String>,
+    details: bool,
+) -> anyhow::Result<Vec<Score>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let fixture: Fixture = serde_json::from_str(&text)
@@ -317,14 +321,19 @@ pub async fn run(path: &Path, database_url: Option<String>) -> anyhow::Result<Ve
     let url = database_url.unwrap_or_else(|| Config::default_database_url(&dir));
     let password = "eval-admin-password";
     let state = crate::cli::prepare(Config::new(url, dir.clone()), Some(password)).await?;
-    let result = evaluate(&state, &fixture, password).await;
+    let result = evaluate(&state, &fixture, password, details).await;
     state.search.stop();
     state.db.clone().close().await;
     let _ = std::fs::remove_dir_all(&dir);
     result
 }
 
-async fn evaluate(state: &AppState, f: &Fixture, password: &str) -> anyhow::Result<Vec<Score>> {
+async fn evaluate(
+    state: &AppState,
+    f: &Fixture,
+    password: &str,
+    details: bool,
+) -> anyhow::Result<Vec<Score>> {
     let app = crate::app(state.clone());
     let client = Client {
         token: login(&app, password).await?,
@@ -436,6 +445,34 @@ async fn evaluate(state: &AppState, f: &Fixture, password: &str) -> anyhow::Resu
             bigram_found.into_iter().map(|(r, _)| r.id).collect(),
             like,
         ];
+        if details {
+            let (ndcg, _) = ndcg_recall(&results[0], &relevant);
+            let show = |id: &i64| {
+                let r = by_key[resource_key[id]];
+                format!(
+                    "{}{}({})",
+                    r.key,
+                    relevant
+                        .get(id)
+                        .map(|g| format!("*{g}"))
+                        .unwrap_or_default(),
+                    r.title
+                )
+            };
+            println!(
+                "{:.2} {} 「{}」 relevant: {:?}",
+                ndcg, n.key, n.title, n.relevant
+            );
+            println!(
+                "     engine: {}",
+                results[0]
+                    .iter()
+                    .take(5)
+                    .map(show)
+                    .collect::<Vec<_>>()
+                    .join("  ")
+            );
+        }
         let place = n.community.clone().unwrap_or_else(|| n.alliance.clone());
         for (i, found) in results.iter().enumerate() {
             let (ndcg, recall) = ndcg_recall(found, &relevant);

@@ -34,9 +34,29 @@ pub fn fingerprint() -> String {
     hex::encode(&Sha256::digest(USER_DICT.as_bytes())[..8])
 }
 
-/// Whether a segment carries meaning: not only punctuation, symbols or whitespace.
+/// Function words that say nothing about what is offered or needed; dropped everywhere.
+const STOPWORDS: &[&str] = &[
+    "的", "了", "着", "过", "和", "与", "及", "或", "等", "也", "都", "还", "就", "又", "很", "太",
+    "更", "在", "从", "把", "被", "给", "让", "对", "向", "为", "以", "于", "由", "将", "之", "其",
+    "这", "那", "这个", "那个", "这些", "那些", "我", "我们", "你", "你们", "他", "他们", "她",
+    "她们", "它", "大家", "是", "有", "没", "没有", "不", "不是", "要", "想", "能", "会", "可以",
+    "可", "去", "来", "说", "做", "一", "个", "一个", "些", "一些", "几", "几个", "好", "好多",
+    "很多", "多", "啊", "吧", "呢", "吗", "得", "地", "里", "上", "下", "中", "后", "前", "时",
+    "时候", "已经", "还是", "但是", "而且", "因为", "所以", "如果", "希望", "需要", "想要", "能够",
+    "一下", "怎么", "什么", "哪里", "整天",
+];
+
+/// Words so common in this domain's lists that matching on them alone says little; a query
+/// counts them at a fraction of the weight of other words.
+pub const WEAK_WORDS: &[&str] = &[
+    "社区", "居民", "老人", "孩子", "服务", "活动", "街道", "辖区", "小区", "单位", "提供", "开展",
+    "免费", "公益", "组织", "帮助", "问题", "情况", "工作", "人员", "群众", "每天", "每周", "每月",
+];
+
+/// Whether a segment carries meaning: not only punctuation, symbols, whitespace or a
+/// function word.
 fn meaningful(word: &str) -> bool {
-    word.chars().any(char::is_alphanumeric)
+    word.chars().any(char::is_alphanumeric) && !STOPWORDS.contains(&word)
 }
 
 /// The terms of a text, in order, with repeats (as the index sees them).

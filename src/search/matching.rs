@@ -30,6 +30,17 @@ const CANDIDATES: usize = 200;
 const MAX_TERMS: usize = 64;
 const SYNONYM_WEIGHT: f32 = 0.7;
 const DESCRIPTION_WEIGHT: f32 = 0.5;
+const WEAK_WEIGHT: f32 = 0.3;
+/// How the final score (0–1) is made: text relevance and the need's category carry most of it
+/// (the category a coordinator files a need under is a strong hint, measured on the
+/// evaluation set); service-scope proximity, alliance membership and quantity fit break ties.
+const W_TEXT: f64 = 0.5;
+const W_CATEGORY: f64 = 0.4;
+const W_PROXIMITY: f64 = 0.05;
+const W_ALLIANCE: f64 = 0.03;
+const W_QUANTITY: f64 = 0.02;
+/// The BM25-scale score a document gets for sharing the query's category.
+const CATEGORY_SCORE: f32 = 0.5;
 
 /// One weighted query term, and the word of the text it stands for when it is a synonym.
 #[derive(Debug, Clone)]
@@ -58,6 +69,11 @@ pub fn query_terms(synonyms: Option<&Synonyms>, main: &str, secondary: &str) -> 
     let secondary_terms = analyzer::distinct_terms(secondary);
     for (terms, weight) in [(main_terms, 1.0), (secondary_terms, DESCRIPTION_WEIGHT)] {
         for t in &terms {
+            let weight = if analyzer::WEAK_WORDS.contains(&t.as_str()) {
+                weight * WEAK_WEIGHT
+            } else {
+                weight
+            };
             push(t.clone(), weight, None, &mut out);
         }
         for t in terms.iter().filter(|_| synonyms.is_some()) {
@@ -69,8 +85,21 @@ pub fn query_terms(synonyms: Option<&Synonyms>, main: &str, secondary: &str) -> 
     out
 }
 
-fn text_query(f: &Fields, terms: &[QueryTerm]) -> Box<dyn Query> {
+/// Text relevance over title, tags and description. With a category, documents of that
+/// category are candidates too even when they share no word (a coordinator who files a need
+/// under 养老助残 wants to see that category's offers), with a small constant score.
+fn text_query(f: &Fields, terms: &[QueryTerm], category: Option<&str>) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if let Some(c) = category {
+        let same = TermQuery::new(
+            Term::from_field_text(f.category, c),
+            IndexRecordOption::Basic,
+        );
+        clauses.push((
+            Occur::Should,
+            Box::new(ConstScoreQuery::new(Box::new(same), CATEGORY_SCORE)),
+        ));
+    }
     for t in terms {
         for (field, boost) in [(f.title, 3.0), (f.tags, 2.0), (f.description, 1.0)] {
             let q = TermQuery::new(
@@ -186,7 +215,7 @@ pub fn rank_with(
         Kind::Resource => Kind::Need,
     };
     let mut clauses = vec![
-        (Occur::Must, text_query(f, terms)),
+        (Occur::Must, text_query(f, terms, Some(probe.category))),
         filter(term(f.kind, target.as_str())),
         filter(TermQuery::new(
             Term::from_field_u64(f.city, probe.city_id as u64),
@@ -291,9 +320,9 @@ fn candidate(f: &Fields, doc: &TantivyDocument, bm25: f32) -> Candidate {
 /// Closer service scopes rank higher: community, then street, district, city.
 fn proximity(term: &str) -> (&'static str, f64) {
     match term.chars().next() {
-        Some('m') => ("本社区", 0.12),
-        Some('s') => ("本街道", 0.08),
-        Some('d') => ("本区县", 0.04),
+        Some('m') => ("本社区", 1.0),
+        Some('s') => ("本街道", 0.66),
+        Some('d') => ("本区县", 0.33),
         _ => ("全市", 0.0),
     }
 }
@@ -322,11 +351,11 @@ fn score(probe: &Probe, c: Candidate) -> Ranked {
         }
         _ => 0.5,
     };
-    let score = 0.6 * text
-        + if category_match { 0.2 } else { 0.0 }
-        + near
-        + if same_alliance { 0.04 } else { 0.0 }
-        + 0.04 * quantity_fit;
+    let score = W_TEXT * text
+        + if category_match { W_CATEGORY } else { 0.0 }
+        + W_PROXIMITY * near
+        + if same_alliance { W_ALLIANCE } else { 0.0 }
+        + W_QUANTITY * quantity_fit;
     Ranked {
         score: (score * 10_000.0).round() / 10_000.0,
         candidate: c,
@@ -374,7 +403,7 @@ pub fn search_text(search: &Search, sq: &SearchQuery) -> Result<(usize, Vec<Hit>
     if terms.is_empty() {
         return Ok((0, Vec::new()));
     }
-    let text = text_query(f, &terms);
+    let text = text_query(f, &terms, None);
     let mut clauses = vec![
         (Occur::Must, text.box_clone()),
         filter(term(f.kind, sq.kind.as_str())),
