@@ -394,7 +394,7 @@ async fn evaluate(
             .iter()
             .filter_map(|(k, g)| loaded.resource.get(k).map(|id| (*id, *g)))
             .collect();
-        let np = NeedProbe::load(state.read(), actor.city_id, id).await?;
+        let np = NeedProbe::load(state.read(), &state.search, actor.city_id, id).await?;
         let opts = |synonyms| MatchOptions {
             limit: 10,
             category: None,

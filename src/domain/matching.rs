@@ -11,7 +11,7 @@ use super::validation::tags_from_json;
 use super::{Actor, alliances, needs, resources};
 use crate::error::{Error, Result};
 use crate::search::Search;
-use crate::search::documents::{Kind, Regions, day, scope_term};
+use crate::search::documents::{Kind, day, scope_term};
 use crate::search::matching::{self, MatchOptions, Probe, Ranked};
 use entity::{need, resource};
 
@@ -55,9 +55,17 @@ pub struct NeedProbe {
 }
 
 impl NeedProbe {
-    pub async fn load(db: &impl ConnectionTrait, city_id: i64, need_id: i64) -> Result<Self> {
+    pub async fn load(
+        db: &impl ConnectionTrait,
+        search: &Search,
+        city_id: i64,
+        need_id: i64,
+    ) -> Result<Self> {
         let need = needs::get(db, city_id, need_id).await?;
-        let chain = Regions::load(db).await?.chain(need.place_region_id);
+        let chain = search
+            .regions_with(db, need.place_region_id)
+            .await?
+            .chain(need.place_region_id);
         let tags = tags_from_json(&need.tags);
         Ok(NeedProbe { need, tags, chain })
     }
@@ -87,7 +95,7 @@ pub async fn for_need(
     need_id: i64,
     opts: &MatchOptions,
 ) -> Result<Vec<(resource::Model, Ranked)>> {
-    let np = NeedProbe::load(db, actor.city_id, need_id).await?;
+    let np = NeedProbe::load(db, search, actor.city_id, need_id).await?;
     let ranked = tokio::task::block_in_place(|| matching::rank(search, &np.probe(), opts))?;
     keep_matchable_resources(db, &np.chain, ranked).await
 }
@@ -150,7 +158,6 @@ pub async fn for_resource(
     }
     let ranked = tokio::task::block_in_place(|| matching::rank(search, &probe, opts))?;
     let ids: Vec<i64> = ranked.iter().map(|r| r.candidate.id).collect();
-    let regions = Regions::load(db).await?;
     let mut rows: HashMap<i64, need::Model> = need::Entity::find()
         .filter(need::Column::Id.is_in(ids))
         .filter(need::Column::DeletedAt.is_null())
@@ -159,6 +166,13 @@ pub async fn for_resource(
         .into_iter()
         .map(|n| (n.id, n))
         .collect();
+    // Region ids only grow: a tree that knows the newest place knows every older one.
+    let newest = rows
+        .values()
+        .map(|n| n.place_region_id)
+        .max()
+        .unwrap_or(r.city_id);
+    let regions = search.regions_with(db, newest).await?;
     Ok(ranked
         .into_iter()
         .filter_map(|m| rows.remove(&m.candidate.id).map(|row| (row, m)))

@@ -67,6 +67,10 @@ impl Regions {
         Ok(Regions(rows.into_iter().map(|r| (r.id, r)).collect()))
     }
 
+    pub fn contains(&self, id: i64) -> bool {
+        self.0.contains_key(&id)
+    }
+
     /// A place and every region above it, as terms, nearest first.
     pub fn chain(&self, id: i64) -> Vec<String> {
         let mut out = Vec::new();

@@ -25,7 +25,7 @@ use super::{Search, blocking_err};
 use crate::error::Result;
 
 /// Candidates taken by BM25 before re-ranking.
-const CANDIDATES: usize = 200;
+const CANDIDATES: usize = 100;
 /// Query terms kept from a long text (title and tags first).
 const MAX_TERMS: usize = 64;
 const SYNONYM_WEIGHT: f32 = 0.7;
@@ -142,12 +142,12 @@ fn day_range(field: Field, low: Bound<i64>, high: Bound<i64>) -> RangeQuery {
 #[derive(Debug, Clone)]
 pub struct Candidate {
     pub id: i64,
+    pub address: DocAddress,
     pub bm25: f32,
     pub category: String,
     pub covers: Vec<String>,
     pub alliances: Vec<i64>,
     pub quantity: i64,
-    pub text: String,
 }
 
 #[derive(Debug, Clone)]
@@ -266,10 +266,18 @@ pub fn rank_with(
     let hits = searcher
         .search(&query, &TopDocs::with_limit(CANDIDATES).order_by_score())
         .map_err(blocking_err)?;
+    // Ranking signals come from fast fields (columns), not stored documents: decompressing a
+    // stored document per candidate would cost more than the whole query.
     let mut ranked = Vec::with_capacity(hits.len());
+    let mut columns: HashMap<u32, Columns> = HashMap::new();
     for (bm25, addr) in hits {
-        let doc: TantivyDocument = searcher.doc(addr).map_err(blocking_err)?;
-        let candidate = candidate(f, &doc, bm25);
+        if !columns.contains_key(&addr.segment_ord) {
+            columns.insert(
+                addr.segment_ord,
+                Columns::open(searcher.segment_reader(addr.segment_ord))?,
+            );
+        }
+        let candidate = columns[&addr.segment_ord].candidate(addr, bm25)?;
         ranked.push(score(probe, candidate));
     }
     ranked.sort_by(|a, b| {
@@ -280,40 +288,76 @@ pub fn rank_with(
     ranked.retain(|r| r.score >= opts.min_score);
     ranked.truncate(opts.limit);
     for r in &mut ranked {
-        r.matched_terms = matched_terms(terms, &r.candidate.text);
-    }
-    Ok(ranked)
-}
-
-fn candidate(f: &Fields, doc: &TantivyDocument, bm25: f32) -> Candidate {
-    let text_of = |field: Field| {
-        doc.get_first(field)
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
-    };
-    Candidate {
-        id: doc.get_first(f.id).and_then(|v| v.as_u64()).unwrap_or(0) as i64,
-        bm25,
-        category: text_of(f.category),
-        covers: doc
-            .get_all(f.covers)
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect(),
-        alliances: doc
-            .get_all(f.alliances)
-            .filter_map(|v| v.as_u64())
-            .map(|a| a as i64)
-            .collect(),
-        quantity: doc
-            .get_first(f.quantity)
-            .and_then(|v| v.as_i64())
-            .unwrap_or(0),
-        text: format!(
+        let doc: TantivyDocument = searcher.doc(r.candidate.address).map_err(blocking_err)?;
+        let text_of = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let text = format!(
             "{} {} {}",
             text_of(f.title),
             text_of(f.tags),
             text_of(f.description)
-        ),
+        );
+        r.matched_terms = matched_terms(terms, &text);
+    }
+    Ok(ranked)
+}
+
+/// The fast-field columns of one segment.
+struct Columns {
+    id: tantivy::columnar::Column<u64>,
+    category: Option<tantivy::columnar::StrColumn>,
+    covers: Option<tantivy::columnar::StrColumn>,
+    alliances: tantivy::columnar::Column<u64>,
+    quantity: tantivy::columnar::Column<i64>,
+}
+
+impl Columns {
+    fn open(segment: &tantivy::SegmentReader) -> Result<Self> {
+        let ff = segment.fast_fields();
+        Ok(Columns {
+            id: ff.u64("id").map_err(blocking_err)?,
+            category: ff.str("category").map_err(blocking_err)?,
+            covers: ff.str("covers").map_err(blocking_err)?,
+            alliances: ff.u64("alliances").map_err(blocking_err)?,
+            quantity: ff.i64("quantity").map_err(blocking_err)?,
+        })
+    }
+
+    fn strings(column: &Option<tantivy::columnar::StrColumn>, doc: u32) -> Result<Vec<String>> {
+        let Some(c) = column else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for ord in c.term_ords(doc) {
+            let mut s = String::new();
+            c.ord_to_str(ord, &mut s).map_err(blocking_err)?;
+            out.push(s);
+        }
+        Ok(out)
+    }
+
+    fn candidate(&self, addr: DocAddress, bm25: f32) -> Result<Candidate> {
+        let doc = addr.doc_id;
+        Ok(Candidate {
+            id: self.id.first(doc).unwrap_or(0) as i64,
+            address: addr,
+            bm25,
+            category: Self::strings(&self.category, doc)?
+                .into_iter()
+                .next()
+                .unwrap_or_default(),
+            covers: Self::strings(&self.covers, doc)?,
+            alliances: self
+                .alliances
+                .values_for_doc(doc)
+                .map(|a| a as i64)
+                .collect(),
+            quantity: self.quantity.first(doc).unwrap_or(0),
+        })
     }
 }
 

@@ -43,6 +43,9 @@ pub struct Search {
     stop: tokio::sync::watch::Sender<bool>,
     synonyms: RwLock<Arc<Synonyms>>,
     applied: AtomicI64,
+    /// The region tree, cached: regions are only ever added (never moved or removed), so the
+    /// cache is reloaded only when asked for a region it does not know.
+    regions: RwLock<Arc<documents::Regions>>,
     wake: tokio::sync::Notify,
     data_dir: PathBuf,
 }
@@ -98,6 +101,7 @@ impl Search {
             stop,
             synonyms: RwLock::new(Arc::new(synonyms)),
             applied: AtomicI64::new(seq),
+            regions: RwLock::new(Arc::new(documents::Regions::load(&db.read).await?)),
             wake: tokio::sync::Notify::new(),
             data_dir: data_dir.to_owned(),
         });
@@ -143,6 +147,25 @@ impl Search {
         let groups = fresh.group_count();
         *self.synonyms.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(fresh);
         Ok(groups)
+    }
+
+    /// The region tree, reloaded from the database if it does not know `id` yet.
+    pub async fn regions_with(
+        &self,
+        db: &impl sea_orm::ConnectionTrait,
+        id: i64,
+    ) -> Result<Arc<documents::Regions>> {
+        let cached = self
+            .regions
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if cached.contains(id) {
+            return Ok(cached);
+        }
+        let fresh = Arc::new(documents::Regions::load(db).await?);
+        *self.regions.write().unwrap_or_else(|e| e.into_inner()) = fresh.clone();
+        Ok(fresh)
     }
 
     pub fn searcher(&self) -> tantivy::Searcher {

@@ -7,7 +7,7 @@ use tantivy::schema::{
 use super::analyzer::TOKENIZER;
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Clone, Copy)]
 pub struct Fields {
@@ -53,17 +53,17 @@ pub fn build() -> (Schema, Fields) {
         kind: b.add_text_field("kind", STRING | STORED),
         city: b.add_u64_field("city", INDEXED),
         status: b.add_text_field("status", STRING | STORED),
-        category: b.add_text_field("category", STRING | STORED),
-        covers: b.add_text_field("covers", STRING | STORED),
+        category: b.add_text_field("category", STRING | STORED | FAST),
+        covers: b.add_text_field("covers", STRING | STORED | FAST),
         within: b.add_text_field("within", STRING),
         organization: b.add_u64_field("organization", INDEXED | STORED),
-        alliances: b.add_u64_field("alliances", INDEXED | STORED),
+        alliances: b.add_u64_field("alliances", INDEXED | STORED | FAST),
         title: b.add_text_field("title", text.clone()),
         tags: b.add_text_field("tags", text.clone()),
         description: b.add_text_field("description", text),
         from: b.add_i64_field("from", INDEXED | FAST),
         until: b.add_i64_field("until", INDEXED | FAST),
-        quantity: b.add_i64_field("quantity", STORED),
+        quantity: b.add_i64_field("quantity", STORED | FAST),
     };
     (b.build(), fields)
 }
