@@ -271,13 +271,13 @@ pub fn rank_with(
     let mut ranked = Vec::with_capacity(hits.len());
     let mut columns: HashMap<u32, Columns> = HashMap::new();
     for (bm25, addr) in hits {
-        if !columns.contains_key(&addr.segment_ord) {
-            columns.insert(
-                addr.segment_ord,
-                Columns::open(searcher.segment_reader(addr.segment_ord))?,
-            );
-        }
-        let candidate = columns[&addr.segment_ord].candidate(addr, bm25)?;
+        let cols = match columns.entry(addr.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(Columns::open(searcher.segment_reader(addr.segment_ord))?)
+            }
+        };
+        let candidate = cols.candidate(addr, bm25)?;
         ranked.push(score(probe, candidate));
     }
     ranked.sort_by(|a, b| {
