@@ -27,5 +27,5 @@ async fn engine_beats_the_baselines_and_never_leaks() {
     }
     // The level measured when this gate was set (see BENCHMARKS.md); a change that loses
     // quality must say so by moving it.
-    assert!(engine.ndcg >= 0.70, "nDCG@10 fell to {:.3}", engine.ndcg);
+    assert!(engine.ndcg >= 0.78, "nDCG@10 fell to {:.3}", engine.ndcg);
 }
