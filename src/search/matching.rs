@@ -222,42 +222,32 @@ pub fn rank_with(
             IndexRecordOption::Basic,
         )),
     ];
-    match target {
-        Kind::Resource => {
-            clauses.push(filter(term(f.status, "available")));
-            let covers: Vec<Term> = probe
-                .covers
-                .iter()
-                .map(|c| Term::from_field_text(f.covers, c))
-                .collect();
-            clauses.push(filter(TermSetQuery::new(covers)));
-            // The resource is still offered today and starts before the need's date.
-            clauses.push(filter(day_range(
-                f.until,
-                Bound::Included(today.max(probe.window.0)),
-                Bound::Unbounded,
-            )));
-            clauses.push(filter(day_range(
-                f.from,
-                Bound::Unbounded,
-                Bound::Included(probe.window.1),
-            )));
-        }
-        Kind::Need => {
-            clauses.push(filter(term(f.status, "open")));
-            let covers: Vec<Term> = probe
-                .covers
-                .iter()
-                .map(|c| Term::from_field_text(f.covers, c))
-                .collect();
-            clauses.push(filter(TermSetQuery::new(covers)));
-            // The need is not past its date, nor due before the resource is available.
-            clauses.push(filter(day_range(
-                f.until,
-                Bound::Included(today.max(probe.window.0)),
-                Bound::Unbounded,
-            )));
-        }
+    // Only what can still be taken up: an available resource, an open need; in the region
+    // terms the probe covers; not past its end (a resource still offered today, a need not
+    // past its date, nor due before the resource becomes available).
+    let status = match target {
+        Kind::Resource => "available",
+        Kind::Need => "open",
+    };
+    let covers: Vec<Term> = probe
+        .covers
+        .iter()
+        .map(|c| Term::from_field_text(f.covers, c))
+        .collect();
+    clauses.push(filter(term(f.status, status)));
+    clauses.push(filter(TermSetQuery::new(covers)));
+    clauses.push(filter(day_range(
+        f.until,
+        Bound::Included(today.max(probe.window.0)),
+        Bound::Unbounded,
+    )));
+    if target == Kind::Resource {
+        // ... and a resource that starts before the need's date.
+        clauses.push(filter(day_range(
+            f.from,
+            Bound::Unbounded,
+            Bound::Included(probe.window.1),
+        )));
     }
     if let Some(c) = &opts.category {
         clauses.push(filter(term(f.category, c)));

@@ -64,33 +64,8 @@ fn migrate_and_create_users_from_the_command_line() {
 #[tokio::test]
 async fn serve_then_stop_gracefully_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let mut child = lianmeng(dir.path())
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .env("LIANMENG_ADMIN_PASSWORD", "boot-admin-pw")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
+    let (mut child, base) = start_server(dir.path()).await;
     let client = reqwest::Client::new();
-    let started = Instant::now();
-    while client
-        .get(format!("{base}/readyz"))
-        .send()
-        .await
-        .map(|r| !r.status().is_success())
-        .unwrap_or(true)
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "server did not become ready"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
     let login = client
         .post(format!("{base}/api/v1/auth/login"))
         .json(&json!({"username": "admin", "password": "boot-admin-pw"}))
