@@ -12,6 +12,7 @@ pub mod matching;
 pub mod schema;
 pub mod synonyms;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -42,13 +43,27 @@ pub struct Search {
     writer: Mutex<Option<IndexWriter>>,
     stop: tokio::sync::watch::Sender<bool>,
     synonyms: RwLock<Arc<Synonyms>>,
+    /// Every outbox row up to here has been applied (or was rolled back).
     applied: AtomicI64,
+    progress: Mutex<Progress>,
     /// The region tree, cached: regions are only ever added (never moved or removed), so the
     /// cache is reloaded only when asked for a region it does not know.
     regions: RwLock<Arc<documents::Regions>>,
     wake: tokio::sync::Notify,
     data_dir: PathBuf,
 }
+
+/// How far the indexer has read the outbox.
+struct Progress {
+    /// The highest sequence applied.
+    max_seen: i64,
+    /// Lower sequences not seen yet, and since when they have been missing.
+    gaps: BTreeMap<i64, std::time::Instant>,
+}
+
+/// How long a missing sequence is waited for before it is taken as rolled back: well beyond
+/// the request timeout, after which no transaction of ours is still open.
+const GAP_TIMEOUT: Duration = Duration::from_secs(120);
 
 #[derive(Serialize, Deserialize)]
 struct Payload {
@@ -101,6 +116,10 @@ impl Search {
             stop,
             synonyms: RwLock::new(Arc::new(synonyms)),
             applied: AtomicI64::new(seq),
+            progress: Mutex::new(Progress {
+                max_seen: seq,
+                gaps: BTreeMap::new(),
+            }),
             regions: RwLock::new(Arc::new(documents::Regions::load(&db.read).await?)),
             wake: tokio::sync::Notify::new(),
             data_dir: data_dir.to_owned(),
@@ -176,7 +195,9 @@ impl Search {
     /// *before* reading them, so changes made meanwhile are replayed, not lost.
     pub async fn rebuild(self: &Arc<Self>, db: &Db) -> Result<()> {
         let started = std::time::Instant::now();
-        let seq = max_seq(db).await?;
+        // Replay, after the rebuild, everything recent enough that its transaction may not
+        // have been visible to the scan (see `apply_batch`).
+        let seq = settled_seq(db).await?;
         {
             let this = self.clone();
             tokio::task::spawn_blocking(move || -> tantivy::Result<()> {
@@ -205,6 +226,10 @@ impl Search {
             }
         }
         self.write(Vec::new(), Some(seq)).await?;
+        *self.progress.lock().unwrap_or_else(|e| e.into_inner()) = Progress {
+            max_seen: seq,
+            gaps: BTreeMap::new(),
+        };
         tracing::info!(
             documents = count,
             seconds = started.elapsed().as_secs_f64(),
@@ -225,17 +250,55 @@ impl Search {
         }
     }
 
+    /// Applies the next outbox rows: those after the highest sequence seen, and those that
+    /// fill a gap below it.
+    ///
+    /// On PostgreSQL a sequence number is taken at insert time but the row becomes visible at
+    /// commit, so a row with a lower number can appear after a higher one was applied (and a
+    /// rolled-back transaction leaves a number that never appears). Missing numbers are kept
+    /// as gaps and looked for again until they appear or are older than [`GAP_TIMEOUT`]; the
+    /// checkpoint stored with the index is the highest sequence below every open gap, so a
+    /// restart replays from there (applying a row twice is harmless: it re-reads the row).
     async fn apply_batch(&self, db: &Db) -> Result<usize> {
-        let from = self.applied();
+        use sea_orm::Condition;
+        let (max_seen, gaps): (i64, Vec<i64>) = {
+            let p = self.progress.lock().unwrap_or_else(|e| e.into_inner());
+            (p.max_seen, p.gaps.keys().copied().collect())
+        };
+        let column = entity::search_outbox::Column::Seq;
+        let mut wanted = Condition::any().add(column.gt(max_seen));
+        if !gaps.is_empty() {
+            wanted = wanted.add(column.is_in(gaps));
+        }
         let rows = entity::search_outbox::Entity::find()
-            .filter(entity::search_outbox::Column::Seq.gt(from))
-            .order_by_asc(entity::search_outbox::Column::Seq)
+            .filter(wanted)
+            .order_by_asc(column)
             .limit(BATCH)
             .all(&db.read)
             .await?;
-        let Some(last) = rows.last().map(|r| r.seq) else {
-            return Ok(0);
+        let applied = {
+            let mut p = self.progress.lock().unwrap_or_else(|e| e.into_inner());
+            let now = std::time::Instant::now();
+            for r in &rows {
+                if r.seq > p.max_seen {
+                    for missing in p.max_seen + 1..r.seq {
+                        p.gaps.insert(missing, now);
+                    }
+                    p.max_seen = r.seq;
+                } else {
+                    p.gaps.remove(&r.seq);
+                }
+            }
+            p.gaps
+                .retain(|_, since| now.duration_since(*since) < GAP_TIMEOUT);
+            p.gaps.keys().next().map_or(p.max_seen, |first| first - 1)
         };
+        if rows.is_empty() {
+            if applied != self.applied() {
+                self.write(Vec::new(), Some(applied)).await?;
+            }
+            return Ok(0);
+        }
         let mut keys: Vec<(Kind, i64)> = rows
             .iter()
             .filter_map(|r| Kind::parse(&r.entity_type).map(|k| (k, r.entity_id)))
@@ -243,7 +306,7 @@ impl Search {
         keys.sort_unstable();
         keys.dedup();
         let docs = documents::current(&db.read, &self.fields, &keys).await?;
-        self.write(docs, Some(last)).await?;
+        self.write(docs, Some(applied)).await?;
         Ok(rows.len())
     }
 
@@ -331,10 +394,26 @@ fn open_existing(dir: &Path) -> Option<(Index, i64)> {
     Some((index, payload.seq))
 }
 
-async fn max_seq(db: &Db) -> Result<i64> {
-    Ok(entity::search_outbox::Entity::find()
+/// The outbox position below which every transaction has surely committed or rolled back:
+/// just before the oldest row younger than [`GAP_TIMEOUT`], or the end when there is none.
+async fn settled_seq(db: &Db) -> Result<i64> {
+    use entity::search_outbox::{Column, Entity};
+    let recent =
+        chrono::Utc::now() - chrono::Duration::from_std(GAP_TIMEOUT).expect("small duration");
+    let oldest_recent: Option<i64> = Entity::find()
         .select_only()
-        .column_as(entity::search_outbox::Column::Seq.max(), "max")
+        .column_as(Column::Seq.min(), "min")
+        .filter(Column::CreatedAt.gt(recent))
+        .into_tuple::<Option<i64>>()
+        .one(&db.read)
+        .await?
+        .flatten();
+    if let Some(first) = oldest_recent {
+        return Ok(first - 1);
+    }
+    Ok(Entity::find()
+        .select_only()
+        .column_as(Column::Seq.max(), "max")
         .into_tuple::<Option<i64>>()
         .one(&db.read)
         .await?
