@@ -243,6 +243,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Reindex => {
             let dir = config.data_dir.join("index");
+            // A running server owns the index (its writer holds the directory lock): deleting
+            // the files under it would corrupt its index. Refuse instead.
+            if let Ok(index) = tantivy::Index::open_in_dir(&dir) {
+                let probe: tantivy::Result<tantivy::IndexWriter> = index.writer(15_000_000);
+                if let Err(tantivy::TantivyError::LockFailure(..)) = probe {
+                    anyhow::bail!(
+                        "索引正被运行中的服务使用：请先停止服务再重建（{}）",
+                        dir.display()
+                    );
+                }
+            }
             if dir.exists() {
                 std::fs::remove_dir_all(&dir)
                     .map_err(|e| anyhow::anyhow!("cannot remove {}: {e}", dir.display()))?;

@@ -166,13 +166,13 @@ pub async fn for_resource(
         .into_iter()
         .map(|n| (n.id, n))
         .collect();
-    // Region ids only grow: a tree that knows the newest place knows every older one.
-    let newest = rows
-        .values()
-        .map(|n| n.place_region_id)
-        .max()
-        .unwrap_or(r.city_id);
-    let regions = search.regions_with(db, newest).await?;
+    // The cached tree reloads when it lacks a place (regions are only ever added).
+    let mut regions = search.regions_with(db, r.city_id).await?;
+    for place in rows.values().map(|n| n.place_region_id) {
+        if !regions.contains(place) {
+            regions = search.regions_with(db, place).await?;
+        }
+    }
     Ok(ranked
         .into_iter()
         .filter_map(|m| rows.remove(&m.candidate.id).map(|row| (row, m)))
@@ -243,6 +243,11 @@ pub async fn search(
         }
         Err(e) => return Err(e),
     };
+    // Relevance ranking past the first thousand hits helps nobody, and a deep offset makes
+    // the collector reserve memory for every skipped hit.
+    if page.saturating_mul(per_page) > 1000 {
+        problems.add("page", "搜索结果最多翻到第1000条，请缩小范围");
+    }
     let within = match (p.street_id, p.district_id) {
         (Some(s), _) => Some(("street_id", s, "street")),
         (None, Some(d)) => Some(("district_id", d, "district")),

@@ -28,10 +28,19 @@ static JIEBA: LazyLock<Arc<Jieba>> = LazyLock::new(|| {
     Arc::new(jieba)
 });
 
-/// A short fingerprint of the user dictionary (see the index payload).
+/// A short fingerprint of the analysis (see the index payload): text indexed with another
+/// analysis would not match today's queries, so a change rebuilds the index.
+/// Bump when the analysis changes in a way the dictionary and stopwords do not show (mode,
+/// normalisation, the jieba version).
+const ANALYZER_VERSION: &str = "jieba-rs 0.11 search mode, lowercase, v1";
+
 pub fn fingerprint() -> String {
     use sha2::{Digest, Sha256};
-    hex::encode(&Sha256::digest(USER_DICT.as_bytes())[..8])
+    let mut h = Sha256::new();
+    h.update(ANALYZER_VERSION.as_bytes());
+    h.update(USER_DICT.as_bytes());
+    h.update(STOPWORDS.join(" ").as_bytes());
+    hex::encode(&h.finalize()[..8])
 }
 
 /// Function words that say nothing about what is offered or needed; dropped everywhere.
@@ -78,8 +87,28 @@ pub fn distinct_terms(text: &str) -> Vec<String> {
         .collect()
 }
 
-#[derive(Clone, Default)]
-pub struct ChineseTokenizer;
+/// Search mode (whole words and their parts) for the index and queries; default mode
+/// (whole words only, never overlapping) for highlighting.
+#[derive(Clone)]
+pub struct ChineseTokenizer {
+    mode: TokenizeMode,
+}
+
+impl Default for ChineseTokenizer {
+    fn default() -> Self {
+        ChineseTokenizer {
+            mode: TokenizeMode::Search,
+        }
+    }
+}
+
+impl ChineseTokenizer {
+    pub fn whole_words() -> Self {
+        ChineseTokenizer {
+            mode: TokenizeMode::Default,
+        }
+    }
+}
 
 pub struct ChineseTokenStream {
     tokens: Vec<Token>,
@@ -91,7 +120,7 @@ impl Tokenizer for ChineseTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ChineseTokenStream {
         let tokens = JIEBA
-            .tokenize(text, TokenizeMode::Search, true)
+            .tokenize(text, self.mode, true)
             .into_iter()
             .filter(|t| meaningful(t.word))
             .enumerate()

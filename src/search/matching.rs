@@ -253,9 +253,25 @@ pub fn rank_with(
         clauses.push(filter(term(f.category, c)));
     }
     let query = BooleanQuery::new(clauses);
-    let hits = searcher
-        .search(&query, &TopDocs::with_limit(CANDIDATES).order_by_score())
-        .map_err(blocking_err)?;
+    // Equal scores are ordered by id, inside the collector, so which candidates survive the
+    // cut never depends on where documents sit in the index (two instances, a merge or a
+    // rebuild give the same answer).
+    let by_score_then_id =
+        TopDocs::with_limit(CANDIDATES).tweak_score(|segment: &tantivy::SegmentReader| {
+            let ids = segment.fast_fields().u64("id").ok();
+            move |doc: tantivy::DocId, score: tantivy::Score| {
+                (
+                    score,
+                    std::cmp::Reverse(ids.as_ref().and_then(|c| c.first(doc)).unwrap_or(u64::MAX)),
+                )
+            }
+        });
+    let hits: Vec<(f32, DocAddress)> = searcher
+        .search(&query, &by_score_then_id)
+        .map_err(blocking_err)?
+        .into_iter()
+        .map(|((score, _), addr)| (score, addr))
+        .collect();
     // Ranking signals come from fast fields (columns), not stored documents: decompressing a
     // stored document per candidate would cost more than the whole query.
     let mut ranked = Vec::with_capacity(hits.len());
@@ -464,11 +480,14 @@ pub fn search_text(search: &Search, sq: &SearchQuery) -> Result<(usize, Vec<Hit>
         Count,
     );
     let (hits, total) = searcher.search(&query, &collector).map_err(blocking_err)?;
-    let title_snippets =
-        SnippetGenerator::create(&searcher, &*text, f.title).map_err(blocking_err)?;
-    let mut description_snippets =
-        SnippetGenerator::create(&searcher, &*text, f.description).map_err(blocking_err)?;
-    description_snippets.set_max_num_chars(120);
+    // Snippets cut the text with jieba's default mode, whose tokens never overlap: tantivy's
+    // snippet code assumes ordered, non-overlapping offsets, which search mode (parts before
+    // the whole word) does not give.
+    let highlight: std::collections::BTreeMap<String, f32> =
+        terms.iter().map(|t| (t.term.clone(), t.weight)).collect();
+    let cut = || tantivy::tokenizer::TextAnalyzer::from(analyzer::ChineseTokenizer::whole_words());
+    let title_snippets = SnippetGenerator::new(highlight.clone(), cut(), f.title, 150);
+    let description_snippets = SnippetGenerator::new(highlight, cut(), f.description, 120);
     let mut ordered: Vec<(f32, i64, DocAddress)> = Vec::with_capacity(hits.len());
     let mut docs: HashMap<DocAddress, TantivyDocument> = HashMap::new();
     for (score, addr) in hits {

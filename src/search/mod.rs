@@ -83,13 +83,22 @@ impl Search {
     /// Opens the index under `data_dir/index` (rebuilding it from the database when it is
     /// missing, unreadable or of another schema version) and starts the indexer task.
     pub async fn start(data_dir: &Path, db: Db) -> anyhow::Result<Arc<Self>> {
-        let synonyms = Synonyms::load(data_dir)?;
+        // A bad edit of the synonym file must not keep the service from starting: say so and
+        // use the built-in dictionary until the file is fixed and reloaded.
+        let synonyms = Synonyms::load(data_dir).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "synonym file unusable; using the built-in dictionary");
+            Synonyms::parse(synonyms::DEFAULT).expect("the built-in dictionary parses")
+        });
         let dir = data_dir.join("index");
         let opened = tokio::task::spawn_blocking({
             let dir = dir.clone();
             move || open_existing(&dir)
         })
         .await?;
+        // An index that has applied more than the database holds belongs to another (or a
+        // restored) database: its documents would be ghosts, so it is rebuilt.
+        let newest = newest_seq(&db).await?;
+        let opened = opened.filter(|(_, seq)| *seq <= newest);
         let (index, seq, fresh) = match opened {
             Some((index, seq)) => (index, seq, false),
             None => {
@@ -318,10 +327,10 @@ impl Search {
         commit: Option<i64>,
     ) -> Result<()> {
         let key = self.fields.key;
-        tokio::task::block_in_place(|| -> Result<()> {
+        let written = tokio::task::block_in_place(|| -> Result<bool> {
             let mut slot = self.writer.lock().unwrap_or_else(|e| e.into_inner());
             if *self.stop.borrow() {
-                return Ok(());
+                return Ok(false);
             }
             if slot.is_none() {
                 *slot = Some(self.index.writer(WRITER_MEMORY).map_err(blocking_err)?);
@@ -355,9 +364,9 @@ impl Search {
                 *slot = None;
                 return Err(blocking_err(e));
             }
-            Ok(())
+            Ok(true)
         })?;
-        if let Some(seq) = commit {
+        if written && let Some(seq) = commit {
             self.applied.store(seq, Ordering::Release);
         }
         Ok(())
@@ -374,7 +383,7 @@ fn create(dir: &Path) -> tantivy::Result<Index> {
 fn register(index: &Index) {
     index
         .tokenizers()
-        .register(analyzer::TOKENIZER, analyzer::ChineseTokenizer);
+        .register(analyzer::TOKENIZER, analyzer::ChineseTokenizer::default());
 }
 
 /// The index in `dir` and its applied sequence, if it opens and has our schema version.
@@ -394,6 +403,18 @@ fn open_existing(dir: &Path) -> Option<(Index, i64)> {
     Some((index, payload.seq))
 }
 
+async fn newest_seq(db: &Db) -> Result<i64> {
+    use entity::search_outbox::{Column, Entity};
+    Ok(Entity::find()
+        .select_only()
+        .column_as(Column::Seq.max(), "max")
+        .into_tuple::<Option<i64>>()
+        .one(&db.read)
+        .await?
+        .flatten()
+        .unwrap_or(0))
+}
+
 /// The outbox position below which every transaction has surely committed or rolled back:
 /// just before the oldest row younger than [`GAP_TIMEOUT`], or the end when there is none.
 async fn settled_seq(db: &Db) -> Result<i64> {
@@ -408,17 +429,10 @@ async fn settled_seq(db: &Db) -> Result<i64> {
         .one(&db.read)
         .await?
         .flatten();
-    if let Some(first) = oldest_recent {
-        return Ok(first - 1);
+    match oldest_recent {
+        Some(first) => Ok(first - 1),
+        None => newest_seq(db).await,
     }
-    Ok(Entity::find()
-        .select_only()
-        .column_as(Column::Seq.max(), "max")
-        .into_tuple::<Option<i64>>()
-        .one(&db.read)
-        .await?
-        .flatten()
-        .unwrap_or(0))
 }
 
 /// The one owner of the index writer: applies the outbox whenever woken, and every `POLL`.

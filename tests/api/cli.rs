@@ -237,3 +237,30 @@ async fn index_and_database_agree_after_kill_9_mid_write() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// `lianmeng reindex` rebuilds the index, but refuses while a server owns it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reindex_refuses_a_running_server_and_rebuilds_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, _base) = start_server(dir.path()).await;
+    let busy = lianmeng(dir.path()).arg("reindex").output().unwrap();
+    assert!(
+        !busy.status.success(),
+        "must not rebuild under a running server"
+    );
+    assert!(String::from_utf8_lossy(&busy.stderr).contains("请先停止服务"));
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    child.wait().unwrap();
+    let ok = lianmeng(dir.path()).arg("reindex").output().unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("搜索索引已重建"));
+    assert!(dir.path().join("index").join("meta.json").exists());
+}

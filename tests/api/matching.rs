@@ -297,6 +297,38 @@ async fn search_highlights_both_lists(app: TestApp) {
             .await;
         assert_eq!(a.status, StatusCode::OK, "{q}");
     }
+    // jieba's search mode yields parts before the whole word (法律, 咨询, 法律咨询): the
+    // highlighter must not trip over such overlapping tokens.
+    let tricky = "每周二上午在街道党群服务中心一楼接待来访群众，婚姻家庭、劳动纠纷都可以来问，法律咨询免费。";
+    let r = app
+        .post("/api/v1/resources", &w.member_b, json!({"title": "街道法律咨询服务站", "description": tricky, "category": "法律服务", "scope_level": "city"}))
+        .await
+        .id();
+    app.indexed().await;
+    for q in ["法律咨询", "法律", "咨询", "劳动纠纷"] {
+        let a = app
+            .get(
+                &format!(
+                    "/api/v1/search?q={}",
+                    url::form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>()
+                ),
+                &w.reviewer,
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::OK, "{q}: {:?}", a.body);
+        assert!(
+            a.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h["id"] == r),
+            "{q}"
+        );
+    }
+    let deep = app
+        .get("/api/v1/search?q=送餐&page=60&per_page=20", &w.reviewer)
+        .await;
+    assert_eq!(deep.fields(), ["page"]);
     let bad = app.get("/api/v1/search?q=&type=project", &w.reviewer).await;
     assert_eq!(bad.fields(), ["q", "type"]);
 }
@@ -376,11 +408,18 @@ async fn synonyms_reload_without_restart(app: TestApp) {
         "{:?}",
         bad.body
     );
+    // A bad file left on disk does not keep the service from starting again.
+    let app = app.restart().await;
+    assert_eq!(
+        app.get("/api/v1/search?q=送餐", &w.reviewer).await.status,
+        StatusCode::OK
+    );
     std::fs::write(&file, &original).unwrap();
     let back = app
         .post("/api/v1/admin/synonyms/reload", &w.admin, json!({}))
         .await;
     assert_eq!(back.body["groups"].as_u64().unwrap(), groups - 1);
+    app.stop().await;
 }
 
 async fn match_parameters_are_checked(app: TestApp) {
