@@ -96,8 +96,21 @@ pub async fn for_need(
     opts: &MatchOptions,
 ) -> Result<Vec<(resource::Model, Ranked)>> {
     let np = NeedProbe::load(db, search, actor.city_id, need_id).await?;
-    let ranked = tokio::task::block_in_place(|| matching::rank(search, &np.probe(), opts))?;
-    keep_matchable_resources(db, &np.chain, ranked).await
+    let wider = with_headroom(opts);
+    let ranked = tokio::task::block_in_place(|| matching::rank(search, &np.probe(), &wider))?;
+    let mut kept = keep_matchable_resources(db, &np.chain, ranked).await?;
+    kept.truncate(opts.limit);
+    Ok(kept)
+}
+
+/// Asks the index for a few more than will be shown, so that results the database re-check
+/// drops (changed since they were indexed) do not leave the answer short.
+fn with_headroom(opts: &MatchOptions) -> MatchOptions {
+    MatchOptions {
+        limit: opts.limit + 10,
+        category: opts.category.clone(),
+        ..*opts
+    }
 }
 
 /// The ranked resources that the database still says are available and cover the place.
@@ -156,7 +169,8 @@ pub async fn for_resource(
     {
         return Ok(Vec::new());
     }
-    let ranked = tokio::task::block_in_place(|| matching::rank(search, &probe, opts))?;
+    let wider = with_headroom(opts);
+    let ranked = tokio::task::block_in_place(|| matching::rank(search, &probe, &wider))?;
     let ids: Vec<i64> = ranked.iter().map(|r| r.candidate.id).collect();
     let mut rows: HashMap<i64, need::Model> = need::Entity::find()
         .filter(need::Column::Id.is_in(ids))
@@ -180,6 +194,7 @@ pub async fn for_resource(
             row.status == needs::Status::Open.as_str()
                 && regions.chain(row.place_region_id).contains(&scope)
         })
+        .take(opts.limit)
         .collect())
 }
 
