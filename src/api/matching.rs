@@ -11,7 +11,6 @@ use super::extract::{Auth, Path, Query};
 use super::views::{NeedView, ResourceView};
 use crate::domain::matching::{self, MatchParams, SearchParams};
 use crate::error::{Error, Result};
-use crate::search::documents::Kind;
 use crate::search::matching::Ranked;
 use crate::state::AppState;
 
@@ -114,15 +113,8 @@ async fn need_matches(
 ) -> Result<axum::Json<Matches<ResourceMatch>>> {
     let found =
         matching::for_need(state.read(), &state.search, &auth.actor, id, &p.options()?).await?;
-    let reasons: Vec<(f64, Reasons)> = found
-        .iter()
-        .map(|(_, r)| (r.score, Reasons::from(r)))
-        .collect();
-    let views = ResourceView::many(
-        state.read(),
-        found.into_iter().map(|(row, _)| row).collect(),
-    )
-    .await?;
+    let (rows, reasons) = split(found);
+    let views = ResourceView::many(state.read(), rows).await?;
     let items = views
         .into_iter()
         .zip(reasons)
@@ -133,6 +125,14 @@ async fn need_matches(
         })
         .collect();
     Ok(axum::Json(Matches { items }))
+}
+
+/// The matched rows (to build views from, in one batch) and each one's score and reasons.
+fn split<T>(found: Vec<(T, Ranked)>) -> (Vec<T>, Vec<(f64, Reasons)>) {
+    found
+        .into_iter()
+        .map(|(row, r)| (row, (r.score, Reasons::from(&r))))
+        .unzip()
 }
 
 /// Open needs a resource fits, best first.
@@ -146,15 +146,8 @@ async fn resource_matches(
 ) -> Result<axum::Json<Matches<NeedMatch>>> {
     let found =
         matching::for_resource(state.read(), &state.search, &auth.actor, id, &p.options()?).await?;
-    let reasons: Vec<(f64, Reasons)> = found
-        .iter()
-        .map(|(_, r)| (r.score, Reasons::from(r)))
-        .collect();
-    let views = NeedView::many(
-        state.read(),
-        found.into_iter().map(|(row, _)| row).collect(),
-    )
-    .await?;
+    let (rows, reasons) = split(found);
+    let views = NeedView::many(state.read(), rows).await?;
     let items = views
         .into_iter()
         .zip(reasons)
@@ -197,10 +190,7 @@ async fn search(
     Query(p): Query<SearchParams>,
 ) -> Result<axum::Json<SearchResults>> {
     let found = matching::search(state.read(), &state.search, &auth.actor, &p).await?;
-    let kind = match found.kind {
-        Kind::Resource => "resource",
-        Kind::Need => "need",
-    };
+    let kind = found.kind.as_str();
     let items = found
         .hits
         .into_iter()

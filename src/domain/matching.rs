@@ -235,14 +235,10 @@ pub async fn search(
     if n == 0 || n > 100 {
         problems.add("q", "搜索词须为1至100个字");
     }
-    let kind = match p.kind.as_deref().unwrap_or("resource") {
-        "resource" => Kind::Resource,
-        "need" => Kind::Need,
-        _ => {
-            problems.add("type", "类型只能是 resource 或 need");
-            Kind::Resource
-        }
-    };
+    let kind = Kind::parse(p.kind.as_deref().unwrap_or("resource")).unwrap_or_else(|| {
+        problems.add("type", "类型只能是 resource 或 need");
+        Kind::Resource
+    });
     let (page, per_page) = match (super::PageParams {
         page: p.page,
         per_page: p.per_page,
