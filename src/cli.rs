@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `seed --demo`, `user create`.
+//! The command line: `serve`, `migrate`, `seed --demo [--synthetic N]`, `reindex`, `eval`,
+//! `user create`.
 //!
 //! Every flag falls back to a `LIANMENG_*` environment variable, so the same binary is
 //! configured by flags on a laptop and by environment in a service manager.
@@ -106,6 +107,10 @@ enum Command {
         /// The deterministic demo city of Kunming (only into an empty database).
         #[arg(long, required = true)]
         demo: bool,
+        /// Also add this many synthetic resources (for benchmarks at 10k, 100k, 1M), then
+        /// rebuild the search index.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=5_000_000))]
+        synthetic: Option<u32>,
     },
     /// Manage users.
     User {
@@ -271,9 +276,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             state.db.close().await;
             Ok(())
         }
-        Command::Seed { demo: _ } => {
+        Command::Seed { demo: _, synthetic } => {
             let state = prepare(config, None).await?;
             seed_demo(&state).await?;
+            if let Some(count) = synthetic {
+                let started = std::time::Instant::now();
+                let n = crate::demo::synthetic::seed_resources(&state.db, count as usize, 0x5EED)
+                    .await?;
+                println!(
+                    "已添加 {n} 条合成资源（{:.1} 秒），正在重建搜索索引……",
+                    started.elapsed().as_secs_f64()
+                );
+                let started = std::time::Instant::now();
+                state.search.rebuild(&state.db).await?;
+                println!(
+                    "搜索索引已重建（{:.1} 秒）",
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            state.search.stop();
             state.db.close().await;
             Ok(())
         }

@@ -527,7 +527,7 @@ fn bigrams(text: &str) -> Vec<QueryTerm> {
 
 /// The query a user would write without an index: every word of the need's title and tags as
 /// `LIKE '%词%'` on title and description, best count first, with the same hard filters.
-async fn sql_like(state: &AppState, np: &NeedProbe) -> anyhow::Result<Vec<i64>> {
+pub async fn sql_like(state: &AppState, np: &NeedProbe) -> anyhow::Result<Vec<i64>> {
     let db = state.read();
     let backend = db.get_database_backend();
     let words = crate::search::analyzer::distinct_terms(&format!(

@@ -7,6 +7,7 @@
 
 mod catalog;
 mod kunming;
+pub mod synthetic;
 
 use std::collections::HashSet;
 

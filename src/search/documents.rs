@@ -104,6 +104,7 @@ pub fn resource_doc(
     d.add_u64(f.city, r.city_id as u64);
     d.add_text(f.status, &r.status);
     d.add_text(f.category, &r.category);
+    d.add_text(f.topic, &r.category);
     d.add_text(f.covers, scope_term(r));
     match r.scope_region_id {
         Some(id) => regions
@@ -116,13 +117,31 @@ pub fn resource_doc(
     for a in alliances {
         d.add_u64(f.alliances, *a as u64);
     }
-    d.add_text(f.title, &r.title);
-    d.add_text(f.tags, tags_from_json(&r.tags).join(" "));
-    d.add_text(f.description, &r.description);
+    add_text(
+        f,
+        &mut d,
+        &r.title,
+        &tags_from_json(&r.tags).join(" "),
+        &r.description,
+    );
     d.add_i64(f.from, r.available_from.map_or(i64::MIN, day));
     d.add_i64(f.until, r.available_until.map_or(i64::MAX, day));
     d.add_i64(f.quantity, r.quantity.map_or(0, i64::from));
     d
+}
+
+/// The text fields, and `body` (see [`Fields::body`]).
+fn add_text(f: &Fields, d: &mut TantivyDocument, title: &str, tags: &str, description: &str) {
+    d.add_text(f.title, title);
+    d.add_text(f.tags, tags);
+    d.add_text(f.description, description);
+    for _ in 0..3 {
+        d.add_text(f.body, title);
+    }
+    for _ in 0..2 {
+        d.add_text(f.body, tags);
+    }
+    d.add_text(f.body, description);
 }
 
 pub fn need_doc(f: &Fields, n: &need::Model, regions: &Regions) -> TantivyDocument {
@@ -133,14 +152,19 @@ pub fn need_doc(f: &Fields, n: &need::Model, regions: &Regions) -> TantivyDocume
     d.add_u64(f.city, n.city_id as u64);
     d.add_text(f.status, &n.status);
     d.add_text(f.category, &n.category);
+    d.add_text(f.topic, &n.category);
     for term in regions.chain(n.place_region_id) {
         d.add_text(f.covers, &term);
         d.add_text(f.within, term);
     }
     d.add_u64(f.alliances, n.alliance_id as u64);
-    d.add_text(f.title, &n.title);
-    d.add_text(f.tags, tags_from_json(&n.tags).join(" "));
-    d.add_text(f.description, &n.description);
+    add_text(
+        f,
+        &mut d,
+        &n.title,
+        &tags_from_json(&n.tags).join(" "),
+        &n.description,
+    );
     d.add_i64(f.from, i64::MIN);
     d.add_i64(f.until, n.needed_by.map_or(i64::MAX, day));
     d.add_i64(f.quantity, n.quantity.map_or(0, i64::from));

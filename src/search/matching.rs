@@ -7,12 +7,9 @@
 //! proximity, alliance membership and quantity fit; ties break by id, so the order is stable.
 
 use std::collections::{HashMap, HashSet};
-use std::ops::Bound;
 
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, TantivyDocument, Term};
@@ -24,10 +21,10 @@ use super::synonyms::Synonyms;
 use super::{Search, blocking_err};
 use crate::error::Result;
 
-/// Candidates taken by BM25 before re-ranking.
-const CANDIDATES: usize = 100;
 /// Query terms kept from a long text (title and tags first).
 const MAX_TERMS: usize = 64;
+/// Of those, the ones a match is scored on (see [`most_telling`]).
+const MAX_SCORED_TERMS: usize = 16;
 const SYNONYM_WEIGHT: f32 = 0.7;
 const DESCRIPTION_WEIGHT: f32 = 0.5;
 const WEAK_WEIGHT: f32 = 0.3;
@@ -41,6 +38,10 @@ const W_ALLIANCE: f64 = 0.03;
 const W_QUANTITY: f64 = 0.02;
 /// The BM25-scale score a document gets for sharing the query's category.
 const CATEGORY_SCORE: f32 = 0.5;
+/// What the category clause adds inside the query: far above any text score, so that once
+/// enough same-category documents are found, WAND skips the blocks without one. The final
+/// score counts the category at `CATEGORY_SCORE`; the collector converts.
+const CATEGORY_CLAUSE: f32 = 64.0;
 
 /// One weighted query term, and the word of the text it stands for when it is a synonym.
 #[derive(Debug, Clone)]
@@ -85,34 +86,53 @@ pub fn query_terms(synonyms: Option<&Synonyms>, main: &str, secondary: &str) -> 
     out
 }
 
-/// Text relevance over title, tags and description. With a category, documents of that
-/// category are candidates too even when they share no word (a coordinator who files a need
-/// under 养老助残 wants to see that category's offers), with a small constant score.
-fn text_query(f: &Fields, terms: &[QueryTerm], category: Option<&str>) -> Box<dyn Query> {
+/// Text relevance over title, tags and description: a plain union of term queries, so tantivy
+/// can prune it with block-max WAND. With a category, documents of that category are
+/// candidates too even when they share no word (a coordinator who files a need under 养老助残
+/// wants to see that category's offers): their category clause adds `category_bonus`. The
+/// category term's BM25 is the same for every document (one token per field), so a boost
+/// of `category_bonus / its score` makes it that constant while keeping it a term query.
+/// Returns the query and the constant as tantivy computes it (0 when no document has the
+/// category).
+fn text_query(
+    searcher: &tantivy::Searcher,
+    f: &Fields,
+    terms: &[QueryTerm],
+    category: Option<&str>,
+    category_bonus: f32,
+) -> Result<(BooleanQuery, f32)> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut bonus = 0.0;
     if let Some(c) = category {
         let same = TermQuery::new(
-            Term::from_field_text(f.category, c),
-            IndexRecordOption::Basic,
+            Term::from_field_text(f.topic, c),
+            IndexRecordOption::WithFreqs,
+        );
+        let top_score = |q: &dyn Query| -> Result<f32> {
+            Ok(searcher
+                .search(q, &TopDocs::with_limit(1).order_by_score())
+                .map_err(blocking_err)?
+                .first()
+                .map_or(0.0, |(score, _)| *score))
+        };
+        let unit = top_score(&same)?;
+        if unit > 0.0 {
+            let boosted = BoostQuery::new(Box::new(same), category_bonus / unit);
+            bonus = top_score(&boosted)?;
+            clauses.push((Occur::Should, Box::new(boosted)));
+        }
+    }
+    for t in terms {
+        let q = TermQuery::new(
+            Term::from_field_text(f.body, &t.term),
+            IndexRecordOption::WithFreqs,
         );
         clauses.push((
             Occur::Should,
-            Box::new(ConstScoreQuery::new(Box::new(same), CATEGORY_SCORE)),
+            Box::new(BoostQuery::new(Box::new(q), t.weight)),
         ));
     }
-    for t in terms {
-        for (field, boost) in [(f.title, 3.0), (f.tags, 2.0), (f.description, 1.0)] {
-            let q = TermQuery::new(
-                Term::from_field_text(field, &t.term),
-                IndexRecordOption::WithFreqs,
-            );
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(q), boost * t.weight)),
-            ));
-        }
-    }
-    Box::new(BooleanQuery::new(clauses))
+    Ok((BooleanQuery::new(clauses), bonus))
 }
 
 fn filter(q: impl Query) -> (Occur, Box<dyn Query>) {
@@ -129,13 +149,334 @@ fn term(field: Field, value: &str) -> TermQuery {
     )
 }
 
-fn day_range(field: Field, low: Bound<i64>, high: Bound<i64>) -> RangeQuery {
-    let t = |b: Bound<i64>| match b {
-        Bound::Included(v) => Bound::Included(Term::from_field_i64(field, v)),
-        Bound::Excluded(v) => Bound::Excluded(Term::from_field_i64(field, v)),
-        Bound::Unbounded => Bound::Unbounded,
-    };
-    RangeQuery::new(t(low), t(high))
+/// What a match must satisfy, and what its final score is made of, checked per document from
+/// fast fields while the text query runs. The filters are not `Must` clauses because those
+/// would turn off block-max WAND; instead the collector keeps the best documents that pass and
+/// tells WAND the least text score that could still displace them, so pruning stays exact.
+struct Filter {
+    kind: &'static str,
+    status: &'static str,
+    city: u64,
+    /// The document must carry one of these region terms.
+    covers: Vec<String>,
+    /// Its window must end on or after this day …
+    until_at_least: i64,
+    /// … and, for resources, start on or before this one.
+    from_at_most: Option<i64>,
+    /// Only this category (the caller's filter).
+    only_category: Option<String>,
+    /// The probe, for the final score.
+    probe_kind: Kind,
+    probe_category: String,
+    probe_quantity: Option<i32>,
+    probe_alliances: Vec<i64>,
+    /// Proximity when it is the probe's own scope (a resource looking for needs).
+    own_near: Option<f64>,
+    /// What the category clause adds in the query (see [`text_query`]).
+    category_clause: f32,
+}
+
+/// [`Filter`] resolved against one segment's columns (terms as ordinals).
+struct SegmentFilter {
+    kind: tantivy::columnar::StrColumn,
+    kind_ord: u64,
+    status: tantivy::columnar::StrColumn,
+    status_ord: u64,
+    city: tantivy::columnar::Column<u64>,
+    covers: tantivy::columnar::StrColumn,
+    /// The probe's region terms present here, with the proximity each one means.
+    cover_ords: Vec<(u64, f64)>,
+    until: tantivy::columnar::Column<i64>,
+    from: Option<tantivy::columnar::Column<i64>>,
+    category: Option<tantivy::columnar::StrColumn>,
+    only_category_ord: Option<u64>,
+    probe_category_ord: Option<u64>,
+    alliances: tantivy::columnar::Column<u64>,
+    quantity: tantivy::columnar::Column<i64>,
+    alive: Option<tantivy::fastfield::AliveBitSet>,
+    id: tantivy::columnar::Column<u64>,
+}
+
+impl SegmentFilter {
+    /// `None` when no document of the segment can pass (a wanted term is absent from it).
+    fn open(reader: &tantivy::SegmentReader, filter: &Filter) -> Result<Option<Self>> {
+        let ff = reader.fast_fields();
+        let str_column = |name: &str| -> Result<Option<tantivy::columnar::StrColumn>> {
+            ff.str(name).map_err(blocking_err)
+        };
+        let ord = |c: &tantivy::columnar::StrColumn, value: &str| -> Result<Option<u64>> {
+            c.dictionary().term_ord(value).map_err(blocking_err)
+        };
+        let (Some(kind), Some(status), Some(covers)) = (
+            str_column("kind")?,
+            str_column("status")?,
+            str_column("covers")?,
+        ) else {
+            return Ok(None);
+        };
+        let (Some(kind_ord), Some(status_ord)) =
+            (ord(&kind, filter.kind)?, ord(&status, filter.status)?)
+        else {
+            return Ok(None);
+        };
+        let mut cover_ords = Vec::new();
+        for c in &filter.covers {
+            if let Some(o) = ord(&covers, c)? {
+                cover_ords.push((o, filter.own_near.unwrap_or_else(|| proximity(c).1)));
+            }
+        }
+        if cover_ords.is_empty() {
+            return Ok(None);
+        }
+        let category = str_column("category")?;
+        let ord_in_category = |value: &str| -> Result<Option<u64>> {
+            match &category {
+                Some(c) => ord(c, value),
+                None => Ok(None),
+            }
+        };
+        let only_category_ord = match filter.only_category.as_deref() {
+            None => None,
+            Some(c) => match ord_in_category(c)? {
+                Some(o) => Some(o),
+                None => return Ok(None),
+            },
+        };
+        let probe_category_ord = ord_in_category(&filter.probe_category)?;
+        Ok(Some(SegmentFilter {
+            kind,
+            kind_ord,
+            status,
+            status_ord,
+            city: ff.u64("city").map_err(blocking_err)?,
+            covers,
+            cover_ords,
+            until: ff.i64("until").map_err(blocking_err)?,
+            from: match filter.from_at_most {
+                Some(_) => Some(ff.i64("from").map_err(blocking_err)?),
+                None => None,
+            },
+            category,
+            only_category_ord,
+            probe_category_ord,
+            alliances: ff.u64("alliances").map_err(blocking_err)?,
+            quantity: ff.i64("quantity").map_err(blocking_err)?,
+            alive: reader.alive_bitset().cloned(),
+            id: ff.u64("id").map_err(blocking_err)?,
+        }))
+    }
+
+    fn category_ord(&self, doc: tantivy::DocId) -> Option<u64> {
+        self.category.as_ref()?.term_ords(doc).next()
+    }
+
+    /// The document's proximity when it passes every filter.
+    fn accepts(&self, doc: tantivy::DocId, filter: &Filter) -> Option<f64> {
+        let pass = self.alive.as_ref().is_none_or(|a| a.is_alive(doc))
+            && self.kind.term_ords(doc).next() == Some(self.kind_ord)
+            && self.status.term_ords(doc).next() == Some(self.status_ord)
+            && self.city.first(doc) == Some(filter.city)
+            && self
+                .until
+                .first(doc)
+                .is_some_and(|u| u >= filter.until_at_least)
+            && match (&self.from, filter.from_at_most) {
+                (Some(column), Some(max)) => column.first(doc).is_some_and(|f| f <= max),
+                _ => true,
+            }
+            && (self.only_category_ord.is_none()
+                || self.category_ord(doc) == self.only_category_ord);
+        if !pass {
+            return None;
+        }
+        self.covers.term_ords(doc).find_map(|o| {
+            self.cover_ords
+                .iter()
+                .find(|(wanted, _)| *wanted == o)
+                .map(|(_, near)| *near)
+        })
+    }
+}
+
+/// The best `limit` documents by final score passing a [`Filter`], ties broken by id (so which
+/// documents survive the cut never depends on where they sit in the index: two instances, a
+/// merge or a rebuild give the same answer).
+struct FilteredTop {
+    limit: usize,
+    filter: std::sync::Arc<Filter>,
+}
+
+/// One kept document; `Ord` puts the better one last (higher score, then lower id).
+#[derive(Clone, Copy, PartialEq)]
+struct Kept {
+    score: f64,
+    id: u64,
+    bm25: f32,
+    address: DocAddress,
+}
+
+impl Eq for Kept {}
+
+impl Ord for Kept {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.score
+            .total_cmp(&other.score)
+            .then(other.id.cmp(&self.id))
+    }
+}
+
+impl PartialOrd for Kept {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+struct FilteredTopSegment {
+    segment: u32,
+    limit: usize,
+    filter: std::sync::Arc<Filter>,
+    columns: Option<SegmentFilter>,
+    /// A min-heap of the best so far: its top is the one to beat.
+    kept: std::collections::BinaryHeap<std::cmp::Reverse<Kept>>,
+}
+
+impl FilteredTopSegment {
+    /// Offers a document with its query score; returns the query score a document must now
+    /// exceed to have a chance.
+    fn offer(&mut self, doc: tantivy::DocId, query_score: f32) -> f32 {
+        let f = &*self.filter;
+        if let Some(columns) = &self.columns
+            && let Some(near) = columns.accepts(doc, f)
+        {
+            let category_match = columns.probe_category_ord.is_some()
+                && columns.category_ord(doc) == columns.probe_category_ord;
+            // The query scored the category clause at `category_clause`; the final score
+            // counts it at CATEGORY_SCORE.
+            let bm25 = if category_match {
+                (query_score - f.category_clause).max(0.0) + CATEGORY_SCORE
+            } else {
+                query_score
+            };
+            let same_alliance = columns
+                .alliances
+                .values_for_doc(doc)
+                .any(|a| f.probe_alliances.contains(&(a as i64)));
+            let fit = quantity_fit(
+                f.probe_kind,
+                f.probe_quantity,
+                columns.quantity.first(doc).unwrap_or(0),
+            );
+            let kept = Kept {
+                score: final_score(bm25, category_match, near, same_alliance, fit),
+                id: columns.id.first(doc).unwrap_or(u64::MAX),
+                bm25,
+                address: DocAddress::new(self.segment, doc),
+            };
+            if self.kept.len() < self.limit {
+                self.kept.push(std::cmp::Reverse(kept));
+            } else if self.kept.peek().is_some_and(|worst| kept > worst.0) {
+                self.kept.pop();
+                self.kept.push(std::cmp::Reverse(kept));
+            }
+        }
+        match self.kept.peek() {
+            Some(worst) if self.kept.len() >= self.limit => self.least_query_score(worst.0.score),
+            _ => f32::MIN,
+        }
+    }
+
+    /// The query score below which a document cannot reach `worst` (a final score), whatever
+    /// its proximity, alliance and quantity: the text part must make up the rest.
+    fn least_query_score(&self, worst: f64) -> f32 {
+        // Final scores are rounded to 1e-4: a document that rounds to `worst` may still win
+        // on its id, so leave that much room.
+        let target = worst - 2e-4;
+        let rest = W_PROXIMITY + W_ALLIANCE + W_QUANTITY;
+        // The least BM25 (as `final_score` takes it) that reaches `target` given `other`.
+        let least_bm25 = |other: f64| -> Option<f64> {
+            let t = (target - other) / W_TEXT;
+            if t <= 0.0 {
+                Some(0.0)
+            } else if t >= 1.0 {
+                None
+            } else {
+                Some(TEXT_HALF * t / (1.0 - t))
+            }
+        };
+        let f = &*self.filter;
+        let other_category = least_bm25(rest);
+        let same_category = if f.category_clause > 0.0 {
+            least_bm25(rest + W_CATEGORY)
+                .map(|b| b - f64::from(CATEGORY_SCORE) + f64::from(f.category_clause))
+        } else {
+            None
+        };
+        let least = match (other_category, same_category) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) | (None, Some(a)) => a,
+            (None, None) => return f32::MAX,
+        };
+        // Leave a little room for float rounding in the scorers.
+        (least * 0.999 - 1e-3) as f32
+    }
+}
+
+impl tantivy::collector::SegmentCollector for FilteredTopSegment {
+    type Fruit = Vec<Kept>;
+
+    fn collect(&mut self, doc: tantivy::DocId, score: tantivy::Score) {
+        self.offer(doc, score);
+    }
+
+    fn harvest(self) -> Vec<Kept> {
+        self.kept.into_iter().map(|k| k.0).collect()
+    }
+}
+
+impl tantivy::collector::Collector for FilteredTop {
+    type Fruit = Vec<(f32, DocAddress)>;
+    type Child = FilteredTopSegment;
+
+    fn for_segment(
+        &self,
+        segment: u32,
+        reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<FilteredTopSegment> {
+        let columns = SegmentFilter::open(reader, &self.filter)
+            .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
+        Ok(FilteredTopSegment {
+            segment,
+            limit: self.limit,
+            filter: self.filter.clone(),
+            columns,
+            kept: std::collections::BinaryHeap::with_capacity(self.limit + 1),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn collect_segment(
+        &self,
+        weight: &dyn tantivy::query::Weight,
+        segment: u32,
+        reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<Vec<Kept>> {
+        use tantivy::collector::SegmentCollector;
+        let mut child = self.for_segment(segment, reader)?;
+        if child.columns.is_some() && self.limit > 0 {
+            weight.for_each_pruning(f32::MIN, reader, &mut |doc, score| child.offer(doc, score))?;
+        }
+        Ok(child.harvest())
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<Kept>>) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+        let mut all: Vec<Kept> = fruits.into_iter().flatten().collect();
+        all.sort_unstable_by(|a, b| b.cmp(a));
+        all.truncate(self.limit);
+        Ok(all.into_iter().map(|k| (k.bm25, k.address)).collect())
+    }
 }
 
 /// What a match is ranked on, read from the index.
@@ -194,7 +535,40 @@ pub fn rank(search: &Search, probe: &Probe, opts: &MatchOptions) -> Result<Vec<R
         &format!("{} {}", probe.title, probe.tags.join(" ")),
         probe.description,
     );
-    rank_with(&search.searcher(), &search.fields, probe, &terms, opts)
+    let searcher = search.searcher();
+    let terms = most_telling(&searcher, search.fields.body, terms, MAX_SCORED_TERMS);
+    rank_with(&searcher, &search.fields, probe, &terms, opts)
+}
+
+/// The `keep` terms that say most about the text — weight times inverse document frequency,
+/// as "more like this" queries pick them — in their original order. A whole need text gives
+/// 30–60 terms; scoring every document that shares any of them (社区, 居民 …) is what makes a
+/// query slow at a million resources, and those common words barely move BM25 anyway.
+fn most_telling(
+    searcher: &tantivy::Searcher,
+    field: Field,
+    terms: Vec<QueryTerm>,
+    keep: usize,
+) -> Vec<QueryTerm> {
+    let n = searcher.num_docs() as f64;
+    let mut scored: Vec<(f64, usize)> = terms
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| {
+            let df = searcher
+                .doc_freq(&Term::from_field_text(field, &t.term))
+                .unwrap_or(0) as f64;
+            (df > 0.0).then(|| {
+                let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+                (f64::from(t.weight) * idf, i)
+            })
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.truncate(keep);
+    let mut chosen: Vec<usize> = scored.into_iter().map(|(_, i)| i).collect();
+    chosen.sort_unstable();
+    chosen.into_iter().map(|i| terms[i].clone()).collect()
 }
 
 /// [`rank`] over any index of our schema with the given query terms (the evaluation uses it
@@ -214,64 +588,35 @@ pub fn rank_with(
         Kind::Need => Kind::Resource,
         Kind::Resource => Kind::Need,
     };
-    let mut clauses = vec![
-        (Occur::Must, text_query(f, terms, Some(probe.category))),
-        filter(term(f.kind, target.as_str())),
-        filter(TermQuery::new(
-            Term::from_field_u64(f.city, probe.city_id as u64),
-            IndexRecordOption::Basic,
-        )),
-    ];
     // Only what can still be taken up: an available resource, an open need; in the region
     // terms the probe covers; not past its end (a resource still offered today, a need not
-    // past its date, nor due before the resource becomes available).
-    let status = match target {
-        Kind::Resource => "available",
-        Kind::Need => "open",
+    // past its date), and a resource that starts before the need's date.
+    let (query, category_clause) =
+        text_query(searcher, f, terms, Some(probe.category), CATEGORY_CLAUSE)?;
+    let filter = std::sync::Arc::new(Filter {
+        kind: target.as_str(),
+        status: match target {
+            Kind::Resource => "available",
+            Kind::Need => "open",
+        },
+        city: probe.city_id as u64,
+        covers: probe.covers.clone(),
+        until_at_least: today.max(probe.window.0),
+        from_at_most: (target == Kind::Resource).then_some(probe.window.1),
+        only_category: opts.category.clone(),
+        probe_kind: probe.kind,
+        probe_category: probe.category.to_owned(),
+        probe_quantity: probe.quantity,
+        probe_alliances: probe.alliances.clone(),
+        own_near: (probe.kind == Kind::Resource)
+            .then(|| proximity(probe.covers.first().map_or("", String::as_str)).1),
+        category_clause,
+    });
+    let collector = FilteredTop {
+        limit: opts.limit,
+        filter,
     };
-    let covers: Vec<Term> = probe
-        .covers
-        .iter()
-        .map(|c| Term::from_field_text(f.covers, c))
-        .collect();
-    clauses.push(filter(term(f.status, status)));
-    clauses.push(filter(TermSetQuery::new(covers)));
-    clauses.push(filter(day_range(
-        f.until,
-        Bound::Included(today.max(probe.window.0)),
-        Bound::Unbounded,
-    )));
-    if target == Kind::Resource {
-        // ... and a resource that starts before the need's date.
-        clauses.push(filter(day_range(
-            f.from,
-            Bound::Unbounded,
-            Bound::Included(probe.window.1),
-        )));
-    }
-    if let Some(c) = &opts.category {
-        clauses.push(filter(term(f.category, c)));
-    }
-    let query = BooleanQuery::new(clauses);
-    // Equal scores are ordered by id, inside the collector, so which candidates survive the
-    // cut never depends on where documents sit in the index (two instances, a merge or a
-    // rebuild give the same answer).
-    let by_score_then_id =
-        TopDocs::with_limit(CANDIDATES).tweak_score(|segment: &tantivy::SegmentReader| {
-            let ids = segment.fast_fields().u64("id").ok();
-            move |doc: tantivy::DocId, score: tantivy::Score| {
-                (
-                    score,
-                    std::cmp::Reverse(ids.as_ref().and_then(|c| c.first(doc)).unwrap_or(u64::MAX)),
-                )
-            }
-        });
-    let hits: Vec<(f32, DocAddress)> = searcher
-        .search(&query, &by_score_then_id)
-        .map_err(blocking_err)?
-        .into_iter()
-        .map(|((score, _), addr)| (score, addr))
-        .collect();
+    let hits: Vec<(f32, DocAddress)> = searcher.search(&query, &collector).map_err(blocking_err)?;
     // Ranking signals come from fast fields (columns), not stored documents: decompressing a
     // stored document per candidate would cost more than the whole query.
     let mut ranked = Vec::with_capacity(hits.len());
@@ -377,10 +722,42 @@ fn proximity(term: &str) -> (&'static str, f64) {
     }
 }
 
+/// BM25 is unbounded; `b / (b + TEXT_HALF)` maps it onto [0, 1) without depending on the
+/// other hits, so a score means the same from one query to the next.
+const TEXT_HALF: f64 = 3.0;
+
+fn final_score(
+    bm25: f32,
+    category_match: bool,
+    near: f64,
+    same_alliance: bool,
+    quantity_fit: f64,
+) -> f64 {
+    let text = f64::from(bm25) / (f64::from(bm25) + TEXT_HALF);
+    let score = W_TEXT * text
+        + if category_match { W_CATEGORY } else { 0.0 }
+        + W_PROXIMITY * near
+        + if same_alliance { W_ALLIANCE } else { 0.0 }
+        + W_QUANTITY * quantity_fit;
+    (score * 10_000.0).round() / 10_000.0
+}
+
+/// How much of the need's quantity the offer covers (0.5 when either is unknown).
+fn quantity_fit(probe_kind: Kind, probe_quantity: Option<i32>, other: i64) -> f64 {
+    match probe_quantity.map(i64::from) {
+        Some(p) if p > 0 && other > 0 => {
+            let (need, offer) = if probe_kind == Kind::Need {
+                (p, other)
+            } else {
+                (other, p)
+            };
+            (offer as f64 / need as f64).min(1.0)
+        }
+        _ => 0.5,
+    }
+}
+
 fn score(probe: &Probe, c: Candidate) -> Ranked {
-    // BM25 is unbounded; this maps it onto [0, 1) without depending on the other hits, so a
-    // score means the same from one query to the next.
-    let text = f64::from(c.bm25) / (f64::from(c.bm25) + 3.0);
     let category_match = c.category == probe.category;
     // The resource's scope term decides the relation: for a need it is the candidate's,
     // for a resource it is the probe's own.
@@ -390,24 +767,9 @@ fn score(probe: &Probe, c: Candidate) -> Ranked {
     };
     let (scope_relation, near) = proximity(&scope_term);
     let same_alliance = c.alliances.iter().any(|a| probe.alliances.contains(a));
-    let quantity_fit = match (probe.quantity.map(i64::from), c.quantity) {
-        (Some(p), q) if p > 0 && q > 0 => {
-            let (need, offer) = if probe.kind == Kind::Need {
-                (p, q)
-            } else {
-                (q, p)
-            };
-            (offer as f64 / need as f64).min(1.0)
-        }
-        _ => 0.5,
-    };
-    let score = W_TEXT * text
-        + if category_match { W_CATEGORY } else { 0.0 }
-        + W_PROXIMITY * near
-        + if same_alliance { W_ALLIANCE } else { 0.0 }
-        + W_QUANTITY * quantity_fit;
+    let fit = quantity_fit(probe.kind, probe.quantity, c.quantity);
     Ranked {
-        score: (score * 10_000.0).round() / 10_000.0,
+        score: final_score(c.bm25, category_match, near, same_alliance, fit),
         candidate: c,
         matched_terms: Vec::new(),
         scope_relation,
@@ -453,9 +815,10 @@ pub fn search_text(search: &Search, sq: &SearchQuery) -> Result<(usize, Vec<Hit>
     if terms.is_empty() {
         return Ok((0, Vec::new()));
     }
-    let text = text_query(f, &terms, None);
+    let searcher = search.searcher();
+    let (text, _) = text_query(&searcher, f, &terms, None, 0.0)?;
     let mut clauses = vec![
-        (Occur::Must, text.box_clone()),
+        (Occur::Must, Box::new(text.clone()) as Box<dyn Query>),
         filter(term(f.kind, sq.kind.as_str())),
         filter(TermQuery::new(
             Term::from_field_u64(f.city, sq.city_id as u64),
@@ -472,7 +835,6 @@ pub fn search_text(search: &Search, sq: &SearchQuery) -> Result<(usize, Vec<Hit>
         clauses.push(filter(term(f.within, w)));
     }
     let query = BooleanQuery::new(clauses);
-    let searcher = search.searcher();
     let collector = (
         TopDocs::with_limit(sq.limit.max(1))
             .and_offset(sq.offset)

@@ -235,6 +235,22 @@ impl Search {
             }
         }
         self.write(Vec::new(), Some(seq)).await?;
+        // A bulk load leaves many small segments; let the merges finish now (the reported
+        // rebuild time includes them) so the first queries do not pay for them.
+        {
+            let this = self.clone();
+            tokio::task::spawn_blocking(move || -> tantivy::Result<()> {
+                let mut slot = this.writer.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(w) = slot.take() {
+                    w.wait_merging_threads()?;
+                }
+                *slot = Some(this.index.writer(WRITER_MEMORY)?);
+                this.reader.reload()
+            })
+            .await
+            .map_err(blocking_err)?
+            .map_err(blocking_err)?;
+        }
         *self.progress.lock().unwrap_or_else(|e| e.into_inner()) = Progress {
             max_seen: seq,
             gaps: BTreeMap::new(),

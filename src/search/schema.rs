@@ -7,7 +7,7 @@ use tantivy::schema::{
 use super::analyzer::TOKENIZER;
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Clone, Copy)]
 pub struct Fields {
@@ -19,6 +19,10 @@ pub struct Fields {
     pub city: Field,
     pub status: Field,
     pub category: Field,
+    /// The category again, as a scored token with frequencies: the text query's category
+    /// clause reads it, and a clause on a field without frequencies would switch off
+    /// block-max WAND for the whole query.
+    pub topic: Field,
     /// Region terms: a resource's scope (`c1`, `d12`, `s34`, `m56`), a need's place and every
     /// region above it, so "scope covers place" is one term lookup.
     pub covers: Field,
@@ -31,6 +35,10 @@ pub struct Fields {
     pub title: Field,
     pub tags: Field,
     pub description: Field,
+    /// Title (three times), tags (twice) and description in one field: what matching scores.
+    /// One posting list per query term instead of three keeps block-max WAND cheap (its cost
+    /// grows with the number of term scorers), and repeating the title and tags weights them.
+    pub body: Field,
     /// Availability window (resources) or the [today, needed-by] window (needs), as days
     /// since 1970; open ends are `i64::MIN` / `i64::MAX`.
     pub from: Field,
@@ -40,20 +48,23 @@ pub struct Fields {
 
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = TextOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(TOKENIZER)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        )
-        .set_stored();
+    // The text as written, stored for reasons and snippets; only `body` is indexed.
+    let text = TextOptions::default().set_stored();
     let fields = Fields {
         key: b.add_text_field("key", STRING),
         id: b.add_u64_field("id", INDEXED | STORED | FAST),
-        kind: b.add_text_field("kind", STRING | STORED),
-        city: b.add_u64_field("city", INDEXED),
-        status: b.add_text_field("status", STRING | STORED),
+        kind: b.add_text_field("kind", STRING | STORED | FAST),
+        city: b.add_u64_field("city", INDEXED | FAST),
+        status: b.add_text_field("status", STRING | STORED | FAST),
         category: b.add_text_field("category", STRING | STORED | FAST),
+        topic: b.add_text_field(
+            "topic",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer("raw")
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        ),
         covers: b.add_text_field("covers", STRING | STORED | FAST),
         within: b.add_text_field("within", STRING),
         organization: b.add_u64_field("organization", INDEXED | STORED),
@@ -61,6 +72,14 @@ pub fn build() -> (Schema, Fields) {
         title: b.add_text_field("title", text.clone()),
         tags: b.add_text_field("tags", text.clone()),
         description: b.add_text_field("description", text),
+        body: b.add_text_field(
+            "body",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(TOKENIZER)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        ),
         from: b.add_i64_field("from", INDEXED | FAST),
         until: b.add_i64_field("until", INDEXED | FAST),
         quantity: b.add_i64_field("quantity", STORED | FAST),

@@ -1,0 +1,242 @@
+//! Matching at scale, in process: `cargo bench --bench matching`.
+//!
+//! For each size (default 10k and 100k resources; `LIANMENG_BENCH_SIZES=10000,100000,1000000`
+//! for more) the bench builds a fresh SQLite database with the demo city plus synthetic
+//! resources (`demo::synthetic`), rebuilds the search index from it (the bulk-indexing rate
+//! and the index size), then matches every open demo need — whole need texts, as the
+//! endpoint does — and prints percentiles for the index alone and for the full match with its
+//! database re-check, the throughput with two tasks, and the SQL LIKE baseline on the same
+//! needs as a latency ratio. Criterion then measures the full match on its own terms.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+
+use lianmeng::config::Config;
+use lianmeng::domain::matching::{NeedProbe, for_need};
+use lianmeng::search::matching::{MatchOptions, rank};
+
+const ADMIN_PASSWORD: &str = "bench-admin-password";
+/// The SQL baseline scans the table per query: a few needs are enough to see its latency.
+const SQL_SAMPLES: usize = 20;
+
+fn main() {
+    let sizes: Vec<usize> = std::env::var("LIANMENG_BENCH_SIZES")
+        .ok()
+        .map(|s| {
+            s.split(',')
+                .map(|n| n.trim().parse().expect("LIANMENG_BENCH_SIZES: numbers"))
+                .collect()
+        })
+        .unwrap_or_else(|| vec![10_000, 100_000]);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut criterion = Criterion::default()
+        .sample_size(50)
+        .measurement_time(Duration::from_secs(10))
+        .configure_from_args();
+    for size in sizes {
+        bench_size(&rt, &mut criterion, size);
+    }
+    criterion.final_summary();
+}
+
+fn options() -> MatchOptions {
+    MatchOptions {
+        limit: 10,
+        category: None,
+        min_score: 0.0,
+        synonyms: true,
+    }
+}
+
+fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usize) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("bench.db").display()
+    );
+    let config = Config::new(url, dir.path().to_path_buf());
+    let state = rt
+        .block_on(lianmeng::cli::prepare(config, Some(ADMIN_PASSWORD)))
+        .expect("prepare");
+    let db = state.db.clone();
+    rt.block_on(async {
+        lianmeng::demo::seed(&db, &state.config)
+            .await
+            .expect("demo city");
+        state.search.catch_up(&db).await.expect("index the demo");
+    });
+    let demo = rt
+        .block_on(entity::resource::Entity::find().count(&db.read))
+        .expect("count") as usize;
+    let started = Instant::now();
+    let added = rt
+        .block_on(lianmeng::demo::synthetic::seed_resources(
+            &db,
+            size.saturating_sub(demo),
+            0x5EED,
+        ))
+        .expect("synthetic resources");
+    let seeded = started.elapsed();
+
+    let docs = rt
+        .block_on(async {
+            let r = entity::resource::Entity::find()
+                .filter(entity::resource::Column::DeletedAt.is_null())
+                .count(&db.read)
+                .await?;
+            let n = entity::need::Entity::find()
+                .filter(entity::need::Column::DeletedAt.is_null())
+                .count(&db.read)
+                .await?;
+            Ok::<_, sea_orm::DbErr>(r + n)
+        })
+        .expect("count");
+    let started = Instant::now();
+    rt.block_on(state.search.rebuild(&db)).expect("rebuild");
+    let indexing = started.elapsed();
+    let index_bytes = dir_size(&dir.path().join("index"));
+    let segments = state.search.searcher().segment_readers().len();
+
+    let admin = rt
+        .block_on(lianmeng::domain::users::by_username(&db.read, "admin"))
+        .expect("admin")
+        .expect("admin exists");
+    let actor = lianmeng::domain::auth::actor_of(&admin, None).expect("actor");
+    let needs: Vec<i64> = rt
+        .block_on(
+            entity::need::Entity::find()
+                .select_only()
+                .column(entity::need::Column::Id)
+                .filter(entity::need::Column::Status.eq("open"))
+                .into_tuple::<i64>()
+                .all(&db.read),
+        )
+        .expect("open needs");
+
+    // Percentiles, one query at a time: the index alone, then the whole match.
+    let mut index_only = Vec::with_capacity(needs.len());
+    let mut full = Vec::with_capacity(needs.len());
+    let mut empty = 0;
+    for &id in &needs {
+        let np = rt
+            .block_on(NeedProbe::load(&db.read, &state.search, actor.city_id, id))
+            .expect("need");
+        let t = Instant::now();
+        let ranked = rank(&state.search, &np.probe(), &options()).expect("rank");
+        index_only.push(t.elapsed());
+        if ranked.is_empty() {
+            empty += 1;
+        }
+        let t = Instant::now();
+        rt.block_on(for_need(&db.read, &state.search, &actor, id, &options()))
+            .expect("match");
+        full.push(t.elapsed());
+    }
+
+    // Throughput: two tasks (the machine has two cores) over every open need, twice.
+    let started = Instant::now();
+    let work: Vec<i64> = needs.iter().chain(needs.iter()).copied().collect();
+    rt.block_on(async {
+        let halves: Vec<Vec<i64>> = work
+            .chunks(work.len().div_ceil(2))
+            .map(<[i64]>::to_vec)
+            .collect();
+        let mut tasks = Vec::new();
+        for half in halves {
+            let (db, search, actor) = (db.clone(), state.search.clone(), actor.clone());
+            tasks.push(tokio::spawn(async move {
+                for id in half {
+                    for_need(&db.read, &search, &actor, id, &options())
+                        .await
+                        .expect("match");
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.expect("task");
+        }
+    });
+    let per_second = work.len() as f64 / started.elapsed().as_secs_f64();
+
+    let mut sql = Vec::new();
+    for &id in needs.iter().take(SQL_SAMPLES) {
+        let np = rt
+            .block_on(NeedProbe::load(&db.read, &state.search, actor.city_id, id))
+            .expect("need");
+        let t = Instant::now();
+        rt.block_on(lianmeng::eval::sql_like(&state, &np))
+            .expect("sql baseline");
+        sql.push(t.elapsed());
+    }
+
+    let (ip50, ip99) = (
+        percentile(&mut index_only, 50.0),
+        percentile(&mut index_only, 99.0),
+    );
+    let (fp50, fp99) = (percentile(&mut full, 50.0), percentile(&mut full, 99.0));
+    let sp50 = percentile(&mut sql, 50.0);
+    println!(
+        "\nRESULT size={size} resources_added={added} seed_s={:.1} docs={docs} \
+         index_s={:.1} docs_per_s={:.0} index_mb={:.1} segments={segments}",
+        seeded.as_secs_f64(),
+        indexing.as_secs_f64(),
+        docs as f64 / indexing.as_secs_f64(),
+        index_bytes as f64 / 1e6,
+    );
+    println!(
+        "RESULT size={size} needs={} empty={empty} index_p50_ms={:.2} index_p99_ms={:.2} \
+         match_p50_ms={:.2} match_p99_ms={:.2} matches_per_s={per_second:.0}",
+        needs.len(),
+        ms(ip50),
+        ms(ip99),
+        ms(fp50),
+        ms(fp99),
+    );
+    println!(
+        "RESULT size={size} sql_like_p50_ms={:.1} sql_to_engine_p50_ratio={:.0}",
+        ms(sp50),
+        sp50.as_secs_f64() / fp50.as_secs_f64(),
+    );
+
+    let mut next = 0;
+    criterion.bench_function(&format!("need_matches/{size}"), |b| {
+        b.iter(|| {
+            let id = needs[next % needs.len()];
+            next += 1;
+            rt.block_on(for_need(&db.read, &state.search, &actor, id, &options()))
+                .expect("match")
+        })
+    });
+
+    state.search.stop();
+    rt.block_on(db.close());
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort_unstable();
+    let i = ((p / 100.0) * samples.len() as f64).ceil() as usize;
+    samples[i.clamp(1, samples.len()) - 1]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok()?.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
