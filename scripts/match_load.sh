@@ -2,7 +2,8 @@
 # Matching load test on the demo city: need→resources matches over HTTP (wrk), and
 # write-to-matchable freshness (create a resource, poll search until it is found).
 #
-#   scripts/match_load.sh            # SQLite demo city
+#   scripts/match_load.sh                        # SQLite demo city (2,037 resources)
+#   LOAD_SYNTHETIC=1000000 scripts/match_load.sh # plus a million synthetic resources
 #
 # Needs wrk, curl and jq. Traffic goes to 127.0.0.1 only, bounded by LOAD_SECONDS.
 set -euo pipefail
@@ -18,12 +19,16 @@ command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2;
 command -v jq >/dev/null || { echo "jq is required (apt-get install jq)" >&2; exit 1; }
 cargo build --release --quiet
 unset LIANMENG_DATABASE_URL DATABASE_URL
+if [[ -n "${LOAD_SYNTHETIC:-}" ]]; then
+    echo "== seeding the demo city and $LOAD_SYNTHETIC synthetic resources"
+    LIANMENG_LOG=warn LIANMENG_DATA_DIR="$DATA_DIR" ./target/release/lianmeng seed --demo --synthetic "$LOAD_SYNTHETIC"
+fi
 
 LIANMENG_LOG=warn LIANMENG_DATA_DIR="$DATA_DIR" ./target/release/lianmeng serve --demo --bind "127.0.0.1:$PORT" \
     > "$DATA_DIR/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$DATA_DIR"' EXIT
-for _ in $(seq 1 300); do curl -fsS "$BASE/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 1 3000); do curl -fsS "$BASE/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
 TOKEN=$(curl -fsS "$BASE/api/v1/auth/login" -H 'content-type: application/json' \
     -d '{"username":"danwei","password":"lianmeng2026"}' | jq -r .token)
 NEEDS=$(curl -fsS "$BASE/api/v1/needs?per_page=1" -H "authorization: Bearer $TOKEN" | jq .total)
@@ -66,4 +71,5 @@ for i in $(seq 1 100); do
     echo $(( ($(date +%s%N) - START) / 1000 )) >> "$DATA_DIR/fresh.txt"
 done
 sort -n "$DATA_DIR/fresh.txt" | awk '{a[NR]=$1} END {printf "RESULT freshness_ms p50=%.1f p99=%.1f max=%.1f (write answered + polled until searchable)\n", a[int(NR*0.5)]/1000, a[int(NR*0.99)]/1000, a[NR]/1000}'
+echo "RESULT index_mb=$(( $(du -sk "$DATA_DIR/index" | cut -f1) / 1024 )) database_mb=$(( $(du -sk "$DATA_DIR/lianmeng.db" | cut -f1) / 1024 ))"
 echo "RESULT server_rss_mb=$(( $(awk '/VmRSS/ {print $2}' /proc/$SERVER/status) / 1024 ))"

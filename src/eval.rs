@@ -380,11 +380,23 @@ async fn evaluate(
     }
     let bigram_searcher = bigram.reader()?.searcher();
 
+    let postgres = state.db.backend() == sea_orm::DbBackend::Postgres;
+    if postgres {
+        state
+            .db
+            .write
+            .execute_unprepared("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            .await?;
+    }
     let systems: [&'static str; 4] = [
         "lianmeng (jieba + synonyms)",
         "BM25 without synonyms",
         "char-bigram BM25",
-        "SQL LIKE",
+        if postgres {
+            "SQL pg_trgm similarity"
+        } else {
+            "SQL LIKE"
+        },
     ];
     let mut sums = vec![(0.0, 0.0, 0usize); systems.len()];
     for n in &f.needs {
@@ -438,7 +450,11 @@ async fn evaluate(
             &opts(false),
         )?;
         let bigram_found = keep_matchable_resources(state.read(), &np.chain, ranked).await?;
-        let like = sql_like(state, &np).await?;
+        let like = if postgres {
+            sql_trigram(state, &np).await?
+        } else {
+            sql_like(state, &np).await?
+        };
         let results: [Vec<i64>; 4] = [
             engine,
             plain.into_iter().map(|(r, _)| r.id).collect(),
@@ -586,6 +602,46 @@ pub async fn sql_like(state: &AppState, np: &NeedProbe) -> anyhow::Result<Vec<i6
     );
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| r.try_get_by_index::<i64>(0).ok())
+        .collect())
+}
+
+/// What a user would write on PostgreSQL: pg_trgm's word similarity between the need's title
+/// and tags and each resource's title and description, same-category first among equals,
+/// with the same hard filters. Needs the pg_trgm extension.
+pub async fn sql_trigram(state: &AppState, np: &NeedProbe) -> anyhow::Result<Vec<i64>> {
+    let db = state.read();
+    let text = format!("{} {}", np.need.title, np.tags.join(" "));
+    let region_ids: Vec<String> = np
+        .chain
+        .iter()
+        .filter(|t| !t.starts_with('c'))
+        .map(|t| t[1..].to_owned())
+        .collect();
+    let scope = if region_ids.is_empty() {
+        "scope_level = 'city'".to_owned()
+    } else {
+        format!(
+            "(scope_level = 'city' OR scope_region_id IN ({}))",
+            region_ids.join(", ")
+        )
+    };
+    let sql = format!(
+        "SELECT id FROM resources WHERE deleted_at IS NULL AND status = 'available' AND city_id = {} \
+         AND {scope} AND word_similarity($1, title || ' ' || description) > 0.1 \
+         ORDER BY word_similarity($1, title || ' ' || description) \
+         + (CASE WHEN category = $2 THEN 0.5 ELSE 0 END) DESC, id LIMIT 10",
+        np.need.city_id,
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            sql,
+            [text.into(), np.need.category.clone().into()],
+        ))
         .await?;
     Ok(rows
         .into_iter()

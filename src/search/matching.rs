@@ -1,10 +1,12 @@
 //! Ranking resources for a need (and needs for a resource), and free-text search.
 //!
-//! Hard filters (kind, city, status, scope covering the place, availability window) are
-//! `Must` clauses with no score, applied inside the index query before the limit. Text
-//! relevance is BM25 over the analyzed title (boosted), tags and description, with the query
-//! widened by the synonym dictionary. The best candidates are then re-ranked with category,
-//! proximity, alliance membership and quantity fit; ties break by id, so the order is stable.
+//! A match is scored on the need's most telling terms (at most 16, by weight × idf, with the
+//! synonym dictionary widening them) against one `body` field (title ×3, tags ×2,
+//! description), plus a category clause. That text query is a plain union of term queries, so
+//! tantivy prunes it with block-max WAND; the hard filters (kind, city, status, scope covering
+//! the place, availability window) are checked from fast fields in the collector, which also
+//! computes the final score (text, category, proximity, alliance, quantity) and keeps the
+//! exact top by it, ties broken by id, so the order is stable. Measured in BENCHMARKS.md.
 
 use std::collections::{HashMap, HashSet};
 
@@ -580,9 +582,6 @@ pub fn rank_with(
     terms: &[QueryTerm],
     opts: &MatchOptions,
 ) -> Result<Vec<Ranked>> {
-    if terms.is_empty() {
-        return Ok(Vec::new());
-    }
     let today = day(crate::time::today());
     let target = match probe.kind {
         Kind::Need => Kind::Resource,
@@ -593,6 +592,11 @@ pub fn rank_with(
     // past its date), and a resource that starts before the need's date.
     let (query, category_clause) =
         text_query(searcher, f, terms, Some(probe.category), CATEGORY_CLAUSE)?;
+    // No word of the text is in the index and no document shares the category: nothing to
+    // rank (with only the category, its documents are still offered, best fit first).
+    if terms.is_empty() && category_clause == 0.0 {
+        return Ok(Vec::new());
+    }
     let filter = std::sync::Arc::new(Filter {
         kind: target.as_str(),
         status: match target {

@@ -45,6 +45,8 @@ pub struct Search {
     synonyms: RwLock<Arc<Synonyms>>,
     /// Every outbox row up to here has been applied (or was rolled back).
     applied: AtomicI64,
+    /// The anchor of `applied`, written with each commit.
+    anchor: Mutex<Option<Anchor>>,
     progress: Mutex<Progress>,
     /// The region tree, cached: regions are only ever added (never moved or removed), so the
     /// cache is reloaded only when asked for a region it does not know.
@@ -73,6 +75,42 @@ struct Payload {
     #[serde(default)]
     analysis: String,
     seq: i64,
+    #[serde(default)]
+    anchor: Option<Anchor>,
+}
+
+/// The newest outbox row at or below the applied position, as the index saw it. A database
+/// restored from a backup, or another database with as many changes, has other rows (or none)
+/// there: its index is rebuilt rather than trusted.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+struct Anchor {
+    seq: i64,
+    entity: String,
+    at: String,
+}
+
+impl Anchor {
+    fn of(row: &entity::search_outbox::Model) -> Self {
+        Anchor {
+            seq: row.seq,
+            entity: format!("{}:{}", row.entity_type, row.entity_id),
+            at: row
+                .created_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        }
+    }
+
+    /// What the anchor of position `seq` is in this database.
+    async fn at(db: &Db, seq: i64) -> Result<Option<Self>> {
+        use entity::search_outbox::{Column, Entity};
+        Ok(Entity::find()
+            .filter(Column::Seq.lte(seq))
+            .order_by_desc(Column::Seq)
+            .one(&db.read)
+            .await?
+            .as_ref()
+            .map(Anchor::of))
+    }
 }
 
 fn blocking_err(e: impl std::fmt::Display) -> crate::error::Error {
@@ -98,16 +136,27 @@ impl Search {
         // An index that has applied more than the database holds belongs to another (or a
         // restored) database: its documents would be ghosts, so it is rebuilt.
         let newest = newest_seq(&db).await?;
-        let opened = opened.filter(|(_, seq)| *seq <= newest);
-        let (index, seq, fresh) = match opened {
-            Some((index, seq)) => (index, seq, false),
+        let opened = match opened {
+            Some((index, seq, anchor))
+                if seq <= newest && Anchor::at(&db, seq).await? == anchor =>
+            {
+                Some((index, seq, anchor))
+            }
+            Some(_) => {
+                tracing::warn!("search index belongs to another state of the database");
+                None
+            }
+            None => None,
+        };
+        let (index, seq, anchor, fresh) = match opened {
+            Some((index, seq, anchor)) => (index, seq, anchor, false),
             None => {
                 if dir.exists() {
                     tracing::warn!(dir = %dir.display(), "search index unusable; rebuilding from the database");
                     std::fs::remove_dir_all(&dir)?;
                 }
                 std::fs::create_dir_all(&dir)?;
-                (create(&dir)?, 0, true)
+                (create(&dir)?, 0, None, true)
             }
         };
         let (_, fields) = schema::build();
@@ -125,6 +174,7 @@ impl Search {
             stop,
             synonyms: RwLock::new(Arc::new(synonyms)),
             applied: AtomicI64::new(seq),
+            anchor: Mutex::new(anchor),
             progress: Mutex::new(Progress {
                 max_seen: seq,
                 gaps: BTreeMap::new(),
@@ -234,6 +284,7 @@ impl Search {
                 self.write(docs, None).await?;
             }
         }
+        *self.anchor.lock().unwrap_or_else(|e| e.into_inner()) = Anchor::at(db, seq).await?;
         self.write(Vec::new(), Some(seq)).await?;
         // A bulk load leaves many small segments; let the merges finish now (the reported
         // rebuild time includes them) so the first queries do not pay for them.
@@ -331,6 +382,16 @@ impl Search {
         keys.sort_unstable();
         keys.dedup();
         let docs = documents::current(&db.read, &self.fields, &keys).await?;
+        if let Some(newest) = rows
+            .iter()
+            .filter(|r| r.seq <= applied)
+            .max_by_key(|r| r.seq)
+        {
+            let mut anchor = self.anchor.lock().unwrap_or_else(|e| e.into_inner());
+            if anchor.as_ref().is_none_or(|a| a.seq < newest.seq) {
+                *anchor = Some(Anchor::of(newest));
+            }
+        }
         self.write(docs, Some(applied)).await?;
         Ok(rows.len())
     }
@@ -365,6 +426,11 @@ impl Search {
                         schema: SCHEMA_VERSION,
                         analysis: analyzer::fingerprint(),
                         seq,
+                        anchor: self
+                            .anchor
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .clone(),
                     };
                     prepared
                         .set_payload(&serde_json::to_string(&payload).expect("payload serializes"));
@@ -402,8 +468,8 @@ fn register(index: &Index) {
         .register(analyzer::TOKENIZER, analyzer::ChineseTokenizer::default());
 }
 
-/// The index in `dir` and its applied sequence, if it opens and has our schema version.
-fn open_existing(dir: &Path) -> Option<(Index, i64)> {
+/// The index in `dir`, its applied sequence and anchor, if it opens and has our schema version.
+fn open_existing(dir: &Path) -> Option<(Index, i64, Option<Anchor>)> {
     let index = Index::open_in_dir(dir).ok()?;
     register(&index);
     let payload = index.load_metas().ok()?.payload?;
@@ -416,7 +482,7 @@ fn open_existing(dir: &Path) -> Option<(Index, i64)> {
     }
     // Opening a reader checks that every segment's files are there.
     index.reader().ok()?;
-    Some((index, payload.seq))
+    Some((index, payload.seq, payload.anchor))
 }
 
 async fn newest_seq(db: &Db) -> Result<i64> {

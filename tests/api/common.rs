@@ -155,7 +155,7 @@ impl Answer {
 }
 
 impl TestApp {
-    async fn spawn(url: &str) -> Self {
+    pub async fn spawn(url: &str) -> Self {
         Self::spawn_in(url, Arc::new(tempfile::tempdir().expect("data dir"))).await
     }
 
@@ -214,7 +214,18 @@ impl TestApp {
 
     /// Stops this instance and starts it again on the same database and data directory.
     pub async fn restart(self) -> TestApp {
+        self.restart_after(|| async {}).await
+    }
+
+    /// Stops this instance, runs `between` while it is down (on its database and data
+    /// directory), then starts it again.
+    pub async fn restart_after<F, Fut>(self, between: F) -> TestApp
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = ()>,
+    {
         self.stop().await;
+        between().await;
         TestApp::spawn_in(&self.url, self.data_dir.clone()).await
     }
 
