@@ -386,7 +386,10 @@ async fn evaluate(
             .db
             .write
             .execute_unprepared("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-            .await?;
+            .await
+            .map_err(|e| {
+                anyhow!("the PostgreSQL baseline needs the pg_trgm extension (CREATE EXTENSION pg_trgm as a superuser): {e}")
+            })?;
     }
     let systems: [&'static str; 4] = [
         "lianmeng (jieba + synonyms)",

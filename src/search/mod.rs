@@ -45,8 +45,9 @@ pub struct Search {
     synonyms: RwLock<Arc<Synonyms>>,
     /// Every outbox row up to here has been applied (or was rolled back).
     applied: AtomicI64,
-    /// The anchor of `applied`, written with each commit.
-    anchor: Mutex<Option<Anchor>>,
+    /// Held while the outbox is applied or the index rebuilt: one at a time, so a rebuild's
+    /// half-done state is never committed by the indexer in between.
+    indexing: tokio::sync::Mutex<()>,
     progress: Mutex<Progress>,
     /// The region tree, cached: regions are only ever added (never moved or removed), so the
     /// cache is reloaded only when asked for a region it does not know.
@@ -148,15 +149,15 @@ impl Search {
             }
             None => None,
         };
-        let (index, seq, anchor, fresh) = match opened {
-            Some((index, seq, anchor)) => (index, seq, anchor, false),
+        let (index, seq, fresh) = match opened {
+            Some((index, seq, _)) => (index, seq, false),
             None => {
                 if dir.exists() {
                     tracing::warn!(dir = %dir.display(), "search index unusable; rebuilding from the database");
                     std::fs::remove_dir_all(&dir)?;
                 }
                 std::fs::create_dir_all(&dir)?;
-                (create(&dir)?, 0, None, true)
+                (create(&dir)?, 0, true)
             }
         };
         let (_, fields) = schema::build();
@@ -174,7 +175,7 @@ impl Search {
             stop,
             synonyms: RwLock::new(Arc::new(synonyms)),
             applied: AtomicI64::new(seq),
-            anchor: Mutex::new(anchor),
+            indexing: tokio::sync::Mutex::new(()),
             progress: Mutex::new(Progress {
                 max_seen: seq,
                 gaps: BTreeMap::new(),
@@ -253,6 +254,7 @@ impl Search {
     /// Indexes every live resource and need, then commits with the outbox position taken
     /// *before* reading them, so changes made meanwhile are replayed, not lost.
     pub async fn rebuild(self: &Arc<Self>, db: &Db) -> Result<()> {
+        let _one_at_a_time = self.indexing.lock().await;
         let started = std::time::Instant::now();
         // Replay, after the rebuild, everything recent enough that its transaction may not
         // have been visible to the scan (see `apply_batch`).
@@ -284,8 +286,8 @@ impl Search {
                 self.write(docs, None).await?;
             }
         }
-        *self.anchor.lock().unwrap_or_else(|e| e.into_inner()) = Anchor::at(db, seq).await?;
-        self.write(Vec::new(), Some(seq)).await?;
+        let anchor = Anchor::at(db, seq).await?;
+        self.write(Vec::new(), Some((seq, anchor))).await?;
         // A bulk load leaves many small segments; let the merges finish now (the reported
         // rebuild time includes them) so the first queries do not pay for them.
         {
@@ -295,7 +297,9 @@ impl Search {
                 if let Some(w) = slot.take() {
                     w.wait_merging_threads()?;
                 }
-                *slot = Some(this.index.writer(WRITER_MEMORY)?);
+                if !*this.stop.borrow() {
+                    *slot = Some(this.index.writer(WRITER_MEMORY)?);
+                }
                 this.reader.reload()
             })
             .await
@@ -316,6 +320,7 @@ impl Search {
 
     /// Applies every outbox row after the applied position.
     pub async fn catch_up(&self, db: &Db) -> Result<usize> {
+        let _one_at_a_time = self.indexing.lock().await;
         let mut total = 0;
         loop {
             let n = self.apply_batch(db).await?;
@@ -371,7 +376,8 @@ impl Search {
         };
         if rows.is_empty() {
             if applied != self.applied() {
-                self.write(Vec::new(), Some(applied)).await?;
+                let anchor = Anchor::at(db, applied).await?;
+                self.write(Vec::new(), Some((applied, anchor))).await?;
             }
             return Ok(0);
         }
@@ -382,17 +388,8 @@ impl Search {
         keys.sort_unstable();
         keys.dedup();
         let docs = documents::current(&db.read, &self.fields, &keys).await?;
-        if let Some(newest) = rows
-            .iter()
-            .filter(|r| r.seq <= applied)
-            .max_by_key(|r| r.seq)
-        {
-            let mut anchor = self.anchor.lock().unwrap_or_else(|e| e.into_inner());
-            if anchor.as_ref().is_none_or(|a| a.seq < newest.seq) {
-                *anchor = Some(Anchor::of(newest));
-            }
-        }
-        self.write(docs, Some(applied)).await?;
+        let anchor = Anchor::at(db, applied).await?;
+        self.write(docs, Some((applied, anchor))).await?;
         Ok(rows.len())
     }
 
@@ -401,7 +398,7 @@ impl Search {
     async fn write(
         &self,
         docs: Vec<(String, Option<tantivy::TantivyDocument>)>,
-        commit: Option<i64>,
+        commit: Option<(i64, Option<Anchor>)>,
     ) -> Result<()> {
         let key = self.fields.key;
         let written = tokio::task::block_in_place(|| -> Result<bool> {
@@ -420,17 +417,13 @@ impl Search {
                         w.add_document(doc)?;
                     }
                 }
-                if let Some(seq) = commit {
+                if let Some((seq, anchor)) = &commit {
                     let mut prepared = w.prepare_commit()?;
                     let payload = Payload {
                         schema: SCHEMA_VERSION,
                         analysis: analyzer::fingerprint(),
-                        seq,
-                        anchor: self
-                            .anchor
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .clone(),
+                        seq: *seq,
+                        anchor: anchor.clone(),
                     };
                     prepared
                         .set_payload(&serde_json::to_string(&payload).expect("payload serializes"));
@@ -448,7 +441,7 @@ impl Search {
             }
             Ok(true)
         })?;
-        if written && let Some(seq) = commit {
+        if written && let Some((seq, _)) = commit {
             self.applied.store(seq, Ordering::Release);
         }
         Ok(())
