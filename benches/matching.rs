@@ -144,7 +144,7 @@ fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usi
             .block_on(NeedProbe::load(&db.read, &state.search, actor.city_id, id))
             .expect("need");
         let t = Instant::now();
-        let ranked = rank(&state.search, &np.probe(), &index_options()).expect("rank");
+        let (_, ranked) = rank(&state.search, &np.probe(), &index_options()).expect("rank");
         index_only.push(t.elapsed());
         if ranked.is_empty() {
             empty += 1;

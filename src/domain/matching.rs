@@ -97,9 +97,19 @@ pub async fn for_need(
 ) -> Result<Vec<(resource::Model, Ranked)>> {
     let np = NeedProbe::load(db, search, actor.city_id, need_id).await?;
     let wider = with_headroom(opts);
-    let ranked = tokio::task::block_in_place(|| matching::rank(search, &np.probe(), &wider))?;
+    let (terms, ranked) =
+        tokio::task::block_in_place(|| matching::rank(search, &np.probe(), &wider))?;
     let mut kept = keep_matchable_resources(db, &np.chain, ranked).await?;
     kept.truncate(opts.limit);
+    for (row, r) in &mut kept {
+        matching::explain(
+            r,
+            &terms,
+            &row.title,
+            &tags_from_json(&row.tags),
+            &row.description,
+        );
+    }
     Ok(kept)
 }
 
@@ -170,7 +180,7 @@ pub async fn for_resource(
         return Ok(Vec::new());
     }
     let wider = with_headroom(opts);
-    let ranked = tokio::task::block_in_place(|| matching::rank(search, &probe, &wider))?;
+    let (terms, ranked) = tokio::task::block_in_place(|| matching::rank(search, &probe, &wider))?;
     let ids: Vec<i64> = ranked.iter().map(|r| r.candidate.id).collect();
     let mut rows: HashMap<i64, need::Model> = need::Entity::find()
         .filter(need::Column::Id.is_in(ids))
@@ -195,6 +205,16 @@ pub async fn for_resource(
                 && regions.chain(row.place_region_id).contains(&scope)
         })
         .take(opts.limit)
+        .map(|(row, mut m)| {
+            matching::explain(
+                &mut m,
+                &terms,
+                &row.title,
+                &tags_from_json(&row.tags),
+                &row.description,
+            );
+            (row, m)
+        })
         .collect())
 }
 

@@ -528,9 +528,14 @@ pub struct MatchOptions {
     pub synonyms: bool,
 }
 
-/// Ranks the other side for `probe`. Results are ids with scores and reasons; the caller
-/// re-checks them against the database before showing them.
-pub fn rank(search: &Search, probe: &Probe, opts: &MatchOptions) -> Result<Vec<Ranked>> {
+/// Ranks the other side for `probe`. Results are ids with scores and reasons, except the
+/// matched terms: the caller re-checks them against the database before showing them and
+/// then fills those from the rows it shows ([`explain`]), with the query terms returned here.
+pub fn rank(
+    search: &Search,
+    probe: &Probe,
+    opts: &MatchOptions,
+) -> Result<(Vec<QueryTerm>, Vec<Ranked>)> {
     let synonyms = search.synonyms();
     let terms = query_terms(
         opts.synonyms.then_some(&*synonyms),
@@ -539,7 +544,20 @@ pub fn rank(search: &Search, probe: &Probe, opts: &MatchOptions) -> Result<Vec<R
     );
     let searcher = search.searcher();
     let terms = most_telling(&searcher, search.fields.body, terms, MAX_SCORED_TERMS);
-    rank_with(&searcher, &search.fields, probe, &terms, opts)
+    let ranked = rank_with(&searcher, &search.fields, probe, &terms, opts)?;
+    Ok((terms, ranked))
+}
+
+/// Fills a shown result's matched terms from its text (title, tags, description), as the
+/// database has it.
+pub fn explain(
+    r: &mut Ranked,
+    terms: &[QueryTerm],
+    title: &str,
+    tags: &[String],
+    description: &str,
+) {
+    r.matched_terms = matched_terms(terms, &format!("{title} {} {description}", tags.join(" ")));
 }
 
 /// The `keep` terms that say most about the text — weight times inverse document frequency,
@@ -642,22 +660,6 @@ pub fn rank_with(
     });
     ranked.retain(|r| r.score >= opts.min_score);
     ranked.truncate(opts.limit);
-    for r in &mut ranked {
-        let doc: TantivyDocument = searcher.doc(r.candidate.address).map_err(blocking_err)?;
-        let text_of = |field: Field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_owned()
-        };
-        let text = format!(
-            "{} {} {}",
-            text_of(f.title),
-            text_of(f.tags),
-            text_of(f.description)
-        );
-        r.matched_terms = matched_terms(terms, &text);
-    }
     Ok(ranked)
 }
 
