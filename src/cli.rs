@@ -283,6 +283,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 let started = std::time::Instant::now();
                 let n = crate::demo::synthetic::seed_resources(&state.db, count as usize, 0x5EED)
                     .await?;
+                if n == 0 {
+                    anyhow::bail!("数据库里没有带联络员账号的成员单位，无法添加合成资源");
+                }
                 println!(
                     "已添加 {n} 条合成资源（{:.1} 秒），正在重建搜索索引……",
                     started.elapsed().as_secs_f64()

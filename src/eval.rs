@@ -580,21 +580,7 @@ pub async fn sql_like(state: &AppState, np: &NeedProbe) -> anyhow::Result<Vec<i6
         let b = param(&mut values, format!("%{w}%"));
         any.push(format!("title LIKE {a} OR description LIKE {b}"));
     }
-    // Scope covers the place: city-wide, or scoped to one of the place's regions.
-    let region_ids: Vec<String> = np
-        .chain
-        .iter()
-        .filter(|t| !t.starts_with('c'))
-        .map(|t| t[1..].to_owned())
-        .collect();
-    let scope = if region_ids.is_empty() {
-        "scope_level = 'city'".to_owned()
-    } else {
-        format!(
-            "(scope_level = 'city' OR scope_region_id IN ({}))",
-            region_ids.join(", ")
-        )
-    };
+    let scope = scope_condition(np);
     let category = param(&mut values, np.need.category.clone());
     let sql = format!(
         "SELECT id FROM resources WHERE deleted_at IS NULL AND status = 'available' AND city_id = {} AND {scope} \
@@ -606,10 +592,32 @@ pub async fn sql_like(state: &AppState, np: &NeedProbe) -> anyhow::Result<Vec<i6
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?;
-    Ok(rows
-        .into_iter()
+    Ok(first_column(rows))
+}
+
+/// The SQL baselines' scope filter: the resource is city-wide, or scoped to one of the
+/// regions of the need's place (region terms are `d12`, `s34`, `m56`; ids are numbers).
+fn scope_condition(np: &NeedProbe) -> String {
+    let region_ids: Vec<&str> = np
+        .chain
+        .iter()
+        .filter(|t| !t.starts_with('c'))
+        .map(|t| &t[1..])
+        .collect();
+    if region_ids.is_empty() {
+        "scope_level = 'city'".to_owned()
+    } else {
+        format!(
+            "(scope_level = 'city' OR scope_region_id IN ({}))",
+            region_ids.join(", ")
+        )
+    }
+}
+
+fn first_column(rows: Vec<sea_orm::QueryResult>) -> Vec<i64> {
+    rows.into_iter()
         .filter_map(|r| r.try_get_by_index::<i64>(0).ok())
-        .collect())
+        .collect()
 }
 
 /// What a user would write on PostgreSQL: pg_trgm's word similarity between the need's title
@@ -620,20 +628,7 @@ pub async fn sql_like(state: &AppState, np: &NeedProbe) -> anyhow::Result<Vec<i6
 pub async fn sql_trigram(state: &AppState, np: &NeedProbe) -> anyhow::Result<Vec<i64>> {
     let db = state.read();
     let text = format!("{} {}", np.need.title, np.tags.join(" "));
-    let region_ids: Vec<String> = np
-        .chain
-        .iter()
-        .filter(|t| !t.starts_with('c'))
-        .map(|t| t[1..].to_owned())
-        .collect();
-    let scope = if region_ids.is_empty() {
-        "scope_level = 'city'".to_owned()
-    } else {
-        format!(
-            "(scope_level = 'city' OR scope_region_id IN ({}))",
-            region_ids.join(", ")
-        )
-    };
+    let scope = scope_condition(np);
     let sql = format!(
         "SELECT id FROM resources WHERE deleted_at IS NULL AND status = 'available' AND city_id = {} \
          AND {scope} AND (word_similarity($1, title || ' ' || description) > 0 OR category = $2) \
@@ -648,10 +643,7 @@ pub async fn sql_trigram(state: &AppState, np: &NeedProbe) -> anyhow::Result<Vec
             [text.into(), np.need.category.clone().into()],
         ))
         .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| r.try_get_by_index::<i64>(0).ok())
-        .collect())
+    Ok(first_column(rows))
 }
 
 /// Each region key → the keys of itself and every region above it.

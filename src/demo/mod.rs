@@ -380,48 +380,21 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
                 6..=7 => (Level::District, Some(s.district_id)),
                 _ => (Level::City, None),
             };
-            let status = match rng.below(20) {
-                0 => "withdrawn",
-                1 => "exhausted",
-                2 => "reserved",
-                _ => "available",
-            };
-            let (from, until) = if rng.chance(30) {
-                let from = today - Duration::days(rng.range(0, 60) as i64);
-                (
-                    Some(from),
-                    Some(from + Duration::days(rng.range(60, 365) as i64)),
-                )
-            } else {
-                (None, None)
-            };
-            let created = now
-                - Duration::days(rng.range(1, 180) as i64)
-                - Duration::minutes(rng.range(0, 1440) as i64);
-            let r = resource::ActiveModel {
-                city_id: Set(city.id),
-                organization_id: Set(org.id),
-                title: Set(offer.title.to_owned()),
-                description: Set(offer
+            let r = ResourceDraft {
+                organization_id: org.id,
+                author: org.user_id,
+                title: offer.title.to_owned(),
+                description: offer
                     .description
                     .replace("{org}", &org.name)
-                    .replace("{street}", s.name.trim_end_matches("街道"))),
-                category: Set(offer.category.to_owned()),
-                tags: Set(tags_json(offer.tags)),
-                quantity: Set(offer.quantity.map(|(lo, hi)| rng.range(lo, hi))),
-                scope_level: Set(level.as_str().to_owned()),
-                scope_region_id: Set(region_id),
-                available_from: Set(from),
-                available_until: Set(until),
-                status: Set(status.to_owned()),
-                version: Set(1),
-                created_at: Set(created),
-                updated_at: Set(created),
-                created_by: Set(org.user_id),
-                updated_by: Set(org.user_id),
-                deleted_at: Set(None),
-                ..Default::default()
+                    .replace("{street}", s.name.trim_end_matches("街道")),
+                category: offer.category,
+                tags: tags_json(offer.tags),
+                quantity: offer.quantity,
+                scope_level: level.as_str(),
+                scope_region_id: region_id,
             }
+            .into_row(&mut rng, city.id, (now, today), 180)
             .insert(&tx)
             .await?;
             outbox::push(&tx, city.id, "resource", r.id).await?;
@@ -561,6 +534,73 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
     audit::record(&tx, None, entry).await?;
     tx.commit().await?;
     Ok(Some(logins))
+}
+
+/// A demo resource before the parts every one of them draws alike.
+struct ResourceDraft {
+    organization_id: i64,
+    author: i64,
+    title: String,
+    description: String,
+    category: &'static str,
+    tags: String,
+    /// The range its quantity is drawn from.
+    quantity: Option<(i32, i32)>,
+    scope_level: &'static str,
+    scope_region_id: Option<i64>,
+}
+
+impl ResourceDraft {
+    /// The row, with what is drawn for every demo resource in this order: a status (one in
+    /// seven not available), an availability window for three in ten, a creation time within
+    /// `max_age_days` of `now`, and the quantity.
+    fn into_row(
+        self,
+        rng: &mut Rng,
+        city_id: i64,
+        (now, today): (chrono::DateTime<Utc>, NaiveDate),
+        max_age_days: i32,
+    ) -> resource::ActiveModel {
+        let status = match rng.below(20) {
+            0 => "withdrawn",
+            1 => "exhausted",
+            2 => "reserved",
+            _ => "available",
+        };
+        let (from, until) = if rng.chance(30) {
+            let from = today - Duration::days(rng.range(0, 60) as i64);
+            (
+                Some(from),
+                Some(from + Duration::days(rng.range(60, 365) as i64)),
+            )
+        } else {
+            (None, None)
+        };
+        let created = now
+            - Duration::days(rng.range(1, max_age_days) as i64)
+            - Duration::minutes(rng.range(0, 1440) as i64);
+        resource::ActiveModel {
+            city_id: Set(city_id),
+            organization_id: Set(self.organization_id),
+            title: Set(self.title),
+            description: Set(self.description),
+            category: Set(self.category.to_owned()),
+            tags: Set(self.tags),
+            quantity: Set(self.quantity.map(|(lo, hi)| rng.range(lo, hi))),
+            scope_level: Set(self.scope_level.to_owned()),
+            scope_region_id: Set(self.scope_region_id),
+            available_from: Set(from),
+            available_until: Set(until),
+            status: Set(status.to_owned()),
+            version: Set(1),
+            created_at: Set(created),
+            updated_at: Set(created),
+            created_by: Set(self.author),
+            updated_by: Set(self.author),
+            deleted_at: Set(None),
+            ..Default::default()
+        }
+    }
 }
 
 fn tags_json(tags: &[&str]) -> String {

@@ -7,10 +7,10 @@
 //! with multi-row inserts and no outbox rows: the caller rebuilds the index afterwards, which
 //! is also the bulk-indexing path the benchmarks measure.
 
-use chrono::{Duration, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use chrono::Utc;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::{Rng, catalog};
+use super::{ResourceDraft, Rng, catalog};
 use crate::db::Db;
 use crate::domain::validation::tags_to_json;
 use crate::error::Result;
@@ -69,7 +69,9 @@ const EXTRA_TAGS: &[&str] = &[
 ];
 
 /// Adds `count` synthetic resources to the city of the demo (which must be loaded). Returns
-/// how many were written.
+/// how many were written: 0 when there is no unit with an account to write them. Rows commit
+/// in transactions of `ROWS_PER_TX`, so an interrupted run keeps the batches already written
+/// (benchmark data, added to a demo database).
 pub async fn seed_resources(db: &Db, count: usize, seed: u64) -> Result<usize> {
     let orgs = organization::Entity::find().all(&db.read).await?;
     let users = user::Entity::find()
@@ -80,15 +82,16 @@ pub async fn seed_resources(db: &Db, count: usize, seed: u64) -> Result<usize> {
     let Some(city) = regions.iter().find(|r| r.level == "city") else {
         return Ok(0);
     };
-    let author = |org_id: i64| {
-        users
-            .iter()
-            .find(|u| u.organization_id == Some(org_id))
-            .map(|u| u.id)
-    };
+    // Each unit's first account writes its resources.
+    let mut author: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
+    for u in &users {
+        if let Some(org) = u.organization_id {
+            author.entry(org).or_insert(u.id);
+        }
+    }
     let units: Vec<(i64, i64, String)> = orgs
         .iter()
-        .filter_map(|o| author(o.id).map(|u| (o.id, u, o.name.clone())))
+        .filter_map(|o| author.get(&o.id).map(|u| (o.id, *u, o.name.clone())))
         .collect();
     if units.is_empty() {
         return Ok(0);
@@ -142,45 +145,18 @@ pub async fn seed_resources(db: &Db, count: usize, seed: u64) -> Result<usize> {
                     if !extra.is_empty() && !tags.iter().any(|t| t == extra) {
                         tags.push((*extra).to_owned());
                     }
-                    let status = match rng.below(20) {
-                        0 => "withdrawn",
-                        1 => "exhausted",
-                        2 => "reserved",
-                        _ => "available",
-                    };
-                    let (from, until) = if rng.chance(30) {
-                        let from = today - Duration::days(rng.range(0, 60) as i64);
-                        (
-                            Some(from),
-                            Some(from + Duration::days(rng.range(60, 365) as i64)),
-                        )
-                    } else {
-                        (None, None)
-                    };
-                    let created = now
-                        - Duration::days(rng.range(1, 365) as i64)
-                        - Duration::minutes(rng.range(0, 1440) as i64);
-                    resource::ActiveModel {
-                        city_id: Set(city.id),
-                        organization_id: Set(org_id),
-                        title: Set(title.chars().take(60).collect()),
-                        description: Set(description),
-                        category: Set(offer.category.to_owned()),
-                        tags: Set(tags_to_json(&tags)),
-                        quantity: Set(offer.quantity.map(|(lo, hi)| rng.range(lo, hi))),
-                        scope_level: Set(level.to_owned()),
-                        scope_region_id: Set(region.map(|r| r.id)),
-                        available_from: Set(from),
-                        available_until: Set(until),
-                        status: Set(status.to_owned()),
-                        version: Set(1),
-                        created_at: Set(created),
-                        updated_at: Set(created),
-                        created_by: Set(user_id),
-                        updated_by: Set(user_id),
-                        deleted_at: Set(None),
-                        ..Default::default()
+                    ResourceDraft {
+                        organization_id: org_id,
+                        author: user_id,
+                        title: title.chars().take(60).collect(),
+                        description,
+                        category: offer.category,
+                        tags: tags_to_json(&tags),
+                        quantity: offer.quantity,
+                        scope_level: level,
+                        scope_region_id: region.map(|r| r.id),
                     }
+                    .into_row(&mut rng, city.id, (now, today), 365)
                 })
                 .collect();
             resource::Entity::insert_many(rows).exec(&tx).await?;

@@ -129,7 +129,7 @@ pub async fn keep_matchable_resources(
     chain: &[String],
     ranked: Vec<Ranked>,
 ) -> Result<Vec<(resource::Model, Ranked)>> {
-    let ids: Vec<i64> = ranked.iter().map(|r| r.candidate.id).collect();
+    let ids: Vec<i64> = ranked.iter().map(|r| r.id).collect();
     let mut rows: HashMap<i64, resource::Model> = resource::Entity::find()
         .filter(resource::Column::Id.is_in(ids))
         .filter(resource::Column::DeletedAt.is_null())
@@ -140,7 +140,7 @@ pub async fn keep_matchable_resources(
         .collect();
     Ok(ranked
         .into_iter()
-        .filter_map(|r| rows.remove(&r.candidate.id).map(|row| (row, r)))
+        .filter_map(|r| rows.remove(&r.id).map(|row| (row, r)))
         .filter(|(row, _)| {
             row.status == resources::Status::Available.as_str() && chain.contains(&scope_term(row))
         })
@@ -181,7 +181,7 @@ pub async fn for_resource(
     }
     let wider = with_headroom(opts);
     let (terms, ranked) = tokio::task::block_in_place(|| matching::rank(search, &probe, &wider))?;
-    let ids: Vec<i64> = ranked.iter().map(|r| r.candidate.id).collect();
+    let ids: Vec<i64> = ranked.iter().map(|r| r.id).collect();
     let mut rows: HashMap<i64, need::Model> = need::Entity::find()
         .filter(need::Column::Id.is_in(ids))
         .filter(need::Column::DeletedAt.is_null())
@@ -199,7 +199,7 @@ pub async fn for_resource(
     }
     Ok(ranked
         .into_iter()
-        .filter_map(|m| rows.remove(&m.candidate.id).map(|row| (row, m)))
+        .filter_map(|m| rows.remove(&m.id).map(|row| (row, m)))
         .filter(|(row, _)| {
             row.status == needs::Status::Open.as_str()
                 && regions.chain(row.place_region_id).contains(&scope)

@@ -172,8 +172,8 @@ struct Filter {
     probe_category: String,
     probe_quantity: Option<i32>,
     probe_alliances: Vec<i64>,
-    /// Proximity when it is the probe's own scope (a resource looking for needs).
-    own_near: Option<f64>,
+    /// The scope relation when it is the probe's own scope (a resource looking for needs).
+    own_proximity: Option<Proximity>,
     /// What the category clause adds in the query (see [`text_query`]).
     category_clause: f32,
 }
@@ -187,7 +187,7 @@ struct SegmentFilter {
     city: tantivy::columnar::Column<u64>,
     covers: tantivy::columnar::StrColumn,
     /// The probe's region terms present here, with the proximity each one means.
-    cover_ords: Vec<(u64, f64)>,
+    cover_ords: Vec<(u64, Proximity)>,
     until: tantivy::columnar::Column<i64>,
     from: Option<tantivy::columnar::Column<i64>>,
     category: Option<tantivy::columnar::StrColumn>,
@@ -224,7 +224,7 @@ impl SegmentFilter {
         let mut cover_ords = Vec::new();
         for c in &filter.covers {
             if let Some(o) = ord(&covers, c)? {
-                cover_ords.push((o, filter.own_near.unwrap_or_else(|| proximity(c).1)));
+                cover_ords.push((o, filter.own_proximity.unwrap_or_else(|| proximity(c))));
             }
         }
         if cover_ords.is_empty() {
@@ -273,7 +273,7 @@ impl SegmentFilter {
     }
 
     /// The document's proximity when it passes every filter.
-    fn accepts(&self, doc: tantivy::DocId, filter: &Filter) -> Option<f64> {
+    fn accepts(&self, doc: tantivy::DocId, filter: &Filter) -> Option<Proximity> {
         let pass = self.alive.as_ref().is_none_or(|a| a.is_alive(doc))
             && self.kind.term_ords(doc).next() == Some(self.kind_ord)
             && self.status.term_ords(doc).next() == Some(self.status_ord)
@@ -295,7 +295,7 @@ impl SegmentFilter {
             self.cover_ords
                 .iter()
                 .find(|(wanted, _)| *wanted == o)
-                .map(|(_, near)| *near)
+                .map(|(_, proximity)| *proximity)
         })
     }
 }
@@ -308,13 +308,15 @@ struct FilteredTop {
     filter: std::sync::Arc<Filter>,
 }
 
-/// One kept document; `Ord` puts the better one last (higher score, then lower id).
+/// One kept document with its reasons; `Ord` puts the better one last (higher score, then
+/// lower id).
 #[derive(Clone, Copy, PartialEq)]
 struct Kept {
     score: f64,
     id: u64,
-    bm25: f32,
-    address: DocAddress,
+    scope_relation: &'static str,
+    category_match: bool,
+    same_alliance: bool,
 }
 
 impl Eq for Kept {}
@@ -334,7 +336,6 @@ impl PartialOrd for Kept {
 }
 
 struct FilteredTopSegment {
-    segment: u32,
     limit: usize,
     filter: std::sync::Arc<Filter>,
     columns: Option<SegmentFilter>,
@@ -348,7 +349,7 @@ impl FilteredTopSegment {
     fn offer(&mut self, doc: tantivy::DocId, query_score: f32) -> f32 {
         let f = &*self.filter;
         if let Some(columns) = &self.columns
-            && let Some(near) = columns.accepts(doc, f)
+            && let Some((scope_relation, near)) = columns.accepts(doc, f)
         {
             let category_match = columns.probe_category_ord.is_some()
                 && columns.category_ord(doc) == columns.probe_category_ord;
@@ -371,8 +372,9 @@ impl FilteredTopSegment {
             let kept = Kept {
                 score: final_score(bm25, category_match, near, same_alliance, fit),
                 id: columns.id.first(doc).unwrap_or(u64::MAX),
-                bm25,
-                address: DocAddress::new(self.segment, doc),
+                scope_relation,
+                category_match,
+                same_alliance,
             };
             if self.kept.len() < self.limit {
                 self.kept.push(std::cmp::Reverse(kept));
@@ -436,18 +438,17 @@ impl tantivy::collector::SegmentCollector for FilteredTopSegment {
 }
 
 impl tantivy::collector::Collector for FilteredTop {
-    type Fruit = Vec<(f32, DocAddress)>;
+    type Fruit = Vec<Ranked>;
     type Child = FilteredTopSegment;
 
     fn for_segment(
         &self,
-        segment: u32,
+        _segment: u32,
         reader: &tantivy::SegmentReader,
     ) -> tantivy::Result<FilteredTopSegment> {
         let columns = SegmentFilter::open(reader, &self.filter)
             .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
         Ok(FilteredTopSegment {
-            segment,
             limit: self.limit,
             filter: self.filter.clone(),
             columns,
@@ -473,29 +474,28 @@ impl tantivy::collector::Collector for FilteredTop {
         Ok(child.harvest())
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<Kept>>) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+    fn merge_fruits(&self, fruits: Vec<Vec<Kept>>) -> tantivy::Result<Vec<Ranked>> {
         let mut all: Vec<Kept> = fruits.into_iter().flatten().collect();
         all.sort_unstable_by(|a, b| b.cmp(a));
         all.truncate(self.limit);
-        Ok(all.into_iter().map(|k| (k.bm25, k.address)).collect())
+        Ok(all
+            .into_iter()
+            .map(|k| Ranked {
+                id: k.id as i64,
+                score: k.score,
+                matched_terms: Vec::new(),
+                scope_relation: k.scope_relation,
+                category_match: k.category_match,
+                same_alliance: k.same_alliance,
+            })
+            .collect())
     }
 }
 
-/// What a match is ranked on, read from the index.
-#[derive(Debug, Clone)]
-pub struct Candidate {
-    pub id: i64,
-    pub address: DocAddress,
-    pub bm25: f32,
-    pub category: String,
-    pub covers: Vec<String>,
-    pub alliances: Vec<i64>,
-    pub quantity: i64,
-}
-
+/// A ranked match: the other side's id, its final score and the reasons for it.
 #[derive(Debug, Clone)]
 pub struct Ranked {
-    pub candidate: Candidate,
+    pub id: i64,
     pub score: f64,
     pub matched_terms: Vec<(String, Option<String>)>,
     pub scope_relation: &'static str,
@@ -630,96 +630,25 @@ pub fn rank_with(
         probe_category: probe.category.to_owned(),
         probe_quantity: probe.quantity,
         probe_alliances: probe.alliances.clone(),
-        own_near: (probe.kind == Kind::Resource)
-            .then(|| proximity(probe.covers.first().map_or("", String::as_str)).1),
+        own_proximity: (probe.kind == Kind::Resource)
+            .then(|| proximity(probe.covers.first().map_or("", String::as_str))),
         category_clause,
     });
     let collector = FilteredTop {
         limit: opts.limit,
         filter,
     };
-    let hits: Vec<(f32, DocAddress)> = searcher.search(&query, &collector).map_err(blocking_err)?;
-    // Ranking signals come from fast fields (columns), not stored documents: decompressing a
-    // stored document per candidate would cost more than the whole query.
-    let mut ranked = Vec::with_capacity(hits.len());
-    let mut columns: HashMap<u32, Columns> = HashMap::new();
-    for (bm25, addr) in hits {
-        let cols = match columns.entry(addr.segment_ord) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(Columns::open(searcher.segment_reader(addr.segment_ord))?)
-            }
-        };
-        let candidate = cols.candidate(addr, bm25)?;
-        ranked.push(score(probe, candidate));
-    }
-    ranked.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then(a.candidate.id.cmp(&b.candidate.id))
-    });
+    // Best first, exactly `limit` at most (see `FilteredTop`).
+    let mut ranked = searcher.search(&query, &collector).map_err(blocking_err)?;
     ranked.retain(|r| r.score >= opts.min_score);
-    ranked.truncate(opts.limit);
     Ok(ranked)
 }
 
-/// The fast-field columns of one segment.
-struct Columns {
-    id: tantivy::columnar::Column<u64>,
-    category: Option<tantivy::columnar::StrColumn>,
-    covers: Option<tantivy::columnar::StrColumn>,
-    alliances: tantivy::columnar::Column<u64>,
-    quantity: tantivy::columnar::Column<i64>,
-}
-
-impl Columns {
-    fn open(segment: &tantivy::SegmentReader) -> Result<Self> {
-        let ff = segment.fast_fields();
-        Ok(Columns {
-            id: ff.u64("id").map_err(blocking_err)?,
-            category: ff.str("category").map_err(blocking_err)?,
-            covers: ff.str("covers").map_err(blocking_err)?,
-            alliances: ff.u64("alliances").map_err(blocking_err)?,
-            quantity: ff.i64("quantity").map_err(blocking_err)?,
-        })
-    }
-
-    fn strings(column: &Option<tantivy::columnar::StrColumn>, doc: u32) -> Result<Vec<String>> {
-        let Some(c) = column else {
-            return Ok(Vec::new());
-        };
-        let mut out = Vec::new();
-        for ord in c.term_ords(doc) {
-            let mut s = String::new();
-            c.ord_to_str(ord, &mut s).map_err(blocking_err)?;
-            out.push(s);
-        }
-        Ok(out)
-    }
-
-    fn candidate(&self, addr: DocAddress, bm25: f32) -> Result<Candidate> {
-        let doc = addr.doc_id;
-        Ok(Candidate {
-            id: self.id.first(doc).unwrap_or(0) as i64,
-            address: addr,
-            bm25,
-            category: Self::strings(&self.category, doc)?
-                .into_iter()
-                .next()
-                .unwrap_or_default(),
-            covers: Self::strings(&self.covers, doc)?,
-            alliances: self
-                .alliances
-                .values_for_doc(doc)
-                .map(|a| a as i64)
-                .collect(),
-            quantity: self.quantity.first(doc).unwrap_or(0),
-        })
-    }
-}
+/// How near a scope is, as shown to the user and as a score from 0 to 1.
+type Proximity = (&'static str, f64);
 
 /// Closer service scopes rank higher: community, then street, district, city.
-fn proximity(term: &str) -> (&'static str, f64) {
+fn proximity(term: &str) -> Proximity {
     match term.chars().next() {
         Some('m') => ("本社区", 1.0),
         Some('s') => ("本街道", 0.66),
@@ -760,27 +689,6 @@ fn quantity_fit(probe_kind: Kind, probe_quantity: Option<i32>, other: i64) -> f6
             (offer as f64 / need as f64).min(1.0)
         }
         _ => 0.5,
-    }
-}
-
-fn score(probe: &Probe, c: Candidate) -> Ranked {
-    let category_match = c.category == probe.category;
-    // The resource's scope term decides the relation: for a need it is the candidate's,
-    // for a resource it is the probe's own.
-    let scope_term = match probe.kind {
-        Kind::Need => c.covers.first().cloned().unwrap_or_default(),
-        Kind::Resource => probe.covers.first().cloned().unwrap_or_default(),
-    };
-    let (scope_relation, near) = proximity(&scope_term);
-    let same_alliance = c.alliances.iter().any(|a| probe.alliances.contains(a));
-    let fit = quantity_fit(probe.kind, probe.quantity, c.quantity);
-    Ranked {
-        score: final_score(c.bm25, category_match, near, same_alliance, fit),
-        candidate: c,
-        matched_terms: Vec::new(),
-        scope_relation,
-        category_match,
-        same_alliance,
     }
 }
 

@@ -141,7 +141,7 @@ impl Search {
             Some((index, seq, anchor))
                 if seq <= newest && Anchor::at(&db, seq).await? == anchor =>
             {
-                Some((index, seq, anchor))
+                Some((index, seq))
             }
             Some(_) => {
                 tracing::warn!("search index belongs to another state of the database");
@@ -150,7 +150,7 @@ impl Search {
             None => None,
         };
         let (index, seq, fresh) = match opened {
-            Some((index, seq, _)) => (index, seq, false),
+            Some((index, seq)) => (index, seq, false),
             None => {
                 if dir.exists() {
                     tracing::warn!(dir = %dir.display(), "search index unusable; rebuilding from the database");
