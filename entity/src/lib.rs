@@ -8,6 +8,7 @@ pub mod category;
 pub mod need;
 pub mod organization;
 pub mod project;
+pub mod project_event;
 pub mod project_resource;
 pub mod region;
 pub mod resource;

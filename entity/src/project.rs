@@ -19,6 +19,12 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub created_by: i64,
     pub updated_by: i64,
+    /// What came of it, written at completion.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub outcome: Option<String>,
+    pub beneficiaries: Option<i32>,
+    pub approved_at: Option<DateTimeUtc>,
+    pub completed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

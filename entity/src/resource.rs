@@ -15,7 +15,10 @@ pub struct Model {
     pub category: String,
     #[sea_orm(column_type = "Text")]
     pub tags: String,
+    /// How much the offered `quantity` is held by approved projects: what is left to offer is
+    /// `quantity - reserved`.
     pub quantity: Option<i32>,
+    pub reserved: i32,
     pub scope_level: String,
     pub scope_region_id: Option<i64>,
     pub available_from: Option<Date>,

@@ -8,12 +8,13 @@ use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::lookup;
 use crate::domain::validation::tags_from_json;
+use crate::domain::{Actor, lookup, projects};
 use crate::error::Result;
 use crate::time::local;
 use entity::{
-    alliance, alliance_member, category, need, organization, project, region, resource, user,
+    alliance, alliance_member, category, need, organization, project, project_event, region,
+    resource, user,
 };
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -215,7 +216,12 @@ pub struct ResourceView {
     pub description: String,
     pub category: String,
     pub tags: Vec<String>,
+    /// What was offered; `None` when it is not counted.
     pub quantity: Option<i32>,
+    /// How much of `quantity` approved projects hold or have used.
+    pub reserved: i32,
+    /// What is left to offer (`quantity - reserved`).
+    pub remaining: Option<i32>,
     pub scope: ScopeView,
     pub available_from: Option<NaiveDate>,
     pub available_until: Option<NaiveDate>,
@@ -251,6 +257,8 @@ impl ResourceView {
                 description: r.description,
                 category: r.category,
                 quantity: r.quantity,
+                reserved: r.reserved,
+                remaining: r.quantity.map(|q| q - r.reserved),
                 available_from: r.available_from,
                 available_until: r.available_until,
                 status: r.status,
@@ -355,43 +363,130 @@ pub struct ProjectView {
     pub need: Named,
     pub alliance_id: i64,
     pub resource_ids: Vec<i64>,
+    /// The resources and how much of each the project takes.
+    pub resources: Vec<ProjectResourceView>,
     pub title: String,
     /// proposed (拟对接), approved, rejected, in_progress, completed or cancelled.
     pub status: String,
+    /// The states the caller may move it to now (`POST /projects/{id}/transitions`).
+    pub next: Vec<projects::Status>,
     pub notes: String,
+    /// What came of it, written at completion.
+    pub outcome: Option<String>,
+    pub beneficiaries: Option<i32>,
+    /// Send it back as `If-Match` to move it safely.
     pub version: i32,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
+    pub approved_at: Option<DateTime<FixedOffset>>,
+    pub completed_at: Option<DateTime<FixedOffset>>,
     pub created_by: i64,
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProjectResourceView {
+    pub id: i64,
+    pub title: String,
+    pub organization: Named,
+    /// How much the project takes; `None` for a resource that is not counted.
+    pub quantity: Option<i32>,
+}
+
 impl ProjectView {
-    pub async fn many(db: &impl ConnectionTrait, rows: Vec<project::Model>) -> Result<Vec<Self>> {
+    /// Views for `actor`, whose role decides `next`.
+    pub async fn many(
+        db: &impl ConnectionTrait,
+        actor: &Actor,
+        rows: Vec<project::Model>,
+    ) -> Result<Vec<Self>> {
         let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
-        let mut resources = crate::domain::projects::resource_ids(db, &ids).await?;
+        let mut links = projects::links_by_project(db, &ids).await?;
+        let resources =
+            lookup::resources(db, links.values().flatten().map(|l| l.resource_id)).await?;
+        let orgs =
+            lookup::organization_names(db, resources.values().map(|r| r.organization_id)).await?;
         let needs = lookup::need_titles(db, rows.iter().map(|p| p.need_id)).await?;
         Ok(rows
             .into_iter()
-            .map(|p| Self {
-                need: named(&needs, p.need_id),
-                resource_ids: resources.remove(&p.id).unwrap_or_default(),
-                id: p.id,
-                alliance_id: p.alliance_id,
-                title: p.title,
-                status: p.status,
-                notes: p.notes,
-                version: p.version,
-                created_at: local(p.created_at),
-                updated_at: local(p.updated_at),
-                created_by: p.created_by,
+            .map(|p| {
+                let links = links.remove(&p.id).unwrap_or_default();
+                let resources: Vec<ProjectResourceView> = links
+                    .iter()
+                    .filter_map(|l| {
+                        let r = resources.get(&l.resource_id)?;
+                        Some(ProjectResourceView {
+                            id: r.id,
+                            title: r.title.clone(),
+                            organization: named(&orgs, r.organization_id),
+                            quantity: l.quantity,
+                        })
+                    })
+                    .collect();
+                let owners: Vec<i64> = resources.iter().map(|r| r.organization.id).collect();
+                let next = projects::Status::parse(&p.status)
+                    .map(|from| projects::allowed(actor, from, p.alliance_id, &owners))
+                    .unwrap_or_default();
+                Self {
+                    need: named(&needs, p.need_id),
+                    resource_ids: links.iter().map(|l| l.resource_id).collect(),
+                    resources,
+                    next,
+                    id: p.id,
+                    alliance_id: p.alliance_id,
+                    title: p.title,
+                    status: p.status,
+                    notes: p.notes,
+                    outcome: p.outcome,
+                    beneficiaries: p.beneficiaries,
+                    version: p.version,
+                    created_at: local(p.created_at),
+                    updated_at: local(p.updated_at),
+                    approved_at: p.approved_at.map(local),
+                    completed_at: p.completed_at.map(local),
+                    created_by: p.created_by,
+                }
             })
             .collect())
     }
 
-    pub async fn one(db: &impl ConnectionTrait, row: project::Model) -> Result<Self> {
-        Ok(Self::many(db, vec![row])
+    pub async fn one(
+        db: &impl ConnectionTrait,
+        actor: &Actor,
+        row: project::Model,
+    ) -> Result<Self> {
+        Ok(Self::many(db, actor, vec![row])
             .await?
             .pop()
             .expect("one in, one out"))
+    }
+}
+
+/// One move in a project's timeline.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProjectEventView {
+    /// None for the proposal.
+    pub from: Option<String>,
+    pub to: String,
+    pub by: Named,
+    pub note: String,
+    pub at: DateTime<FixedOffset>,
+}
+
+impl ProjectEventView {
+    pub async fn many(
+        db: &impl ConnectionTrait,
+        rows: Vec<project_event::Model>,
+    ) -> Result<Vec<Self>> {
+        let users = lookup::user_names(db, rows.iter().map(|e| e.actor_id)).await?;
+        Ok(rows
+            .into_iter()
+            .map(|e| Self {
+                by: named(&users, e.actor_id),
+                from: e.from_status,
+                to: e.to_status,
+                note: e.note,
+                at: local(e.created_at),
+            })
+            .collect())
     }
 }

@@ -9,7 +9,7 @@ mod catalog;
 mod kunming;
 pub mod synthetic;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{
@@ -23,7 +23,8 @@ use crate::domain::validation::tags_to_json;
 use crate::domain::{alliances, audit, categories, outbox, users};
 use crate::error::Result;
 use entity::{
-    alliance_member, need, organization, project, project_resource, region, resource, user,
+    alliance_member, need, organization, project, project_event, project_resource, region,
+    resource, user,
 };
 
 /// The password of every demo account.
@@ -355,7 +356,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
     }
 
     // Resources: each unit offers what units of its kind offer.
-    let mut resources: Vec<(i64, &'static str, usize)> = Vec::new();
+    let mut resources: Vec<(resource::Model, &'static str, usize)> = Vec::new();
     for org in &orgs {
         let offers: Vec<&catalog::Offer> = catalog::OFFERS
             .iter()
@@ -398,19 +399,19 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
             .insert(&tx)
             .await?;
             outbox::push(&tx, city.id, "resource", r.id).await?;
-            resources.push((r.id, offer.category, org.street));
+            resources.push((r, offer.category, org.street));
         }
     }
 
     // Needs: each community meeting posts a few; each street alliance a few more.
-    let coordinators: std::collections::HashMap<i64, i64> = user::Entity::find()
+    let coordinators: HashMap<i64, i64> = user::Entity::find()
         .filter(user::Column::Role.eq("coordinator"))
         .all(&tx)
         .await?
         .into_iter()
         .filter_map(|u| u.alliance_id.map(|a| (a, u.id)))
         .collect();
-    let mut needs_made: Vec<(i64, i64, &'static str, usize)> = Vec::new();
+    let mut needs_made: Vec<(need::Model, &'static str, usize)> = Vec::new();
     for (si, s) in streets.iter().enumerate() {
         let mut places: Vec<(i64, i64, &'static str)> = s
             .communities
@@ -468,53 +469,100 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
                 .await?;
                 outbox::push(&tx, city.id, "need", n.id).await?;
                 if status != "open" && status != "closed" {
-                    needs_made.push((n.id, alliance_id, ask.category, si));
+                    needs_made.push((n, ask.category, si));
                 }
             }
         }
     }
 
     // Projects for the needs already matched or fulfilled, with a resource of the same
-    // category from the same street where there is one.
-    for (need_id, alliance_id, category, si) in needs_made {
-        let Some(&(resource_id, _, _)) = resources
+    // category from the same street where there is one, holding quantity as an approval would.
+    let mut holding: HashMap<i64, usize> = HashMap::new();
+    for (n, category, si) in needs_made {
+        let fits = |(r, c, s): &&(resource::Model, &str, usize), street: bool| {
+            *c == category
+                && (!street || *s == si)
+                && r.status == "available"
+                && r.quantity.is_none_or(|q| q > r.reserved)
+        };
+        let Some(pos) = resources
             .iter()
-            .find(|(_, c, s)| *c == category && *s == si)
-            .or_else(|| resources.iter().find(|(_, c, _)| *c == category))
+            .position(|x| fits(&x, true))
+            .or_else(|| resources.iter().position(|x| fits(&x, false)))
         else {
+            // Nothing left to match it with: the need stays open.
+            let mut a: need::ActiveModel = n.into();
+            a.status = Set("open".to_owned());
+            a.update(&tx).await?;
             continue;
         };
-        let title: String = need::Entity::find_by_id(need_id)
-            .one(&tx)
-            .await?
-            .map(|n| n.title)
-            .unwrap_or_default();
-        let status = *rng.pick(&["proposed", "approved", "in_progress", "completed"]);
-        let by = coordinators.get(&alliance_id).copied().unwrap_or(1);
-        let created = now - Duration::days(rng.range(0, 60) as i64);
+        let r = &mut resources[pos].0;
+        let path: &[&str] = if n.status == "fulfilled" {
+            &["proposed", "approved", "in_progress", "completed"]
+        } else if rng.chance(50) {
+            &["proposed", "approved", "in_progress"]
+        } else {
+            &["proposed", "approved"]
+        };
+        let taken = r
+            .quantity
+            .map(|q| n.quantity.unwrap_or(1).min(q - r.reserved).max(1));
+        let by = coordinators.get(&n.alliance_id).copied().unwrap_or(1);
+        let created = now - Duration::days(rng.range(20, 80) as i64);
+        let step = |i: usize| created + Duration::days(6 * i as i64);
+        let done = path.last() == Some(&"completed");
         let p = project::ActiveModel {
             city_id: Set(city.id),
-            need_id: Set(need_id),
-            alliance_id: Set(alliance_id),
-            title: Set(format!("{title}对接项目").chars().take(60).collect()),
-            status: Set(status.to_owned()),
+            need_id: Set(n.id),
+            alliance_id: Set(n.alliance_id),
+            title: Set(format!("{}对接项目", n.title).chars().take(60).collect()),
+            status: Set(path[path.len() - 1].to_owned()),
             notes: Set(String::new()),
-            version: Set(1),
+            version: Set(path.len() as i32),
             created_at: Set(created),
-            updated_at: Set(created),
+            updated_at: Set(step(path.len() - 1)),
             created_by: Set(by),
             updated_by: Set(by),
+            outcome: Set(done.then(|| "按计划完成，居民反映良好".to_owned())),
+            beneficiaries: Set(done.then(|| n.quantity.unwrap_or(rng.range(10, 60)))),
+            approved_at: Set(Some(step(1))),
+            completed_at: Set(done.then(|| step(3))),
             ..Default::default()
         }
         .insert(&tx)
         .await?;
         project_resource::ActiveModel {
             project_id: Set(p.id),
-            resource_id: Set(resource_id),
-            quantity: Set(None),
+            resource_id: Set(r.id),
+            quantity: Set(taken),
         }
         .insert(&tx)
         .await?;
+        for (i, to) in path.iter().enumerate() {
+            project_event::ActiveModel {
+                project_id: Set(p.id),
+                city_id: Set(city.id),
+                from_status: Set(i.checked_sub(1).map(|j| path[j].to_owned())),
+                to_status: Set((*to).to_owned()),
+                actor_id: Set(by),
+                note: Set(String::new()),
+                created_at: Set(step(i)),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+        }
+        let holders = holding.entry(r.id).or_insert(0);
+        *holders += usize::from(!done);
+        if let (Some(q), Some(t)) = (r.quantity, taken) {
+            let mut a: resource::ActiveModel = r.clone().into();
+            a.reserved = Set(r.reserved + t);
+            if r.reserved + t >= q {
+                let used_up = *holders == 0;
+                a.status = Set(if used_up { "exhausted" } else { "reserved" }.to_owned());
+            }
+            *r = a.update(&tx).await?;
+        }
     }
 
     let summary = serde_json::json!({
@@ -564,7 +612,6 @@ impl ResourceDraft {
         let status = match rng.below(20) {
             0 => "withdrawn",
             1 => "exhausted",
-            2 => "reserved",
             _ => "available",
         };
         let (from, until) = if rng.chance(30) {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::error::Result;
-use entity::{alliance, need, organization, region};
+use entity::{alliance, need, organization, region, resource, user};
 
 /// The rows of `E` whose `column` is one of `ids` (deduplicated; no query for none).
 async fn by_ids<E: EntityTrait>(
@@ -61,4 +61,20 @@ pub async fn organization_names(
 ) -> Result<HashMap<i64, String>> {
     let rows = by_ids::<organization::Entity>(db, organization::Column::Id, ids).await?;
     Ok(rows.into_iter().map(|o| (o.id, o.name)).collect())
+}
+
+pub async fn resources(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, resource::Model>> {
+    let rows = by_ids::<resource::Entity>(db, resource::Column::Id, ids).await?;
+    Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+}
+
+pub async fn user_names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, String>> {
+    let rows = by_ids::<user::Entity>(db, user::Column::Id, ids).await?;
+    Ok(rows.into_iter().map(|u| (u.id, u.display_name)).collect())
 }

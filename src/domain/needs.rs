@@ -338,7 +338,7 @@ pub async fn update(
     save(db, actor, before, a, "update").await
 }
 
-async fn save(
+pub(crate) async fn save(
     db: &impl ConnectionTrait,
     actor: &Actor,
     before: need::Model,

@@ -14,7 +14,9 @@ use super::validation::{
     Problems, check_date, check_version, nullable, required, tags_to_json, trimmed_list,
     trimmed_opt, valid_quantity, valid_tags,
 };
-use super::{Actor, Page, PageParams, Role, alliances, audit, categories, organizations, outbox};
+use super::{
+    Actor, Page, PageParams, Role, alliances, audit, categories, organizations, outbox, projects,
+};
 use crate::error::{Error, Result};
 use entity::{project_resource, resource};
 
@@ -313,10 +315,22 @@ pub async fn update(
     require_owner(actor, &before)?;
     check_version(expected_version, before.version)?;
     let mut problems = Problems::of(&patch);
-    if let Some(Some(q)) = patch.quantity
-        && let Err(e) = valid_quantity(q)
-    {
-        problems.add("quantity", e.message.unwrap_or_default());
+    match patch.quantity {
+        Some(Some(q)) => {
+            if let Err(e) = valid_quantity(q) {
+                problems.add("quantity", e.message.unwrap_or_default());
+            } else if q < before.reserved {
+                problems.add(
+                    "quantity",
+                    format!("已有项目预留或用去 {}，数量不能少于此数", before.reserved),
+                );
+            }
+        }
+        Some(None) if before.reserved > 0 => problems.add(
+            "quantity",
+            format!("已有项目预留或用去 {}，不能清除数量", before.reserved),
+        ),
+        _ => {}
     }
     if let Some(c) = &patch.category {
         categories::check(db, &mut problems, c).await?;
@@ -348,6 +362,11 @@ pub async fn update(
     }
     if let Some(v) = patch.quantity {
         a.quantity = Set(v);
+        // More offered frees a fully reserved resource; less can use it up.
+        let mut changed = before.clone();
+        changed.quantity = v;
+        let status = projects::settled_status(db, &changed, before.reserved).await?;
+        a.status = Set(status);
     }
     if let Some(level) = patch.scope_level {
         a.scope_level = Set(level.as_str().into());
@@ -359,7 +378,7 @@ pub async fn update(
 }
 
 /// Writes a changed resource with a new version, its audit row and its outbox row.
-async fn save(
+pub(crate) async fn save(
     db: &impl ConnectionTrait,
     actor: &Actor,
     before: resource::Model,
@@ -403,6 +422,14 @@ pub async fn change_status(
         return Err(Error::Conflict(
             "「已预留」状态由项目审批自动管理，不能手动修改".into(),
         ));
+    }
+    if to == Status::Available
+        && let Some(q) = before.quantity
+        && q <= before.reserved
+    {
+        return Err(Error::Conflict(format!(
+            "数量 {q} 已全部被项目预留或用去，请先增加数量再重新提供"
+        )));
     }
     let mut a: resource::ActiveModel = before.clone().into();
     a.status = Set(to.as_str().into());

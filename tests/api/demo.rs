@@ -88,6 +88,7 @@ async fn demo_city_loads_once_and_works(app: TestApp) {
     }
     let projects = app.get("/api/v1/projects", &coordinator).await;
     assert!(projects.body["total"].as_u64().unwrap() > 100);
+    demo_books_balance(&app.db).await;
 
     // The demo coordinator can do their job straight away.
     let own = app.get("/api/v1/auth/me", &coordinator).await;
@@ -105,6 +106,82 @@ async fn demo_city_loads_once_and_works(app: TestApp) {
         )
         .await;
     assert_eq!(offered.status, StatusCode::CREATED, "{:?}", offered.body);
+}
+
+/// The demo's projects hold quantity exactly as approvals would have: every resource's
+/// `reserved` is what its approved, started and completed projects take, never more than it
+/// offers, and a need's status follows its projects.
+async fn demo_books_balance(db: &Db) {
+    use std::collections::HashMap;
+    let projects: HashMap<i64, entity::project::Model> = entity::project::Entity::find()
+        .all(&db.read)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let mut held: HashMap<i64, i32> = HashMap::new();
+    for l in entity::project_resource::Entity::find()
+        .all(&db.read)
+        .await
+        .unwrap()
+    {
+        if ["approved", "in_progress", "completed"]
+            .contains(&projects[&l.project_id].status.as_str())
+        {
+            *held.entry(l.resource_id).or_default() += l.quantity.unwrap_or(0);
+        }
+    }
+    let resources = entity::resource::Entity::find()
+        .all(&db.read)
+        .await
+        .unwrap();
+    let mut reserved = 0;
+    for r in &resources {
+        assert_eq!(
+            r.reserved,
+            held.get(&r.id).copied().unwrap_or(0),
+            "resource {}",
+            r.id
+        );
+        assert!(
+            r.quantity.is_none_or(|q| q >= r.reserved),
+            "resource {}",
+            r.id
+        );
+        reserved += usize::from(r.reserved > 0);
+    }
+    assert!(reserved > 50, "only {reserved} resources hold quantity");
+    let needs: HashMap<i64, String> = entity::need::Entity::find()
+        .all(&db.read)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| (n.id, n.status))
+        .collect();
+    for p in projects.values() {
+        let expected = if p.status == "completed" {
+            "fulfilled"
+        } else {
+            "matched"
+        };
+        assert_eq!(needs[&p.need_id], expected, "project {}", p.id);
+    }
+    let with_project: std::collections::HashSet<i64> =
+        projects.values().map(|p| p.need_id).collect();
+    for (id, status) in &needs {
+        if status == "matched" || status == "fulfilled" {
+            assert!(
+                with_project.contains(id),
+                "need {id} is {status} without a project"
+            );
+        }
+    }
+    let events = entity::project_event::Entity::find()
+        .all(&db.read)
+        .await
+        .unwrap();
+    assert!(events.len() >= 2 * projects.len());
 }
 
 /// Names and texts that do not depend on today's date.

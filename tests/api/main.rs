@@ -12,6 +12,7 @@ mod lists;
 mod malformed;
 mod matching;
 mod pagination;
+mod projects;
 mod regions;
 mod sessions;
 mod system;

@@ -1,7 +1,9 @@
 //! 项目清单: a need and the resources agreed to meet it. This module proposes projects and
-//! reads them; the review workflow (approve, start, complete …) builds on the stored `status`.
+//! reads them; `workflow` moves them through review, work and completion.
 
-use std::collections::{BTreeSet, HashMap};
+mod workflow;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -14,7 +16,10 @@ use validator::Validate;
 use super::validation::{Problems, required, trimmed_opt};
 use super::{Actor, Page, PageParams, Role, audit, needs, resources};
 use crate::error::{Error, Result};
-use entity::{project, project_resource, resource};
+use entity::{need, project, project_resource, resource};
+
+pub(crate) use workflow::settled_status;
+pub use workflow::{Party, TRANSITIONS, TransitionRequest, allowed, timeline, transition};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -37,6 +42,26 @@ impl Status {
             Status::InProgress => "in_progress",
             Status::Completed => "completed",
             Status::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        use Status::*;
+        [
+            Proposed, Approved, Rejected, InProgress, Completed, Cancelled,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Proposed => "拟对接",
+            Status::Approved => "已批准",
+            Status::Rejected => "已驳回",
+            Status::InProgress => "实施中",
+            Status::Completed => "已完成",
+            Status::Cancelled => "已取消",
         }
     }
 }
@@ -64,6 +89,9 @@ pub struct NewProject {
     #[serde(default, deserialize_with = "trimmed_opt")]
     #[validate(length(max = 2000, message = "备注最多2000个字"))]
     pub note: Option<String>,
+    /// How much of each countable resource the project takes, by resource id. Left out, the
+    /// need's quantity (or 1) is filled from the resources in id order.
+    pub quantities: Option<BTreeMap<i64, i32>>,
 }
 
 pub async fn get(db: &impl ConnectionTrait, city_id: i64, id: i64) -> Result<project::Model> {
@@ -141,6 +169,12 @@ pub async fn propose(
             "只有需求所在联盟的协调员可以对接任意资源；成员单位只能用本单位的资源提出项目",
         ));
     }
+    let quantities = plan_quantities(
+        &mut problems,
+        need.as_ref(),
+        &found,
+        input.quantities.as_ref(),
+    );
     problems.finish()?;
     let need = need.expect("checked above");
     let now = chrono::Utc::now();
@@ -150,7 +184,7 @@ pub async fn propose(
         alliance_id: Set(need.alliance_id),
         title: Set(required(input.title)),
         status: Set(Status::Proposed.as_str().into()),
-        notes: Set(input.note.unwrap_or_default()),
+        notes: Set(input.note.clone().unwrap_or_default()),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -160,11 +194,11 @@ pub async fn propose(
     }
     .insert(db)
     .await?;
-    for id in &ids {
+    for (id, quantity) in &quantities {
         project_resource::ActiveModel {
             project_id: Set(p.id),
             resource_id: Set(*id),
-            quantity: Set(None),
+            quantity: Set(*quantity),
         }
         .insert(db)
         .await?;
@@ -175,10 +209,60 @@ pub async fn propose(
         "project",
         p.id,
         Some(p.city_id),
-        &(&p, &ids),
+        &(&p, &quantities),
     )
     .await?;
+    workflow::record_event(db, actor, &p, None, input.note).await?;
     Ok(p)
+}
+
+/// How much each resource gives: what the proposer asked for, else the need's quantity (1 when
+/// it has none) filled from the resources in id order, each giving at least one. Resources
+/// that are not counted (no quantity) give `None` and are never reserved.
+fn plan_quantities(
+    problems: &mut Problems,
+    need: Option<&need::Model>,
+    found: &[resource::Model],
+    asked: Option<&BTreeMap<i64, i32>>,
+) -> BTreeMap<i64, Option<i32>> {
+    for id in asked.into_iter().flat_map(|a| a.keys()) {
+        if !found.iter().any(|r| r.id == *id) {
+            problems.add("quantities", format!("资源 {id} 不在本项目中"));
+        }
+    }
+    let mut left = need.and_then(|n| n.quantity).unwrap_or(1);
+    let mut out = BTreeMap::new();
+    for r in found {
+        let remaining = r.quantity.map(|q| q - r.reserved);
+        let q = match (asked.and_then(|a| a.get(&r.id)).copied(), remaining) {
+            (None, None) => None,
+            (Some(_), None) => {
+                problems.add(
+                    "quantities",
+                    format!("资源「{}」不计数量，无需填写", r.title),
+                );
+                None
+            }
+            (Some(q), Some(rem)) => {
+                if q < 1 {
+                    problems.add("quantities", format!("资源「{}」的数量须至少为1", r.title));
+                } else if q > rem {
+                    problems.add(
+                        "quantities",
+                        format!("资源「{}」剩余 {rem}，不能占用 {q}", r.title),
+                    );
+                }
+                Some(q)
+            }
+            (None, Some(rem)) => {
+                let q = left.min(rem).max(1);
+                left = (left - q).max(0);
+                Some(q)
+            }
+        };
+        out.insert(r.id, q);
+    }
+    out
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -209,22 +293,29 @@ pub async fn list(
     super::page::fetch(db, select.order_by_desc(project::Column::Id), params).await
 }
 
-/// The resource ids of several projects at once.
-pub async fn resource_ids(
+/// The resource links (with the quantity each gives) of several projects, by resource id.
+pub async fn links(
     db: &impl ConnectionTrait,
     project_ids: &[i64],
-) -> Result<HashMap<i64, Vec<i64>>> {
-    let mut map: HashMap<i64, Vec<i64>> = HashMap::new();
+) -> Result<Vec<project_resource::Model>> {
     if project_ids.is_empty() {
-        return Ok(map);
+        return Ok(Vec::new());
     }
-    let links = project_resource::Entity::find()
+    Ok(project_resource::Entity::find()
         .filter(project_resource::Column::ProjectId.is_in(project_ids.iter().copied()))
         .order_by_asc(project_resource::Column::ResourceId)
         .all(db)
-        .await?;
-    for l in links {
-        map.entry(l.project_id).or_default().push(l.resource_id);
+        .await?)
+}
+
+/// The resource links of several projects at once, by project.
+pub async fn links_by_project(
+    db: &impl ConnectionTrait,
+    project_ids: &[i64],
+) -> Result<HashMap<i64, Vec<project_resource::Model>>> {
+    let mut map: HashMap<i64, Vec<project_resource::Model>> = HashMap::new();
+    for l in links(db, project_ids).await? {
+        map.entry(l.project_id).or_default().push(l);
     }
     Ok(map)
 }
