@@ -14,3 +14,13 @@ pub fn local(t: DateTime<Utc>) -> DateTime<FixedOffset> {
 pub fn today() -> chrono::NaiveDate {
     Utc::now().with_timezone(&shanghai()).date_naive()
 }
+
+/// The first instant of a day in Asia/Shanghai, in UTC: where a date filter starts.
+pub fn day_start(d: chrono::NaiveDate) -> DateTime<Utc> {
+    d.and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_local_timezone(shanghai())
+        .single()
+        .expect("a fixed offset has no gaps")
+        .with_timezone(&Utc)
+}

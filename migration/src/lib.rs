@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_initial;
 mod m20261202_000001_project_workflow;
+mod m20261202_000002_feedback;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_initial::Migration),
             Box::new(m20261202_000001_project_workflow::Migration),
+            Box::new(m20261202_000002_feedback::Migration),
         ]
     }
 }

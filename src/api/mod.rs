@@ -2,16 +2,19 @@
 //! the docs page, health, readiness and metrics, and the middleware every request passes.
 
 mod alliances;
+mod audit;
 mod auth;
 mod categories;
 pub mod error;
 pub mod extract;
+mod match_plan;
 mod matching;
 mod needs;
 mod organizations;
 mod projects;
 mod regions;
 mod resources;
+mod stats;
 pub mod throttle;
 mod users;
 pub mod views;
@@ -52,6 +55,8 @@ use crate::state::AppState;
         (name = "needs", description = "需求清单"),
         (name = "projects", description = "项目清单"),
         (name = "matching", description = "资源与需求匹配、搜索"),
+        (name = "stats", description = "统计"),
+        (name = "audit", description = "操作审计（管理员）"),
     )
 )]
 struct ApiDoc;
@@ -72,6 +77,8 @@ impl Modify for BearerAuth {
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let v1 = OpenApiRouter::new()
         .merge(auth::router())
+        .merge(audit::router())
+        .merge(stats::router())
         .merge(regions::router())
         .merge(alliances::router())
         .merge(organizations::router())
@@ -80,6 +87,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(resources::router())
         .merge(needs::router())
         .merge(projects::router())
+        .merge(match_plan::router())
         .merge(matching::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)

@@ -27,8 +27,10 @@ async fn list_organizations(
     Query(f): Query<OrganizationFilter>,
     Query(page): Query<PageParams>,
 ) -> Result<axum::Json<Page<OrganizationView>>> {
-    let p = organizations::list(state.read(), &auth.actor, &f, page).await?;
-    Ok(axum::Json(p.map(OrganizationView::from)))
+    let mut p = organizations::list(state.read(), &auth.actor, &f, page).await?;
+    let items =
+        OrganizationView::many(state.read(), &auth.actor, std::mem::take(&mut p.items)).await?;
+    Ok(axum::Json(p.with_items(items)))
 }
 
 /// Register a member unit (admins and coordinators).
@@ -42,7 +44,11 @@ async fn create_organization(
     let tx = state.db.begin().await?;
     let o = organizations::create(&tx, &auth.actor, b).await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, axum::Json(o.into())))
+    // Whoever registers a unit has just typed its contacts.
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(OrganizationView::new(o, true)),
+    ))
 }
 
 /// One member unit.
@@ -53,11 +59,9 @@ async fn get_organization(
     auth: Auth,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<OrganizationView>> {
-    Ok(axum::Json(
-        organizations::get(state.read(), auth.actor.city_id, id)
-            .await?
-            .into(),
-    ))
+    let o = organizations::get(state.read(), auth.actor.city_id, id).await?;
+    let mut views = OrganizationView::many(state.read(), &auth.actor, vec![o]).await?;
+    Ok(axum::Json(views.remove(0)))
 }
 
 /// Edit a member unit (its own users, or admins).
@@ -72,5 +76,6 @@ async fn update_organization(
     let tx = state.db.begin().await?;
     let o = organizations::update(&tx, &auth.actor, id, b).await?;
     tx.commit().await?;
-    Ok(axum::Json(o.into()))
+    // Only the unit's own users and admins may edit it.
+    Ok(axum::Json(OrganizationView::new(o, true)))
 }

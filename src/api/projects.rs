@@ -10,7 +10,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::error::Problem;
 use super::extract::{Auth, IfMatch, Json, Path, Query, etag};
-use super::views::{ProjectEventView, ProjectView};
+use super::views::{FeedbackView, ProjectEventView, ProjectView};
+use crate::domain::projects::feedback::{self, Rating, Reply};
 use crate::domain::projects::{self, NewProject, Party, ProjectFilter, TransitionRequest};
 use crate::domain::{Page, PageParams};
 use crate::error::Result;
@@ -23,6 +24,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(move_project))
         .routes(routes!(project_timeline))
         .routes(routes!(transition_rules))
+        .routes(routes!(get_feedback, rate_project))
+        .routes(routes!(reply_to_feedback))
 }
 
 /// Projects, newest first.
@@ -133,4 +136,64 @@ async fn transition_rules(_auth: Auth) -> axum::Json<Vec<TransitionRule>> {
             })
             .collect(),
     )
+}
+
+/// A completed project's feedback (评单): the rating and the unit's reply.
+#[utoipa::path(get, path = "/projects/{id}/feedback", tag = "projects", params(("id" = i64, Path)),
+    responses((status = 200, body = FeedbackView), (status = 404, body = Problem)))]
+async fn get_feedback(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> Result<impl IntoResponse> {
+    let f = feedback::get(state.read(), auth.actor.city_id, id)
+        .await?
+        .ok_or_else(|| crate::error::Error::NotFound("项目尚未评价".into()))?;
+    Ok((
+        etag(f.version),
+        axum::Json(FeedbackView::one(state.read(), f).await?),
+    ))
+}
+
+/// Rate a completed project 1–5 with a comment, or change the rating (the need's coordinators
+/// or admins). Send `If-Match` to refuse a stale change (412).
+#[utoipa::path(put, path = "/projects/{id}/feedback", tag = "projects",
+    params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body = Rating,
+    responses((status = 200, body = FeedbackView), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+async fn rate_project(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    IfMatch(v): IfMatch,
+    Json(b): Json<Rating>,
+) -> Result<impl IntoResponse> {
+    let tx = state.db.begin().await?;
+    let f = feedback::rate(&tx, &auth.actor, id, v, b).await?;
+    tx.commit().await?;
+    Ok((
+        etag(f.version),
+        axum::Json(FeedbackView::one(state.read(), f).await?),
+    ))
+}
+
+/// Reply to a project's rating (a unit owning one of its resources, or admins).
+#[utoipa::path(post, path = "/projects/{id}/feedback/reply", tag = "projects",
+    params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body = Reply,
+    responses((status = 200, body = FeedbackView), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+async fn reply_to_feedback(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    IfMatch(v): IfMatch,
+    Json(b): Json<Reply>,
+) -> Result<impl IntoResponse> {
+    let tx = state.db.begin().await?;
+    let f = feedback::reply(&tx, &auth.actor, id, v, b).await?;
+    tx.commit().await?;
+    Ok((
+        etag(f.version),
+        axum::Json(FeedbackView::one(state.read(), f).await?),
+    ))
 }

@@ -13,8 +13,8 @@ use crate::domain::{Actor, lookup, projects};
 use crate::error::Result;
 use crate::time::local;
 use entity::{
-    alliance, alliance_member, category, need, organization, project, project_event, region,
-    resource, user,
+    alliance, alliance_member, audit_log, category, need, organization, project, project_event,
+    project_feedback, region, resource, user,
 };
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -134,25 +134,48 @@ pub struct OrganizationView {
     pub id: i64,
     pub name: String,
     pub kind: String,
-    pub contact_person: String,
-    pub contact_phone: String,
+    /// Private: shown to admins, reviewers, the unit's own users, and coordinators of an
+    /// alliance that has an approved project with the unit; `None` (and `contacts_hidden`)
+    /// to everyone else.
+    pub contact_person: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contacts_hidden: bool,
     pub address: String,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
 }
 
-impl From<organization::Model> for OrganizationView {
-    fn from(o: organization::Model) -> Self {
+impl OrganizationView {
+    /// The view with or without the private contact details.
+    pub fn new(o: organization::Model, contacts: bool) -> Self {
         Self {
             id: o.id,
             name: o.name,
             kind: o.kind,
-            contact_person: o.contact_person,
-            contact_phone: o.contact_phone,
+            contact_person: contacts.then_some(o.contact_person),
+            contact_phone: contacts.then_some(o.contact_phone),
+            contacts_hidden: !contacts,
             address: o.address,
             created_at: local(o.created_at),
             updated_at: local(o.updated_at),
         }
+    }
+
+    /// Views for `actor`, each with contacts only where `actor` may see them.
+    pub async fn many(
+        db: &impl ConnectionTrait,
+        actor: &Actor,
+        rows: Vec<organization::Model>,
+    ) -> Result<Vec<Self>> {
+        let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
+        let visible = crate::domain::organizations::contacts_visible(db, actor, &ids).await?;
+        Ok(rows
+            .into_iter()
+            .map(|o| {
+                let show = visible.contains(&o.id);
+                Self::new(o, show)
+            })
+            .collect())
     }
 }
 
@@ -374,6 +397,8 @@ pub struct ProjectView {
     /// What came of it, written at completion.
     pub outcome: Option<String>,
     pub beneficiaries: Option<i32>,
+    /// The need's coordinator's rating (1–5), once given (`GET /projects/{id}/feedback`).
+    pub rating: Option<i32>,
     /// Send it back as `If-Match` to move it safely.
     pub version: i32,
     pub created_at: DateTime<FixedOffset>,
@@ -406,6 +431,7 @@ impl ProjectView {
         let orgs =
             lookup::organization_names(db, resources.values().map(|r| r.organization_id)).await?;
         let needs = lookup::need_titles(db, rows.iter().map(|p| p.need_id)).await?;
+        let ratings = lookup::ratings(db, ids.iter().copied()).await?;
         Ok(rows
             .into_iter()
             .map(|p| {
@@ -438,6 +464,7 @@ impl ProjectView {
                     notes: p.notes,
                     outcome: p.outcome,
                     beneficiaries: p.beneficiaries,
+                    rating: ratings.get(&p.id).copied(),
                     version: p.version,
                     created_at: local(p.created_at),
                     updated_at: local(p.updated_at),
@@ -458,6 +485,40 @@ impl ProjectView {
             .await?
             .pop()
             .expect("one in, one out"))
+    }
+}
+
+/// A project's feedback (评单).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedbackView {
+    pub project_id: i64,
+    /// 1–5.
+    pub rating: i32,
+    pub comment: String,
+    pub rated_by: Named,
+    pub rated_at: DateTime<FixedOffset>,
+    pub reply: Option<String>,
+    pub replied_by: Option<Named>,
+    pub replied_at: Option<DateTime<FixedOffset>>,
+    /// Send it back as `If-Match` to change it safely.
+    pub version: i32,
+}
+
+impl FeedbackView {
+    pub async fn one(db: &impl ConnectionTrait, f: project_feedback::Model) -> Result<Self> {
+        let users =
+            lookup::user_names(db, [Some(f.rated_by), f.replied_by].into_iter().flatten()).await?;
+        Ok(Self {
+            project_id: f.project_id,
+            rating: f.rating,
+            comment: f.comment,
+            rated_by: named(&users, f.rated_by),
+            rated_at: local(f.rated_at),
+            reply: f.reply,
+            replied_by: f.replied_by.map(|id| named(&users, id)),
+            replied_at: f.replied_at.map(local),
+            version: f.version,
+        })
     }
 }
 
@@ -486,6 +547,45 @@ impl ProjectEventView {
                 to: e.to_status,
                 note: e.note,
                 at: local(e.created_at),
+            })
+            .collect())
+    }
+}
+
+/// One write in the audit trail.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditView {
+    pub id: i64,
+    pub at: DateTime<FixedOffset>,
+    /// None for the system itself (start-up, demo seeding).
+    pub actor: Option<Named>,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: i64,
+    /// The row before and after, as JSON.
+    #[schema(value_type = Option<Object>)]
+    pub before: Option<serde_json::Value>,
+    #[schema(value_type = Option<Object>)]
+    pub after: Option<serde_json::Value>,
+    pub request_id: Option<String>,
+}
+
+impl AuditView {
+    pub async fn many(db: &impl ConnectionTrait, rows: Vec<audit_log::Model>) -> Result<Vec<Self>> {
+        let users = lookup::user_names(db, rows.iter().filter_map(|a| a.actor_id)).await?;
+        let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+        Ok(rows
+            .into_iter()
+            .map(|a| Self {
+                id: a.id,
+                at: local(a.created_at),
+                actor: a.actor_id.map(|id| named(&users, id)),
+                action: a.action,
+                entity_type: a.entity_type,
+                entity_id: a.entity_id,
+                before: json(a.before),
+                after: json(a.after),
+                request_id: a.request_id,
             })
             .collect())
     }

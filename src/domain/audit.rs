@@ -1,10 +1,14 @@
 //! The audit trail: every write records who did what, when, and the row before and after.
 
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
-use serde::Serialize;
+use chrono::NaiveDate;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
 
-use super::Actor;
-use crate::error::Result;
+use super::{Actor, Page, PageParams};
+use crate::error::{Error, Result};
+use entity::audit_log;
 
 /// One audit row. `before`/`after` are JSON snapshots (see [`snapshot`]).
 pub struct Entry<'a> {
@@ -27,7 +31,7 @@ pub async fn record(
     actor: Option<&Actor>,
     entry: Entry<'_>,
 ) -> Result<()> {
-    entity::audit_log::ActiveModel {
+    audit_log::ActiveModel {
         city_id: Set(entry.city_id),
         actor_id: Set(actor.map(|a| a.user_id)),
         action: Set(entry.action.to_owned()),
@@ -81,4 +85,57 @@ pub async fn changed<B: Serialize, A: Serialize>(
         after: snapshot(after),
     };
     record(db, Some(actor), entry).await
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditFilter {
+    /// resource, need, project, feedback, organization, user, alliance, region, session …
+    pub entity_type: Option<String>,
+    pub entity_id: Option<i64>,
+    /// Who wrote it.
+    pub actor_id: Option<i64>,
+    /// create, update, status, delete, transition, login …
+    pub action: Option<String>,
+    /// From this day (Asia/Shanghai), inclusive.
+    pub from: Option<NaiveDate>,
+    /// Up to this day (Asia/Shanghai), inclusive.
+    pub to: Option<NaiveDate>,
+}
+
+/// The audit trail of the caller's city, newest first. Admins only.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    filter: &AuditFilter,
+    params: PageParams,
+) -> Result<Page<audit_log::Model>> {
+    actor.require_admin()?;
+    if let (Some(f), Some(t)) = (filter.from, filter.to)
+        && f > t
+    {
+        return Err(Error::field("to", "结束日期不能早于开始日期"));
+    }
+    let mut select = audit_log::Entity::find().filter(audit_log::Column::CityId.eq(actor.city_id));
+    if let Some(t) = filter.entity_type.as_deref().filter(|t| !t.is_empty()) {
+        select = select.filter(audit_log::Column::EntityType.eq(t));
+    }
+    if let Some(id) = filter.entity_id {
+        select = select.filter(audit_log::Column::EntityId.eq(id));
+    }
+    if let Some(id) = filter.actor_id {
+        select = select.filter(audit_log::Column::ActorId.eq(id));
+    }
+    if let Some(a) = filter.action.as_deref().filter(|a| !a.is_empty()) {
+        select = select.filter(audit_log::Column::Action.eq(a));
+    }
+    if let Some(f) = filter.from {
+        select = select.filter(audit_log::Column::CreatedAt.gte(crate::time::day_start(f)));
+    }
+    if let Some(t) = filter.to {
+        select = select.filter(
+            audit_log::Column::CreatedAt.lt(crate::time::day_start(t + chrono::Days::new(1))),
+        );
+    }
+    super::page::fetch(db, select.order_by_desc(audit_log::Column::Id), params).await
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::error::Result;
-use entity::{alliance, need, organization, region, resource, user};
+use entity::{alliance, need, organization, project_feedback, region, resource, user};
 
 /// The rows of `E` whose `column` is one of `ids` (deduplicated; no query for none).
 async fn by_ids<E: EntityTrait>(
@@ -77,4 +77,15 @@ pub async fn user_names(
 ) -> Result<HashMap<i64, String>> {
     let rows = by_ids::<user::Entity>(db, user::Column::Id, ids).await?;
     Ok(rows.into_iter().map(|u| (u.id, u.display_name)).collect())
+}
+
+/// Projects' ratings, by project id.
+pub async fn ratings(
+    db: &impl ConnectionTrait,
+    project_ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, i32>> {
+    let rows =
+        by_ids::<project_feedback::Entity>(db, project_feedback::Column::ProjectId, project_ids)
+            .await?;
+    Ok(rows.into_iter().map(|f| (f.project_id, f.rating)).collect())
 }

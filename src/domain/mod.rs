@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod categories;
 pub mod lookup;
+pub mod match_plan;
 pub mod matching;
 pub mod needs;
 pub mod organizations;
@@ -19,6 +20,7 @@ pub mod page;
 pub mod projects;
 pub mod regions;
 pub mod resources;
+pub mod stats;
 pub mod users;
 pub mod validation;
 

@@ -1,6 +1,8 @@
 //! Member units (成员单位): agencies, hospitals, schools, law firms, enterprises, banks,
 //! social organizations, volunteer teams.
 
+use std::collections::HashSet;
+
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -12,7 +14,7 @@ use validator::{Validate, ValidationError};
 use super::validation::{Problems, required, trimmed_opt};
 use super::{Actor, Page, PageParams, Role, audit};
 use crate::error::{Error, Result};
-use entity::organization;
+use entity::{organization, project, project_resource, resource};
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -232,4 +234,60 @@ pub async fn list(
         select = select.filter(organization::Column::Kind.eq(kind));
     }
     super::page::fetch(db, select.order_by_asc(organization::Column::Id), params).await
+}
+
+/// The units among `ids` whose private contact details (person, phone) `actor` may see:
+/// admins and reviewers see all, a unit's own users see theirs, and a coordinator sees a unit
+/// once an approved (or later) project of the coordinator's alliance uses one of its
+/// resources — the project is what introduces them.
+pub async fn contacts_visible(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ids: &[i64],
+) -> Result<HashSet<i64>> {
+    match actor.role {
+        Role::Admin | Role::Reviewer => Ok(ids.iter().copied().collect()),
+        Role::Member => Ok(actor
+            .organization_id
+            .filter(|o| ids.contains(o))
+            .into_iter()
+            .collect()),
+        Role::Coordinator => {
+            let Some(alliance) = actor.alliance_id else {
+                return Ok(HashSet::new());
+            };
+            let linked: Vec<i64> = project::Entity::find()
+                .select_only()
+                .column(project::Column::Id)
+                .filter(project::Column::AllianceId.eq(alliance))
+                .filter(project::Column::Status.is_in(["approved", "in_progress", "completed"]))
+                .into_tuple()
+                .all(db)
+                .await?;
+            let mut resource_ids: Vec<i64> = Vec::new();
+            for chunk in linked.chunks(500) {
+                let found: Vec<i64> = project_resource::Entity::find()
+                    .select_only()
+                    .column(project_resource::Column::ResourceId)
+                    .filter(project_resource::Column::ProjectId.is_in(chunk.iter().copied()))
+                    .into_tuple()
+                    .all(db)
+                    .await?;
+                resource_ids.extend(found);
+            }
+            let mut orgs = HashSet::new();
+            for chunk in resource_ids.chunks(500) {
+                let found: Vec<i64> = resource::Entity::find()
+                    .select_only()
+                    .column(resource::Column::OrganizationId)
+                    .filter(resource::Column::Id.is_in(chunk.iter().copied()))
+                    .filter(resource::Column::OrganizationId.is_in(ids.iter().copied()))
+                    .into_tuple()
+                    .all(db)
+                    .await?;
+                orgs.extend(found);
+            }
+            Ok(orgs)
+        }
+    }
 }

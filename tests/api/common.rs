@@ -254,6 +254,25 @@ impl TestApp {
         Self::answer(req).await
     }
 
+    /// A PUT, with `If-Match` when given.
+    pub async fn put(
+        &self,
+        path: &str,
+        token: &str,
+        body: Value,
+        if_match: Option<&str>,
+    ) -> Answer {
+        let mut req = self
+            .client
+            .put(format!("{}{}", self.base, path))
+            .bearer_auth(token)
+            .json(&body);
+        if let Some(v) = if_match {
+            req = req.header("If-Match", v);
+        }
+        Self::answer(req).await
+    }
+
     pub async fn answer(req: reqwest::RequestBuilder) -> Answer {
         let resp = req.send().await.expect("request sent");
         let status = resp.status();

@@ -220,10 +220,15 @@ async fn organizations_and_members(app: TestApp) {
         )
         .await;
     assert_eq!(other.status, StatusCode::FORBIDDEN);
+    // The refused edit changed nothing (and another unit's contacts are private).
     let got = app
-        .get(&format!("/api/v1/organizations/{}", w.org_b), &w.member_a)
+        .get(&format!("/api/v1/organizations/{}", w.org_b), &w.admin)
         .await;
     assert_eq!(got.body["contact_person"], "李明");
+    let seen_by_a = app
+        .get(&format!("/api/v1/organizations/{}", w.org_b), &w.member_a)
+        .await;
+    assert_eq!(seen_by_a.body["contact_person"], serde_json::Value::Null);
     let dup = app
         .post(
             "/api/v1/organizations",

@@ -1,6 +1,7 @@
 //! 项目清单: a need and the resources agreed to meet it. This module proposes projects and
 //! reads them; `workflow` moves them through review, work and completion.
 
+pub mod feedback;
 mod workflow;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
