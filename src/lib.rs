@@ -13,6 +13,7 @@ pub mod error;
 pub mod eval;
 pub mod metrics;
 pub mod search;
+pub mod sheets;
 pub mod state;
 pub mod time;
 

@@ -7,7 +7,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::{Actor, Page, PageParams};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use entity::audit_log;
 
 /// One audit row. `before`/`after` are JSON snapshots (see [`snapshot`]).
@@ -111,11 +111,7 @@ pub async fn list(
     params: PageParams,
 ) -> Result<Page<audit_log::Model>> {
     actor.require_admin()?;
-    if let (Some(f), Some(t)) = (filter.from, filter.to)
-        && f > t
-    {
-        return Err(Error::field("to", "结束日期不能早于开始日期"));
-    }
+    let (since, until) = super::stats::period(filter.from, filter.to)?;
     let mut select = audit_log::Entity::find().filter(audit_log::Column::CityId.eq(actor.city_id));
     if let Some(t) = filter.entity_type.as_deref().filter(|t| !t.is_empty()) {
         select = select.filter(audit_log::Column::EntityType.eq(t));
@@ -129,13 +125,11 @@ pub async fn list(
     if let Some(a) = filter.action.as_deref().filter(|a| !a.is_empty()) {
         select = select.filter(audit_log::Column::Action.eq(a));
     }
-    if let Some(f) = filter.from {
-        select = select.filter(audit_log::Column::CreatedAt.gte(crate::time::day_start(f)));
+    if let Some(s) = since {
+        select = select.filter(audit_log::Column::CreatedAt.gte(s));
     }
-    if let Some(t) = filter.to {
-        select = select.filter(
-            audit_log::Column::CreatedAt.lt(crate::time::day_start(t + chrono::Days::new(1))),
-        );
+    if let Some(u) = until {
+        select = select.filter(audit_log::Column::CreatedAt.lt(u));
     }
     super::page::fetch(db, select.order_by_desc(audit_log::Column::Id), params).await
 }

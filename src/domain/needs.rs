@@ -385,6 +385,13 @@ pub async fn change_status(
             ));
         }
     }
+    // A need opened again takes the status its projects give it: one with an approved or
+    // completed project is matched or fulfilled, not open.
+    let to = if to == Status::Open {
+        super::projects::need_status_from_projects(db, before.id).await?
+    } else {
+        to
+    };
     let mut a: need::ActiveModel = before.clone().into();
     a.status = Set(to.as_str().into());
     save(db, actor, before, a, "status").await

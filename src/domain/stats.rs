@@ -12,6 +12,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::validation::{Problems, check_date};
 use super::{Actor, regions};
 use crate::error::{Error, Result};
 use crate::time::day_start;
@@ -103,12 +104,15 @@ impl Tree {
 /// last.
 type Period = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
-fn period(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Period> {
-    if let (Some(f), Some(t)) = (from, to)
+pub(crate) fn period(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Period> {
+    let mut problems = Problems::default();
+    if check_date(&mut problems, "from", from) & check_date(&mut problems, "to", to)
+        && let (Some(f), Some(t)) = (from, to)
         && f > t
     {
-        return Err(Error::field("to", "结束日期不能早于开始日期"));
+        problems.add("to", "结束日期不能早于开始日期");
     }
+    problems.finish()?;
     Ok((
         from.map(day_start),
         to.map(|t| day_start(t + chrono::Days::new(1))),

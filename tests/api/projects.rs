@@ -13,7 +13,8 @@ both!(
     every_move_is_allowed_or_refused_per_role,
     concurrent_approvals_never_overbook,
     stale_moves_are_refused,
-    bad_moves_change_nothing
+    bad_moves_change_nothing,
+    changes_behind_a_project_are_caught
 );
 
 /// A resource of unit A with `quantity` (None: not counted).
@@ -585,4 +586,51 @@ async fn bad_moves_change_nothing(app: TestApp) {
             .status,
         StatusCode::NOT_FOUND
     );
+}
+
+async fn changes_behind_a_project_are_caught(app: TestApp) {
+    let w = app.world().await;
+    // The owner starts counting a resource after it was proposed uncounted: the approval
+    // would reserve nothing, so it is refused until the project is proposed again.
+    let n = need(&app, &w, "社区长者理发", Some(6)).await;
+    let barber = resource(&app, &w, "志愿理发", None).await;
+    let p = propose(&app, &w, n, &[barber]).await.id();
+    let counted = app
+        .patch(
+            &format!("/api/v1/resources/{barber}"),
+            &w.member_a,
+            json!({"quantity": 5}),
+        )
+        .await;
+    assert_eq!(counted.status, StatusCode::OK, "{:?}", counted.body);
+    let refused = transition(&app, &w.reviewer, p, "approved").await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(
+        refused.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("重新提出")
+    );
+    // Proposed again, it takes what is left and goes through.
+    transition(&app, &w.coordinator, p, "cancelled").await;
+    let again = propose(&app, &w, n, &[barber]).await;
+    assert_eq!(again.body["resources"][0]["quantity"], 5);
+    assert_eq!(
+        transition(&app, &w.reviewer, again.id(), "approved")
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    // A need closed and opened again keeps the status its projects give it.
+    let path = format!("/api/v1/needs/{n}/status");
+    let closed = app
+        .post(&path, &w.coordinator, json!({"status": "closed"}))
+        .await;
+    assert_eq!(closed.body["status"], "closed");
+    let reopened = app
+        .post(&path, &w.coordinator, json!({"status": "open"}))
+        .await;
+    assert_eq!(reopened.status, StatusCode::OK, "{:?}", reopened.body);
+    assert_eq!(reopened.body["status"], "matched");
 }

@@ -163,6 +163,71 @@ async fn feedback_after_completion(app: TestApp) {
         .await;
     assert_eq!(changed.status, StatusCode::OK, "{:?}", changed.body);
     assert_eq!(changed.body["reply"], "感谢认可，下季度继续");
+    // With two units in a project, the one that replied keeps its reply.
+    let both_need = app
+        .post("/api/v1/needs", &w.coordinator, w.need("法律与健康咨询"))
+        .await
+        .id();
+    let health = app
+        .post("/api/v1/resources", &w.member_a, w.resource("健康咨询"))
+        .await
+        .id();
+    let law = app
+        .post(
+            "/api/v1/resources",
+            &w.admin,
+            json!({"organization_id": w.org_b, "title": "法律咨询", "category": "法律服务", "scope_level": "city"}),
+        )
+        .await
+        .id();
+    let both = app
+        .post(
+            "/api/v1/projects",
+            &w.coordinator,
+            json!({"need_id": both_need, "resource_ids": [health, law], "title": "咨询日"}),
+        )
+        .await
+        .id();
+    for to in ["approved", "in_progress", "completed"] {
+        let body = match to {
+            "completed" => json!({"to": to, "outcome": "完成", "beneficiaries": 9}),
+            _ => json!({"to": to}),
+        };
+        let a = app
+            .post(
+                &format!("/api/v1/projects/{both}/transitions"),
+                &w.admin,
+                body,
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
+    }
+    let both_path = format!("/api/v1/projects/{both}/feedback");
+    app.put(&both_path, &w.coordinator, json!({"rating": 3}), None)
+        .await;
+    let first = app
+        .post(
+            &format!("{both_path}/reply"),
+            &w.member_b,
+            json!({"reply": "律所会改进"}),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{:?}", first.body);
+    let overwrite = app
+        .post(
+            &format!("{both_path}/reply"),
+            &w.member_a,
+            json!({"reply": "医院回复"}),
+        )
+        .await;
+    assert_eq!(overwrite.status, StatusCode::CONFLICT);
+    assert!(
+        overwrite.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("云南金马律师事务所")
+    );
+
     // The project list shows the rating.
     let p = app
         .get(&format!("/api/v1/projects/{done}"), &w.reviewer)
@@ -280,6 +345,10 @@ async fn statistics_add_up(app: TestApp) {
             .fields(),
         ["format"]
     );
+    let absurd = app
+        .get("/api/v1/stats?from=0001-01-01&to=9999-12-31", &w.reviewer)
+        .await;
+    assert_eq!(absurd.fields(), ["from", "to"]);
 
     // CSV for Excel: BOM, Chinese headers, one line per row and a total.
     let csv = app

@@ -243,13 +243,39 @@ pub async fn compute(
         .collect();
     let (best, greedy) = tokio::task::block_in_place(|| {
         (
-            flow::optimal(&demand, &capacity, &edges),
+            within_project_size(&demand, &capacity, edges.clone()),
             flow::greedy(&demand, &capacity, &edges),
         )
     });
     let orgs =
         lookup::organization_names(db, c.resources.iter().map(|r| r.organization_id)).await?;
     Ok(assemble(alliance_id, &c, &demand, &orgs, &best, &greedy))
+}
+
+/// The optimal plan in which no need takes more resources than one project may hold: while
+/// some need is spread over more, its weakest pairs beyond the limit are dropped and the flow
+/// runs again (rare: it takes a need larger than ten of its candidates together).
+fn within_project_size(demand: &[i64], capacity: &[i64], mut edges: Vec<Edge>) -> Vec<Take> {
+    loop {
+        let takes = flow::optimal(demand, capacity, &edges);
+        let mut used: HashMap<usize, Vec<&Take>> = HashMap::new();
+        for t in &takes {
+            used.entry(t.need).or_default().push(t);
+        }
+        let mut drop: HashSet<(usize, usize)> = HashSet::new();
+        for (need, list) in used.iter().filter(|(_, l)| l.len() > MAX_RESOURCES) {
+            let mut pairs: Vec<&Edge> = edges
+                .iter()
+                .filter(|e| e.need == *need && list.iter().any(|t| t.resource == e.resource))
+                .collect();
+            pairs.sort_by_key(|e| (std::cmp::Reverse(e.gain), e.resource));
+            drop.extend(pairs[MAX_RESOURCES..].iter().map(|e| (e.need, e.resource)));
+        }
+        if drop.is_empty() {
+            return takes;
+        }
+        edges.retain(|e| !drop.contains(&(e.need, e.resource)));
+    }
 }
 
 /// Turns the flow's takes into proposals (resources best first) and reasons for the rest.
@@ -304,7 +330,6 @@ fn assemble(
                 .total_cmp(&score_of[&(a.need, a.resource)])
                 .then(c.resources[a.resource].id.cmp(&c.resources[b.resource].id))
         });
-        takes.truncate(MAX_RESOURCES);
         let covered: i64 = takes.iter().map(|t| t.units).sum();
         let score: f64 = takes
             .iter()
@@ -399,6 +424,31 @@ pub async fn accept(
     let mut problems = Problems::default();
     if !(1..=1000).contains(&input.items.len()) {
         problems.add("items", "请选择1至1000个项目");
+    }
+    // Every need, then every resource, locked up front in id order (on PostgreSQL), as
+    // `propose` and project moves lock them: two accepts, or an accept and an approval,
+    // touching the same rows queue instead of deadlocking. With the needs locked, the check
+    // for proposals awaiting review sees any that a concurrent request made.
+    let mut need_ids: Vec<i64> = input.items.iter().map(|i| i.need_id).collect();
+    need_ids.sort_unstable();
+    need_ids.dedup();
+    for chunk in need_ids.chunks(500) {
+        need::Entity::find()
+            .filter(need::Column::Id.is_in(chunk.iter().copied()))
+            .order_by_asc(need::Column::Id)
+            .lock_exclusive()
+            .all(db)
+            .await?;
+    }
+    let mut resource_ids: Vec<i64> = input
+        .items
+        .iter()
+        .flat_map(|i| i.resources.iter().map(|r| r.id))
+        .collect();
+    resource_ids.sort_unstable();
+    resource_ids.dedup();
+    for chunk in resource_ids.chunks(500) {
+        projects::lock_resources(db, chunk.iter().copied()).await?;
     }
     // Accepting the same plan twice must not propose everything twice.
     let mut waiting = awaiting_review(db, alliance_id).await?;

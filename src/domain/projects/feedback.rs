@@ -135,6 +135,21 @@ pub async fn reply(
         return Err(Error::Conflict("项目尚未评价，无法回复".into()));
     };
     check_version(expected_version, before.version)?;
+    // One reply per rating: the unit that wrote it (or an admin) may change it, another unit
+    // of the same project may not overwrite it.
+    if let Some(by) = before.replied_by
+        && !actor.is_admin()
+        && let Some(author) = entity::user::Entity::find_by_id(by).one(db).await?
+        && author.organization_id.is_some()
+        && author.organization_id != actor.organization_id
+    {
+        let units = lookup::organization_names(db, author.organization_id).await?;
+        let unit = author.organization_id.and_then(|o| units.get(&o).cloned());
+        return Err(Error::Conflict(format!(
+            "已由{}回复，其他单位不能覆盖",
+            unit.unwrap_or_else(|| "其他单位".into())
+        )));
+    }
     let mut a: project_feedback::ActiveModel = before.clone().into();
     a.reply = Set(input.reply);
     a.replied_by = Set(Some(actor.user_id));

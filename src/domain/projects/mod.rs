@@ -19,8 +19,9 @@ use super::{Actor, Page, PageParams, Role, audit, needs, resources};
 use crate::error::{Error, Result};
 use entity::{need, project, project_resource, resource};
 
-pub(crate) use workflow::settled_status;
+pub use workflow::lock_resources;
 pub use workflow::{Party, TRANSITIONS, TransitionRequest, allowed, timeline, transition};
+pub(crate) use workflow::{need_status_from_projects, settled_status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -124,7 +124,8 @@ pub async fn transition(
         problems.finish()?;
         return Err(Error::field("to", "请选择目标状态"));
     };
-    // Lock order everywhere: project, need, resources by id (as `propose`: need, resources).
+    // Lock order everywhere: project, need, resources by id (`propose` and a plan's accept:
+    // need, resources), so that two writers touching the same rows queue, never deadlock.
     let before = project::Entity::find_by_id(id)
         .filter(project::Column::CityId.eq(actor.city_id))
         .lock_exclusive()
@@ -134,6 +135,7 @@ pub async fn transition(
     // A client that acted on an old copy learns that first, whatever the move.
     check_version(expected_version, before.version)?;
     let from = Status::parse(&before.status).unwrap_or(Proposed);
+    let need = needs::get_for_update(db, actor.city_id, before.need_id).await?;
     let links = super::links(db, &[id]).await?;
     let locked = lock_resources(db, links.iter().map(|l| l.resource_id)).await?;
     let owners: Vec<i64> = locked.values().map(|r| r.organization_id).collect();
@@ -175,7 +177,6 @@ pub async fn transition(
     }
     problems.finish()?;
 
-    let need = needs::get_for_update(db, actor.city_id, before.need_id).await?;
     if to == Approved {
         check_can_reserve(&need, &links, &locked)?;
     }
@@ -234,7 +235,7 @@ pub async fn transition(
 
 /// The resources of a project, locked (on PostgreSQL) in id order so that two approvals
 /// touching the same resources queue instead of deadlocking.
-async fn lock_resources(
+pub async fn lock_resources(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = i64>,
 ) -> Result<BTreeMap<i64, resource::Model>> {
@@ -267,6 +268,13 @@ fn check_can_reserve(
         let r = &locked[&l.resource_id];
         if r.deleted_at.is_some() || r.status != resources::Status::Available.as_str() {
             short.push(format!("资源「{}」当前不可对接", r.title));
+        } else if l.quantity.is_some() != r.quantity.is_some() {
+            // The owner started or stopped counting it after the proposal: the amount the
+            // project takes no longer means anything, so it must be proposed again.
+            short.push(format!(
+                "资源「{}」的数量设置在提出项目后已改变，请重新提出项目",
+                r.title
+            ));
         } else if let (Some(q), Some(total)) = (l.quantity, r.quantity)
             && total - r.reserved < q
         {
@@ -348,31 +356,39 @@ pub(crate) async fn settled_status(
 /// A need follows its projects: fulfilled once one is completed, matched while one is approved
 /// or under way, open otherwise. A need its coordinator closed stays closed.
 async fn settle_need(db: &impl ConnectionTrait, actor: &Actor, n: need::Model) -> Result<()> {
-    use needs::Status as N;
-    if N::parse(&n.status) == Some(N::Closed) {
+    if needs::Status::parse(&n.status) == Some(needs::Status::Closed) {
         return Ok(());
     }
-    let statuses: Vec<String> = project::Entity::find()
-        .select_only()
-        .column(project::Column::Status)
-        .filter(project::Column::NeedId.eq(n.id))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let has = |s: Status| statuses.iter().any(|x| x == s.as_str());
-    let next = if has(Completed) {
-        N::Fulfilled
-    } else if HOLDING.iter().any(|s| has(*s)) {
-        N::Matched
-    } else {
-        N::Open
-    };
+    let next = need_status_from_projects(db, n.id).await?;
     if next.as_str() != n.status {
         let mut a: need::ActiveModel = n.clone().into();
         a.status = Set(next.as_str().into());
         needs::save(db, actor, n, a, "project").await?;
     }
     Ok(())
+}
+
+/// The status a need that is not closed takes from its projects (see [`settle_need`]).
+pub(crate) async fn need_status_from_projects(
+    db: &impl ConnectionTrait,
+    need_id: i64,
+) -> Result<needs::Status> {
+    use needs::Status as N;
+    let statuses: Vec<String> = project::Entity::find()
+        .select_only()
+        .column(project::Column::Status)
+        .filter(project::Column::NeedId.eq(need_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let has = |s: Status| statuses.iter().any(|x| x == s.as_str());
+    Ok(if has(Completed) {
+        N::Fulfilled
+    } else if HOLDING.iter().any(|s| has(*s)) {
+        N::Matched
+    } else {
+        N::Open
+    })
 }
 
 /// One line of a project's timeline.

@@ -1,0 +1,191 @@
+//! Spreadsheets as coordinators keep them: reading a table from an XLSX or CSV file (UTF-8 with
+//! or without a BOM, or the GBK/GB18030 that Chinese Excel writes when saving CSV), and writing
+//! one as CSV (UTF-8 with a BOM, so Excel opens it without asking) or XLSX.
+//!
+//! Every cell comes out as trimmed text: numbers as Excel shows them (`20`, not `20.0`), date
+//! cells as `YYYY-MM-DD`. The domain parses the text, so a CSV and an XLSX of the same list
+//! give the same rows and the same errors.
+
+use std::io::Cursor;
+
+use calamine::{Data, DataType, Reader, Xlsx};
+
+/// A sheet: the header row and the data rows, each with its row number in the file (the
+/// header is row 1), blank rows left out.
+#[derive(Debug, Default)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<(usize, Vec<String>)>,
+}
+
+impl Table {
+    /// The column of a header, if present.
+    pub fn column(&self, header: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == header)
+    }
+}
+
+/// Reads the first sheet of an XLSX file, or a CSV file. The error is a message for the user.
+pub fn read(bytes: &[u8]) -> Result<Table, String> {
+    let cells = if bytes.starts_with(b"PK\x03\x04") {
+        read_xlsx(bytes)?
+    } else {
+        read_csv(bytes)?
+    };
+    let mut rows = cells.into_iter();
+    let Some((_, headers)) = rows.find(|(_, r)| r.iter().any(|c| !c.is_empty())) else {
+        return Err("文件是空的：第一行须为表头".into());
+    };
+    let headers: Vec<String> = headers
+        .into_iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim().to_owned())
+        .collect();
+    let rows = rows
+        .filter(|(_, r)| r.iter().any(|c| !c.is_empty()))
+        .collect();
+    Ok(Table { headers, rows })
+}
+
+/// Rows with their numbers in the file (from 1).
+type Numbered = Vec<(usize, Vec<String>)>;
+
+fn read_xlsx(bytes: &[u8]) -> Result<Numbered, String> {
+    let bad = |_| "无法读取 XLSX 文件：文件已损坏或不是 Excel 工作簿".to_owned();
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(bad)?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or_else(|| "工作簿中没有工作表".to_owned())?
+        .map_err(bad)?;
+    // A range starts at its first used cell, not necessarily at A1.
+    let first = range.start().map_or(0, |(row, _)| row as usize);
+    let lead = range.start().map_or(0, |(_, col)| col as usize);
+    Ok(range
+        .rows()
+        .enumerate()
+        .map(|(i, row)| {
+            let cells = std::iter::repeat_n(String::new(), lead)
+                .chain(row.iter().map(cell_text))
+                .collect();
+            (first + i + 1, cells)
+        })
+        .collect())
+}
+
+fn cell_text(c: &Data) -> String {
+    match c {
+        Data::Empty => String::new(),
+        Data::String(s) => s.trim().to_owned(),
+        Data::Int(i) => i.to_string(),
+        // Excel keeps every number as a float; whole ones read back as written.
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => if *b { "是" } else { "否" }.to_owned(),
+        Data::DateTime(_) | Data::DateTimeIso(_) => c
+            .as_date()
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Numbered, String> {
+    let text = decode(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line()) + 1;
+            format!("第 {line} 行不是有效的 CSV")
+        })?;
+        // The reader skips blank lines; the line number keeps rows as the user sees them.
+        // (The position counts lines from 0 here, as the unit test pins down.)
+        let line = record.position().map_or(0, |p| p.line()) as usize + 1;
+        out.push((line, record.iter().map(|c| c.trim().to_owned()).collect()));
+    }
+    Ok(out)
+}
+
+/// UTF-8 (a BOM is dropped) when the bytes are valid UTF-8, else GB18030 (a superset of the
+/// GBK that Excel on Chinese Windows writes).
+fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+    }
+}
+
+/// CSV as Excel opens it without asking: UTF-8 with a BOM, CRLF lines, quoted where needed.
+pub fn write_csv(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    // Writing to memory cannot fail.
+    w.write_record(headers).expect("in memory");
+    for r in rows {
+        w.write_record(r).expect("in memory");
+    }
+    w.into_inner().expect("in memory")
+}
+
+/// One sheet named `sheet` with a header row; cells are written as text, as the import reads
+/// them back.
+pub fn write_xlsx(sheet: &str, headers: &[&str], rows: &[Vec<String>]) -> anyhow::Result<Vec<u8>> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(sheet)?;
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(0, c as u16, *h)?;
+        ws.set_column_width(c as u16, 16)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r as u32 + 1, c as u16, v)?;
+            }
+        }
+    }
+    Ok(book.save_to_buffer()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_in_utf8_with_bom_and_in_gbk_read_alike() {
+        let text = "标题,数量\r\n老年食堂,20\r\n\r\n,\r\n\"含,逗号\",3\r\n";
+        let utf8 = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+        let (gbk, _, lossy) = encoding_rs::GBK.encode(text);
+        assert!(!lossy);
+        for bytes in [utf8.as_slice(), &gbk] {
+            let t = read(bytes).unwrap();
+            assert_eq!(t.headers, ["标题", "数量"]);
+            assert_eq!(
+                t.rows,
+                [
+                    (2, vec!["老年食堂".to_owned(), "20".to_owned()]),
+                    (5, vec!["含,逗号".to_owned(), "3".to_owned()]),
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn xlsx_round_trip_and_broken_files() {
+        let rows = vec![vec!["老年食堂".to_owned(), "20".to_owned(), String::new()]];
+        let bytes = write_xlsx("资源清单", &["标题", "数量", "备注"], &rows).unwrap();
+        let t = read(&bytes).unwrap();
+        assert_eq!(t.headers, ["标题", "数量", "备注"]);
+        assert_eq!(t.rows[0].1[..2], ["老年食堂", "20"]);
+        let broken = read(&bytes[..bytes.len() / 2]).unwrap_err();
+        assert!(broken.contains("XLSX"), "{broken}");
+        assert!(read(b"").is_err());
+        let csv = write_csv(&["标题"], &[vec!["a\"b".to_owned()]]);
+        assert_eq!(read(&csv).unwrap().rows[0].1, ["a\"b"]);
+    }
+}
