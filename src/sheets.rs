@@ -101,9 +101,17 @@ fn read_csv(bytes: &[u8]) -> Result<Numbered, String> {
             let line = e.position().map_or(0, |p| p.line()) + 1;
             format!("第 {line} 行不是有效的 CSV")
         })?;
-        // The reader skips blank lines; the line number keeps rows as the user sees them.
-        // (The position counts lines from 0 here, as the unit test pins down.)
-        let line = record.position().map_or(0, |p| p.line()) as usize + 1;
+        // The reader skips blank lines and may report a record's start before them: count
+        // the lines up to its first character, so rows keep the numbers the user sees.
+        let mut start = record.position().map_or(0, |p| p.byte()) as usize;
+        while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let line = text.as_bytes()[..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
         out.push((line, record.iter().map(|c| c.trim().to_owned()).collect()));
     }
     Ok(out)
@@ -150,6 +158,23 @@ pub fn write_xlsx(sheet: &str, headers: &[&str], rows: &[Vec<String>]) -> anyhow
         }
     }
     Ok(book.save_to_buffer()?)
+}
+
+/// A `Content-Disposition` for a download named `filename` (RFC 6266/5987: an ASCII fallback
+/// and the UTF-8 name).
+pub fn attachment(filename: &str) -> String {
+    let ext = filename.rsplit('.').next().unwrap_or("csv");
+    let encoded: String = filename
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"lianmeng.{ext}\"; filename*=UTF-8''{encoded}")
 }
 
 #[cfg(test)]

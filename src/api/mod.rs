@@ -14,6 +14,7 @@ mod organizations;
 mod projects;
 mod regions;
 mod resources;
+mod spreadsheets;
 mod stats;
 pub mod throttle;
 mod users;
@@ -56,6 +57,7 @@ use crate::state::AppState;
         (name = "projects", description = "项目清单"),
         (name = "matching", description = "资源与需求匹配、搜索"),
         (name = "stats", description = "统计"),
+        (name = "spreadsheets", description = "清单导入导出（CSV、XLSX）"),
         (name = "audit", description = "操作审计（管理员）"),
     )
 )]
@@ -79,6 +81,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(auth::router())
         .merge(audit::router())
         .merge(stats::router())
+        .merge(spreadsheets::router())
         .merge(regions::router())
         .merge(alliances::router())
         .merge(organizations::router())

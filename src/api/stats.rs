@@ -114,7 +114,7 @@ async fn region_stats(
         rows.push(line(r, name));
     }
     rows.push(line(&s.total, format!("{}合计", s.total.region_name)));
-    Ok(csv_response("统计.csv", &rows))
+    Ok(csv_response("统计.csv", rows))
 }
 
 /// Per member unit: resources posted, projects using them (approved or later), completed
@@ -155,53 +155,26 @@ async fn organization_stats(
             o.ratings.to_string(),
         ]);
     }
-    Ok(csv_response("单位统计.csv", &rows))
+    Ok(csv_response("单位统计.csv", rows))
 }
 
 fn opt(x: Option<f64>) -> String {
     x.map(|v| v.to_string()).unwrap_or_default()
 }
 
-/// CSV as Excel opens it without asking: UTF-8 with a BOM, CRLF lines, quoted where needed.
-fn csv_response(filename: &str, rows: &[Vec<String>]) -> Response {
-    let mut out = String::from("\u{feff}");
-    for row in rows {
-        let cells: Vec<String> = row
-            .iter()
-            .map(|c| {
-                if c.contains([',', '"', '\n', '\r']) {
-                    format!("\"{}\"", c.replace('"', "\"\""))
-                } else {
-                    c.clone()
-                }
-            })
-            .collect();
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
-    }
-    let disposition = format!(
-        "attachment; filename=\"stats.csv\"; filename*=UTF-8''{}",
-        utf8_percent(filename)
-    );
+/// The first row is the header.
+fn csv_response(filename: &str, mut rows: Vec<Vec<String>>) -> Response {
+    let head = rows.remove(0);
+    let head: Vec<&str> = head.iter().map(String::as_str).collect();
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::CONTENT_DISPOSITION,
+                crate::sheets::attachment(filename),
+            ),
         ],
-        out,
+        crate::sheets::write_csv(&head, &rows),
     )
         .into_response()
-}
-
-/// RFC 5987 encoding of a file name.
-fn utf8_percent(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

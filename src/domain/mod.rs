@@ -20,6 +20,7 @@ pub mod page;
 pub mod projects;
 pub mod regions;
 pub mod resources;
+pub mod spreadsheets;
 pub mod stats;
 pub mod users;
 pub mod validation;

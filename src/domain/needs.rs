@@ -47,6 +47,15 @@ impl Status {
         .into_iter()
         .find(|v| v.as_str() == s)
     }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Open => "待对接",
+            Status::Matched => "已对接",
+            Status::Fulfilled => "已完成",
+            Status::Closed => "已关闭",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -136,22 +136,7 @@ async fn index_and_database_agree_after_kill_9_mid_write() {
     let dir = tempfile::tempdir().unwrap();
     let (mut child, base) = start_server(dir.path()).await;
     let client = reqwest::Client::new();
-    let token = |base: String| {
-        let client = client.clone();
-        async move {
-            let r: serde_json::Value = client
-                .post(format!("{base}/api/v1/auth/login"))
-                .json(&json!({"username": "admin", "password": "boot-admin-pw"}))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            r["token"].as_str().unwrap().to_owned()
-        }
-    };
-    let admin = token(base.clone()).await;
+    let admin = admin_token(&client, &base).await;
     let post = |path: &str, body: serde_json::Value| {
         client
             .post(format!("{base}{path}"))
@@ -196,7 +181,7 @@ async fn index_and_database_agree_after_kill_9_mid_write() {
     }
 
     let (mut child, base) = start_server(dir.path()).await;
-    let admin = token(base.clone()).await;
+    let admin = admin_token(&client, &base).await;
     let get = |path: String| {
         let (client, admin) = (client.clone(), admin.clone());
         async move {
@@ -263,4 +248,96 @@ async fn reindex_refuses_a_running_server_and_rebuilds_otherwise() {
     );
     assert!(String::from_utf8_lossy(&ok.stdout).contains("搜索索引已重建"));
     assert!(dir.path().join("index").join("meta.json").exists());
+}
+
+/// `lianmeng import FILE [--dry-run]` beside a running server: the dry run checks and writes
+/// nothing, a bad file names its rows and fails, a good one is imported whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_a_list_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, base) = start_server(dir.path()).await;
+    let client = reqwest::Client::new();
+    let admin = admin_token(&client, &base).await;
+    let unit = client
+        .post(format!("{base}/api/v1/organizations"))
+        .bearer_auth(&admin)
+        .json(
+            &json!({"name": "昆明市第一人民医院", "kind": "医疗卫生", "contact_person": "李明",
+                      "contact_phone": "0871-63123456", "address": "昆明市五华区"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unit.status(), reqwest::StatusCode::CREATED);
+
+    let file = dir.path().join("资源.csv");
+    let import = |args: &[&str]| {
+        lianmeng(dir.path())
+            .arg("import")
+            .arg(&file)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    std::fs::write(
+        &file,
+        "标题,类别,服务范围,所属单位,数量\n义诊,医疗健康,全市,昆明市第一人民医院,4\n健康讲座,医疗健康,全市,不存在的医院,x\n",
+    )
+    .unwrap();
+    let bad = import(&["--dry-run"]);
+    assert!(!bad.status.success());
+    let said = String::from_utf8_lossy(&bad.stderr);
+    assert!(said.contains("第 3 行「所属单位」"), "{said}");
+    assert!(said.contains("第 3 行「数量」"), "{said}");
+    assert!(said.contains("未写入任何数据"), "{said}");
+
+    std::fs::write(
+        &file,
+        "标题,类别,服务范围,所属单位,数量\n义诊,医疗健康,全市,昆明市第一人民医院,4\n健康讲座,医疗健康,全市,昆明市第一人民医院,\n",
+    )
+    .unwrap();
+    let dry = import(&["--dry-run"]);
+    assert!(
+        dry.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    assert!(String::from_utf8_lossy(&dry.stdout).contains("2 行均可导入"));
+    let total = || async {
+        let r: serde_json::Value = client
+            .get(format!("{base}/api/v1/resources"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        r["total"].as_u64().unwrap()
+    };
+    assert_eq!(total().await, 0);
+    let done = import(&[]);
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert!(String::from_utf8_lossy(&done.stdout).contains("已导入 2 行"));
+    assert_eq!(total().await, 2);
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Logs in as the admin that `start_server` bootstraps.
+async fn admin_token(client: &reqwest::Client, base: &str) -> String {
+    let r: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": "admin", "password": "boot-admin-pw"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    r["token"].as_str().unwrap().to_owned()
 }

@@ -17,6 +17,7 @@ mod projects;
 mod regions;
 mod reporting;
 mod sessions;
+mod spreadsheets;
 mod system;
 mod users;
 mod validation;

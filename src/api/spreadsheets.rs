@@ -1,0 +1,165 @@
+//! Spreadsheets over HTTP: import a 资源清单 or 需求清单 (CSV or XLSX, dry run first), export
+//! any list as CSV or XLSX with the same headers.
+
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::error::Problem;
+use super::extract::{Auth, Path, Query};
+use crate::domain::spreadsheets::{self, ImportOptions, ImportReport, List};
+use crate::error::{Error, Result};
+use crate::sheets;
+use crate::state::AppState;
+
+/// Spreadsheets are bigger than JSON bodies: up to 20 MiB (about 100,000 rows).
+const MAX_FILE: usize = 20 * 1024 * 1024;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(import_list))
+        .layer(DefaultBodyLimit::max(MAX_FILE))
+        .routes(routes!(export_list))
+}
+
+/// The multipart form of an import.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+struct ImportForm {
+    /// The CSV (UTF-8, with or without BOM, or GBK) or XLSX file; the first sheet is read.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// The alliance needs are posted to (coordinators: theirs by default); for resources, the
+    /// units must be its members.
+    alliance_id: Option<i64>,
+    /// `true` to check every row and write nothing.
+    dry_run: Option<bool>,
+}
+
+/// Import a 资源清单 or 需求清单 (told apart by the headers: 所属单位/服务范围 or 所属社区).
+/// Every row is checked as `POST /resources` or `POST /needs` checks one entry; every
+/// problem is reported by row and column, and nothing is written unless every row is good.
+/// Dry run: 200 with the report. Written: 201. Any bad row: 422 with the report.
+#[utoipa::path(post, path = "/imports", tag = "spreadsheets",
+    request_body(content = ImportForm, content_type = "multipart/form-data"),
+    responses((status = 200, body = ImportReport), (status = 201, body = ImportReport),
+        (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = ImportReport)))]
+async fn import_list(
+    State(state): State<AppState>,
+    auth: Auth,
+    mut form: Multipart,
+) -> Result<Response> {
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Error::PayloadTooLarge("文件不能超过 20 MiB".into())
+        } else {
+            Error::BadRequest(format!("表单无法读取：{}", e.body_text()))
+        }
+    };
+    let (mut file, mut alliance_id, mut dry_run) = (None, None, false);
+    while let Some(field) = form.next_field().await.map_err(bad)? {
+        match field.name().unwrap_or("") {
+            "file" => file = Some(field.bytes().await.map_err(bad)?),
+            "alliance_id" => {
+                let text = field.text().await.map_err(bad)?;
+                alliance_id = Some(
+                    text.trim()
+                        .parse::<i64>()
+                        .map_err(|_| Error::field("alliance_id", "联盟编号须为整数"))?,
+                );
+            }
+            "dry_run" => {
+                let text = field.text().await.map_err(bad)?;
+                dry_run = match text.trim() {
+                    "true" | "1" | "yes" => true,
+                    "false" | "0" | "no" | "" => false,
+                    _ => return Err(Error::field("dry_run", "须为 true 或 false")),
+                };
+            }
+            other => {
+                return Err(Error::field(
+                    other,
+                    "未知的表单字段（只接受 file、alliance_id、dry_run）",
+                ));
+            }
+        }
+    }
+    let file = file.ok_or_else(|| Error::field("file", "请上传 CSV 或 XLSX 文件"))?;
+    let table = sheets::read(&file).map_err(|m| Error::field("file", m))?;
+    let opts = ImportOptions {
+        alliance_id,
+        dry_run,
+    };
+    let tx = state.db.begin().await?;
+    let report = spreadsheets::import(&tx, &auth.actor, &table, &opts, &|_| {}).await?;
+    let status = if !report.problems.is_empty() || dry_run {
+        // Checked, not kept.
+        tx.rollback().await?;
+        if dry_run && report.problems.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+    } else {
+        tx.commit().await?;
+        StatusCode::CREATED
+    };
+    Ok((status, axum::Json(report)).into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ExportParams {
+    /// `csv` (default; UTF-8 with BOM) or `xlsx`.
+    format: Option<String>,
+    /// Only this alliance's list: resources of its member units, its needs, its projects.
+    alliance_id: Option<i64>,
+}
+
+/// Export a list (`resources`, `needs` or `projects`) with the headers the import reads, so
+/// an exported 资源清单 or 需求清单 imports back unchanged (状态 is shown, not imported).
+#[utoipa::path(get, path = "/exports/{list}", tag = "spreadsheets",
+    params(("list" = List, Path), ExportParams),
+    responses((status = 200, description = "the file", content_type = "text/csv"), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn export_list(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(list): Path<List>,
+    Query(p): Query<ExportParams>,
+) -> Result<Response> {
+    let xlsx = match p.format.as_deref() {
+        None | Some("") | Some("csv") => false,
+        Some("xlsx") => true,
+        Some(_) => return Err(Error::field("format", "格式须为 csv 或 xlsx")),
+    };
+    let (headers, rows) =
+        spreadsheets::export(state.read(), &auth.actor, list, p.alliance_id).await?;
+    let name = list.sheet_name();
+    let (bytes, content_type, ext) = if xlsx {
+        (
+            sheets::write_xlsx(name, headers, &rows)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
+    } else {
+        (
+            sheets::write_csv(headers, &rows),
+            "text/csv; charset=utf-8",
+            "csv",
+        )
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                sheets::attachment(&format!("{name}.{ext}")),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,402 @@
+//! Lists in and out of Excel: a dry run that names every bad row and column, an
+//! all-or-nothing import (CSV with BOM, GBK CSV, XLSX; a broken XLSX), and exports that
+//! import back unchanged.
+
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+
+use crate::both;
+use crate::common::{Answer, TestApp, World};
+
+both!(
+    dry_run_names_every_bad_cell_and_nothing_is_written,
+    gbk_csv_and_xlsx_import_alike,
+    exports_import_back_unchanged
+);
+
+async fn upload(
+    app: &TestApp,
+    token: &str,
+    file: Vec<u8>,
+    name: &str,
+    fields: &[(&str, String)],
+) -> Answer {
+    let mut form = Form::new().part("file", Part::bytes(file).file_name(name.to_owned()));
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.clone());
+    }
+    let req = app
+        .client
+        .post(format!("{}/api/v1/imports", app.base))
+        .bearer_auth(token)
+        .multipart(form);
+    TestApp::answer(req).await
+}
+
+fn csv_with_bom(text: &str) -> Vec<u8> {
+    [
+        b"\xEF\xBB\xBF".as_slice(),
+        text.replace('\n', "\r\n").as_bytes(),
+    ]
+    .concat()
+}
+
+async fn total(app: &TestApp, w: &World, list: &str) -> u64 {
+    app.get(&format!("/api/v1/{list}"), &w.admin).await.body["total"]
+        .as_u64()
+        .unwrap()
+}
+
+/// (row, column) of every problem in an import report.
+fn cells(report: &Value) -> Vec<(u64, String)> {
+    report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["row"].as_u64().unwrap(),
+                p["column"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn dry_run_names_every_bad_cell_and_nothing_is_written(app: TestApp) {
+    let w = app.world().await;
+    let sheet = csv_with_bom(
+        "标题,描述,类别,标签,数量,服务范围,所属单位,开始日期,结束日期,备注\n\
+         上门测血压,每周三上午,医疗健康,义诊、健康咨询,20,华山街道,华山社区卫生服务中心,2026-12-01,2027-06-30,好\n\
+         中医理疗,,不存在的类别,,二十,华山街道,华山社区卫生服务中心,,,\n\
+         \n\
+         健康讲座,,医疗健康,,,火星街道,无名单位,2026/13/01,,\n\
+         ,,医疗健康,,5,全市,华山社区卫生服务中心,2027-01-01,2026-12-31,\n",
+    );
+    let dry = upload(
+        &app,
+        &w.admin,
+        sheet.clone(),
+        "资源.csv",
+        &[("dry_run", "true".into())],
+    )
+    .await;
+    assert_eq!(
+        dry.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        dry.body
+    );
+    assert_eq!(dry.body["list"], "resources");
+    assert_eq!(dry.body["rows"], 4);
+    assert_eq!(dry.body["valid"], 1);
+    assert_eq!(dry.body["created"], 0);
+    assert_eq!(dry.body["ignored_columns"], json!(["备注"]));
+    // Row numbers are the file's (the blank line 4 counts), columns are its headers.
+    let mut found = cells(&dry.body);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            (3, "数量".to_owned()),
+            (5, "开始日期".to_owned()),
+            (5, "所属单位".to_owned()),
+            (5, "服务范围".to_owned()),
+            (6, "标题".to_owned()),
+            (6, "结束日期".to_owned()),
+        ],
+        "{:#?}",
+        dry.body["problems"]
+    );
+    let messages: Vec<&str> = dry.body["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["message"].as_str().unwrap())
+        .collect();
+    assert!(messages[0].contains("二十"), "{messages:?}");
+    assert_eq!(total(&app, &w, "resources").await, 0);
+
+    // Without dry run the same file writes nothing either.
+    let real = upload(&app, &w.admin, sheet, "资源.csv", &[]).await;
+    assert_eq!(real.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(total(&app, &w, "resources").await, 0);
+
+    // A fixed file: dry run passes and writes nothing, the import writes every row.
+    let good = csv_with_bom(
+        "标题,描述,类别,标签,数量,服务范围,所属单位\n\
+         上门测血压,每周三上午,医疗健康,义诊、健康咨询,20,华山街道,华山社区卫生服务中心\n\
+         中医理疗,,医疗健康,,,翠湖社区,华山社区卫生服务中心\n\
+         法律讲座,,法律服务,,,全市,云南金马律师事务所\n",
+    );
+    let dry = upload(
+        &app,
+        &w.admin,
+        good.clone(),
+        "资源.csv",
+        &[("dry_run", "1".into())],
+    )
+    .await;
+    assert_eq!(dry.status, StatusCode::OK, "{:?}", dry.body);
+    assert_eq!(
+        (dry.body["valid"].clone(), dry.body["created"].clone()),
+        (json!(3), json!(0))
+    );
+    assert_eq!(total(&app, &w, "resources").await, 0);
+    // A unit's own user may import only the unit's own resources.
+    let other_unit = upload(&app, &w.member_a, good.clone(), "资源.csv", &[]).await;
+    assert_eq!(other_unit.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(cells(&other_unit.body), [(4, "所属单位".to_owned())]);
+    // Resources for an alliance must come from its member units.
+    let outside = upload(
+        &app,
+        &w.admin,
+        good.clone(),
+        "资源.csv",
+        &[("alliance_id", w.street_alliance.to_string())],
+    )
+    .await;
+    assert_eq!(cells(&outside.body), [(4, "所属单位".to_owned())]);
+    let done = upload(&app, &w.admin, good, "资源.csv", &[]).await;
+    assert_eq!(done.status, StatusCode::CREATED, "{:?}", done.body);
+    assert_eq!(done.body["created"], 3);
+    assert_eq!(total(&app, &w, "resources").await, 3);
+    let r = app.get("/api/v1/resources?per_page=100", &w.admin).await;
+    let first = r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["title"] == "上门测血压")
+        .unwrap()
+        .clone();
+    assert_eq!(first["tags"], json!(["义诊", "健康咨询"]));
+    assert_eq!(first["scope"]["level"], "street");
+    assert_eq!(first["quantity"], 20);
+
+    // Files that are not lists are refused as a whole.
+    let unknown = upload(
+        &app,
+        &w.admin,
+        csv_with_bom("名字,年龄\n张三,3\n"),
+        "x.csv",
+        &[],
+    )
+    .await;
+    assert_eq!(unknown.fields(), ["file"]);
+    let empty = upload(&app, &w.admin, Vec::new(), "x.csv", &[]).await;
+    assert_eq!(empty.fields(), ["file"]);
+    let missing = app
+        .client
+        .post(format!("{}/api/v1/imports", app.base))
+        .bearer_auth(&w.admin)
+        .multipart(Form::new().text("dry_run", "true"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn gbk_csv_and_xlsx_import_alike(app: TestApp) {
+    let w = app.world().await;
+    let text = "标题,描述,类别,标签,数量,所属社区,紧急程度,需要日期\r\n\
+                独居老人助餐,午餐送餐上门,养老助残,助餐,15,翠湖社区,紧急,2027-03-01\r\n\
+                楼道照明维修,,环境治理,,,,一般,\r\n";
+    let (gbk, _, lossy) = encoding_rs::GBK.encode(text);
+    assert!(!lossy);
+    let done = upload(&app, &w.coordinator, gbk.into_owned(), "需求.csv", &[]).await;
+    assert_eq!(done.status, StatusCode::CREATED, "{:?}", done.body);
+    assert_eq!(done.body["list"], "needs");
+    let needs = app.get("/api/v1/needs?per_page=100", &w.coordinator).await;
+    let lunch = needs.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["title"] == "独居老人助餐")
+        .unwrap()
+        .clone();
+    assert_eq!(lunch["urgency"], "high");
+    assert_eq!(lunch["needed_by"], "2027-03-01");
+    assert_eq!(lunch["alliance"]["id"], w.street_alliance);
+
+    // The same list as an XLSX whose second row is bad: all or nothing.
+    let rows = vec![
+        vec![
+            "老年大学书法课".to_owned(),
+            String::new(),
+            "教育培训".to_owned(),
+            String::new(),
+            "30".to_owned(),
+            "正义社区".to_owned(),
+            "不急".to_owned(),
+            String::new(),
+        ],
+        vec![
+            "金马社区义诊".to_owned(),
+            String::new(),
+            "医疗健康".to_owned(),
+            String::new(),
+            String::new(),
+            "金马社区".to_owned(),
+            "一般".to_owned(),
+            String::new(),
+        ],
+    ];
+    let headers = [
+        "标题",
+        "描述",
+        "类别",
+        "标签",
+        "数量",
+        "所属社区",
+        "紧急程度",
+        "需要日期",
+    ];
+    let xlsx = lianmeng::sheets::write_xlsx("需求清单", &headers, &rows).unwrap();
+    let refused = upload(&app, &w.coordinator, xlsx.clone(), "需求.xlsx", &[]).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        refused.body
+    );
+    assert_eq!(cells(&refused.body), [(3, "所属社区".to_owned())]);
+    assert_eq!(
+        total(&app, &w, "needs").await,
+        2,
+        "nothing of the bad file was kept"
+    );
+    // A broken XLSX (cut short) is refused with a message about the file.
+    let broken = upload(
+        &app,
+        &w.coordinator,
+        xlsx[..xlsx.len() / 2].to_vec(),
+        "需求.xlsx",
+        &[],
+    )
+    .await;
+    assert_eq!(broken.fields(), ["file"]);
+    assert!(
+        broken.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("XLSX")
+    );
+    // Another alliance's coordinator cannot import into this one.
+    let foreign = upload(
+        &app,
+        &w.other_coordinator,
+        xlsx,
+        "需求.xlsx",
+        &[("alliance_id", w.street_alliance.to_string())],
+    )
+    .await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+    assert_eq!(total(&app, &w, "needs").await, 2);
+}
+
+async fn export(app: &TestApp, token: &str, path: &str) -> (String, Vec<u8>) {
+    let resp = app
+        .client
+        .get(format!("{}{path}", app.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK, "{path}");
+    let ct = resp.headers()["content-type"].to_str().unwrap().to_owned();
+    (ct, resp.bytes().await.unwrap().to_vec())
+}
+
+/// Data rows of a file, sorted (ignoring the header).
+fn sorted_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = lianmeng::sheets::read(bytes)
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
+    rows.sort();
+    rows
+}
+
+async fn exports_import_back_unchanged(app: TestApp) {
+    let w = app.world().await;
+    for (title, qty, scope) in [
+        (
+            "上门测血压",
+            Some(20),
+            json!({"scope_level": "street", "scope_region_id": w.street}),
+        ),
+        (
+            "健康讲座，含\"问答\"",
+            None,
+            json!({"scope_level": "community", "scope_region_id": w.community}),
+        ),
+        ("家庭医生签约", Some(5), json!({"scope_level": "city"})),
+    ] {
+        let mut body = w.resource(title);
+        body["quantity"] = json!(qty);
+        body["available_from"] = json!("2026-12-01");
+        for (k, v) in scope.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        if body["scope_level"] == "city" {
+            body.as_object_mut().unwrap().remove("scope_region_id");
+        }
+        let r = app.post("/api/v1/resources", &w.member_a, body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    }
+    for (title, community) in [("独居老人体检", Some(w.community)), ("街道环境整治", None)]
+    {
+        let mut body = w.need(title);
+        body["community_id"] = json!(community);
+        body["needed_by"] = json!("2027-05-01");
+        let n = app.post("/api/v1/needs", &w.coordinator, body).await;
+        assert_eq!(n.status, StatusCode::CREATED, "{:?}", n.body);
+    }
+
+    for (list, token) in [("resources", &w.member_a), ("needs", &w.coordinator)] {
+        let (ct, csv) = export(&app, &w.admin, &format!("/api/v1/exports/{list}")).await;
+        assert_eq!(ct, "text/csv; charset=utf-8");
+        assert!(csv.starts_with(b"\xEF\xBB\xBF"));
+        let (ct, xlsx) = export(
+            &app,
+            &w.admin,
+            &format!("/api/v1/exports/{list}?format=xlsx"),
+        )
+        .await;
+        assert!(ct.contains("spreadsheetml"));
+        let before = sorted_rows(&csv);
+        assert_eq!(
+            before,
+            sorted_rows(&xlsx),
+            "CSV and XLSX carry the same rows"
+        );
+        // Import the export: every row goes in as it was …
+        let back = upload(&app, token, xlsx, "export.xlsx", &[]).await;
+        assert_eq!(back.status, StatusCode::CREATED, "{list}: {:?}", back.body);
+        assert_eq!(back.body["ignored_columns"], json!(["状态"]));
+        // … so the next export has each row twice.
+        let (_, again) = export(&app, &w.admin, &format!("/api/v1/exports/{list}")).await;
+        let mut doubled: Vec<Vec<String>> =
+            before.iter().flat_map(|r| [r.clone(), r.clone()]).collect();
+        doubled.sort();
+        assert_eq!(sorted_rows(&again), doubled, "{list}");
+    }
+
+    // The project list exports too (not imported), and alliances filter.
+    let (_, projects) = export(&app, &w.admin, "/api/v1/exports/projects").await;
+    let t = lianmeng::sheets::read(&projects).unwrap();
+    assert_eq!(t.headers[0], "项目名称");
+    let (_, mine) = export(
+        &app,
+        &w.admin,
+        &format!("/api/v1/exports/needs?alliance_id={}", w.other_alliance),
+    )
+    .await;
+    assert!(lianmeng::sheets::read(&mine).unwrap().rows.is_empty());
+    let bad = app.get("/api/v1/exports/needs?format=pdf", &w.admin).await;
+    assert_eq!(bad.fields(), ["format"]);
+    let unknown = app.get("/api/v1/exports/people", &w.admin).await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+}
