@@ -57,7 +57,7 @@ cat > "$LUA_DIR/create.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $TOKEN"
-wrk.body = '{"title":"社区义诊测血压血糖","description":"每周三上午在社区活动中心为居民免费测量血压血糖，提供健康咨询和用药指导。","category":"医疗健康","tags":["义诊","健康咨询","慢病管理"],"quantity":30,"scope_level":"street","scope_region_id":$STREET}'
+wrk.body = '{"title":"社区义诊测血压血糖","description":"每周三上午在社区活动中心为居民免费测量血压血糖，提供健康咨询和用药指导。","category":"医疗健康","tags":["义诊","健康咨询","慢病管理"],"quantity":30,"scope_level":"street","scope_region_id":$STREET,"allow_duplicate":true}'
 LUA
 cat > "$LUA_DIR/list.lua" <<LUA
 wrk.headers["Authorization"] = "Bearer $TOKEN"

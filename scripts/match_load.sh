@@ -63,7 +63,7 @@ for i in $(seq 1 100); do
     WORD="鲜度测试$(printf '%03d' "$i")号"
     START=$(date +%s%N)
     curl -fsS "$BASE/api/v1/resources" -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \
-        -d "{\"title\":\"$WORD 社区义诊\",\"category\":\"医疗健康\",\"scope_level\":\"city\"}" >/dev/null
+        -d "{\"title\":\"$WORD 社区义诊\",\"category\":\"医疗健康\",\"scope_level\":\"city\",\"allow_duplicate\":true}" >/dev/null
     Q=$(jq -rn --arg q "$WORD" '$q|@uri')
     until [[ "$(curl -fsS "$BASE/api/v1/search?q=$Q&per_page=1" -H "authorization: Bearer $TOKEN" | jq .total)" -gt 0 ]]; do
         (( ($(date +%s%N) - START) / 1000000 < 10000 )) || { echo "FAIL: not searchable after 10 s" >&2; exit 1; }

@@ -127,6 +127,9 @@ enum Command {
         /// The user the entries are posted as (their role decides what they may post).
         #[arg(long = "as", default_value = "admin")]
         user: String,
+        /// Import rows nearly the same as open entries anyway.
+        #[arg(long)]
+        allow_duplicates: bool,
     },
     /// Manage users.
     User {
@@ -291,7 +294,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             alliance,
             dry_run,
             user,
-        } => import(config, &file, alliance, dry_run, &user).await,
+            allow_duplicates,
+        } => {
+            let opts = crate::domain::spreadsheets::ImportOptions {
+                alliance_id: alliance,
+                dry_run,
+                allow_duplicates,
+            };
+            import(config, &file, opts, &user).await
+        }
         Command::Migrate => {
             let state = prepare(config, None).await?;
             tracing::info!("migrations applied");
@@ -458,11 +469,11 @@ async fn shutdown_signal() {
 async fn import(
     config: Config,
     file: &Path,
-    alliance_id: Option<i64>,
-    dry_run: bool,
+    opts: crate::domain::spreadsheets::ImportOptions,
     username: &str,
 ) -> anyhow::Result<()> {
-    use crate::domain::spreadsheets::{self, ImportOptions};
+    use crate::domain::spreadsheets;
+    let dry_run = opts.dry_run;
     let bytes =
         std::fs::read(file).map_err(|e| anyhow::anyhow!("无法读取 {}：{e}", file.display()))?;
     let table = crate::sheets::read(&bytes).map_err(|m| anyhow::anyhow!("{m}"))?;
@@ -477,10 +488,6 @@ async fn import(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} 行 {msg}")
             .expect("a valid template"),
     );
-    let opts = ImportOptions {
-        alliance_id,
-        dry_run,
-    };
     let tx = db.begin().await?;
     let report = spreadsheets::import(&tx, &actor, &table, &opts, &|done| {
         bar.set_position(done as u64)

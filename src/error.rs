@@ -34,6 +34,9 @@ pub enum Error {
     UnsupportedMediaType(String),
     #[error("validation failed: {0:?}")]
     Validation(Vec<FieldError>),
+    /// Nearly the same as open entries; the client may confirm and post anyway.
+    #[error("likely duplicates: {0:?}")]
+    Duplicates(Vec<crate::domain::duplicates::Duplicate>),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }

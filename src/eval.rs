@@ -237,7 +237,9 @@ async fn load(client: &Client, f: &Fixture) -> anyhow::Result<Loaded> {
             .with_context(|| format!("unknown organization {}", r.org))?;
         let body = json!({"organization_id": org, "title": r.title, "description": r.description, "category": r.category,
             "tags": r.tags, "quantity": r.quantity, "scope_level": r.scope.level, "scope_region_id": region,
-            "available_from": r.available_from, "available_until": r.available_until});
+            "available_from": r.available_from, "available_until": r.available_until,
+            // The set has deliberate near-twins (withdrawn, out of scope) of the same unit.
+            "allow_duplicate": true});
         let v = client
             .call(Method::POST, "/api/v1/resources", Some(body))
             .await
@@ -261,7 +263,8 @@ async fn load(client: &Client, f: &Fixture) -> anyhow::Result<Loaded> {
             .with_context(|| format!("unknown alliance {}", n.alliance))?;
         let community = n.community.as_ref().map(|c| l.region[c]);
         let body = json!({"alliance_id": alliance, "community_id": community, "title": n.title, "description": n.description,
-            "category": n.category, "tags": n.tags, "quantity": n.quantity, "needed_by": n.needed_by});
+            "category": n.category, "tags": n.tags, "quantity": n.quantity, "needed_by": n.needed_by,
+            "allow_duplicate": true});
         let v = client
             .call(Method::POST, "/api/v1/needs", Some(body))
             .await

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::domain::duplicates::Duplicate;
 use crate::error::{Error, FieldError};
 
 /// The problem+json body.
@@ -20,6 +21,9 @@ pub struct Problem {
     /// Present on 422: each bad field with its message.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Present on a 409 duplicate warning: the open entries this one nearly repeats.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub duplicates: Vec<Duplicate>,
 }
 
 pub fn problem(
@@ -35,7 +39,12 @@ pub fn problem(
         status: status.as_u16(),
         detail,
         errors,
+        duplicates: Vec::new(),
     };
+    with_type(status, body)
+}
+
+fn with_type(status: StatusCode, body: Problem) -> Response {
     let mut resp = (status, axum::Json(body)).into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -48,6 +57,21 @@ impl IntoResponse for Error {
     fn into_response(self) -> Response {
         use StatusCode as S;
         let (status, slug, title, detail, errors) = match self {
+            Error::Duplicates(duplicates) => {
+                let body = Problem {
+                    kind: "/problems/duplicate".into(),
+                    title: "可能重复".into(),
+                    status: S::CONFLICT.as_u16(),
+                    detail: format!(
+                        "与已有的「{}」等 {} 条几乎相同；确需发布请带上 \"allow_duplicate\": true 再提交",
+                        duplicates.first().map_or("", |d| d.title.as_str()),
+                        duplicates.len()
+                    ),
+                    errors: Vec::new(),
+                    duplicates,
+                };
+                return with_type(S::CONFLICT, body);
+            }
             Error::BadRequest(d) => (S::BAD_REQUEST, "bad-request", "请求格式不正确", d, vec![]),
             Error::Unauthorized(d) => (
                 S::UNAUTHORIZED,

@@ -37,6 +37,8 @@ struct ImportForm {
     alliance_id: Option<i64>,
     /// `true` to check every row and write nothing.
     dry_run: Option<bool>,
+    /// `true` to import rows nearly the same as open entries anyway.
+    allow_duplicates: Option<bool>,
 }
 
 /// Import a 资源清单 or 需求清单 (told apart by the headers: 所属单位/服务范围 or 所属社区).
@@ -59,7 +61,8 @@ async fn import_list(
             Error::BadRequest(format!("表单无法读取：{}", e.body_text()))
         }
     };
-    let (mut file, mut alliance_id, mut dry_run) = (None, None, false);
+    let (mut file, mut alliance_id) = (None, None);
+    let (mut dry_run, mut allow_duplicates) = (false, false);
     while let Some(field) = form.next_field().await.map_err(bad)? {
         match field.name().unwrap_or("") {
             "file" => file = Some(field.bytes().await.map_err(bad)?),
@@ -71,18 +74,24 @@ async fn import_list(
                         .map_err(|_| Error::field("alliance_id", "联盟编号须为整数"))?,
                 );
             }
-            "dry_run" => {
+            name @ ("dry_run" | "allow_duplicates") => {
+                let name = name.to_owned();
                 let text = field.text().await.map_err(bad)?;
-                dry_run = match text.trim() {
+                let flag = match text.trim() {
                     "true" | "1" | "yes" => true,
                     "false" | "0" | "no" | "" => false,
-                    _ => return Err(Error::field("dry_run", "须为 true 或 false")),
+                    _ => return Err(Error::field(&name, "须为 true 或 false")),
                 };
+                if name == "dry_run" {
+                    dry_run = flag;
+                } else {
+                    allow_duplicates = flag;
+                }
             }
             other => {
                 return Err(Error::field(
                     other,
-                    "未知的表单字段（只接受 file、alliance_id、dry_run）",
+                    "未知的表单字段（只接受 file、alliance_id、dry_run、allow_duplicates）",
                 ));
             }
         }
@@ -92,6 +101,7 @@ async fn import_list(
     let opts = ImportOptions {
         alliance_id,
         dry_run,
+        allow_duplicates,
     };
     let tx = state.db.begin().await?;
     let report = spreadsheets::import(&tx, &auth.actor, &table, &opts, &|_| {}).await?;

@@ -10,6 +10,7 @@ pub mod alliances;
 pub mod audit;
 pub mod auth;
 pub mod categories;
+pub mod duplicates;
 pub mod lookup;
 pub mod match_plan;
 pub mod matching;

@@ -113,6 +113,9 @@ pub struct NewNeed {
     pub needed_by: Option<NaiveDate>,
     /// low, normal (default) or high.
     pub urgency: Option<Urgency>,
+    /// Post even when a nearly identical open entry exists (after a 409 duplicate warning).
+    #[serde(default)]
+    pub allow_duplicate: bool,
 }
 
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
@@ -258,6 +261,16 @@ pub async fn create(
         alliance.expect("checked above"),
         place_id.expect("checked above"),
     );
+    if !input.allow_duplicate {
+        let text = (
+            input.title.as_deref().unwrap_or_default(),
+            input.description.as_deref().unwrap_or_default(),
+        );
+        let found = super::duplicates::needs_like(db, alliance.id, text).await?;
+        if !found.is_empty() {
+            return Err(Error::Duplicates(found));
+        }
+    }
     let now = chrono::Utc::now();
     let n = need::ActiveModel {
         city_id: Set(alliance.city_id),

@@ -15,7 +15,8 @@ use super::validation::{
     trimmed_opt, valid_quantity, valid_tags,
 };
 use super::{
-    Actor, Page, PageParams, Role, alliances, audit, categories, organizations, outbox, projects,
+    Actor, Page, PageParams, Role, alliances, audit, categories, duplicates, organizations, outbox,
+    projects,
 };
 use crate::error::{Error, Result};
 use entity::{project_resource, resource};
@@ -100,6 +101,9 @@ pub struct NewResource {
     pub scope_region_id: Option<i64>,
     pub available_from: Option<NaiveDate>,
     pub available_until: Option<NaiveDate>,
+    /// Post even when a nearly identical open entry exists (after a 409 duplicate warning).
+    #[serde(default)]
+    pub allow_duplicate: bool,
 }
 
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
@@ -275,6 +279,16 @@ pub async fn create(
     );
     problems.finish()?;
     let org = org.expect("checked above");
+    if !input.allow_duplicate {
+        let text = (
+            input.title.as_deref().unwrap_or_default(),
+            input.description.as_deref().unwrap_or_default(),
+        );
+        let found = duplicates::resources_like(db, org.id, text).await?;
+        if !found.is_empty() {
+            return Err(Error::Duplicates(found));
+        }
+    }
     let now = chrono::Utc::now();
     let r = resource::ActiveModel {
         city_id: Set(org.city_id),

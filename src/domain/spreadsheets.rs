@@ -205,6 +205,8 @@ pub struct ImportOptions {
     /// given, must belong to its member units.
     pub alliance_id: Option<i64>,
     pub dry_run: bool,
+    /// Import rows nearly the same as open entries (or as earlier rows) anyway.
+    pub allow_duplicates: bool,
 }
 
 /// Imports a sheet into `db`, which must be a transaction: every row is created as the API
@@ -306,6 +308,7 @@ pub async fn import(
                     alliance_region.as_ref(),
                     actor,
                     members.as_ref(),
+                    opts.allow_duplicates,
                     &mut problems,
                 );
                 match input {
@@ -321,6 +324,7 @@ pub async fn import(
                     &names,
                     alliance.as_ref(),
                     alliance_region.as_ref(),
+                    opts.allow_duplicates,
                     &mut problems,
                 );
                 match input {
@@ -343,6 +347,19 @@ pub async fn import(
             // For resources the unit is per row (a member may post only its own unit's).
             Err(Error::Forbidden(m)) => problems.push((column_of(list, "organization_id"), m)),
             Err(Error::NotFound(m)) | Err(Error::Conflict(m)) => problems.push(("", m)),
+            Err(Error::Duplicates(found)) => {
+                let like: Vec<String> = found
+                    .iter()
+                    .map(|d| format!("「{}」（编号 {}）", d.title, d.id))
+                    .collect();
+                problems.push((
+                    "标题",
+                    format!(
+                        "与已有的{}几乎相同；确需重复导入请选择允许重复",
+                        like.join("、")
+                    ),
+                ));
+            }
             Err(e) => return Err(e),
         }
         report
@@ -402,6 +419,7 @@ fn resource_row(
     near: Option<&region::Model>,
     actor: &Actor,
     members: Option<&HashSet<i64>>,
+    allow_duplicate: bool,
     problems: &mut Vec<(&'static str, String)>,
 ) -> Option<NewResource> {
     let organization_id = match cell.get("所属单位") {
@@ -456,6 +474,7 @@ fn resource_row(
         scope_region_id,
         available_from: date(cell.get("开始日期"), "开始日期", problems),
         available_until: date(cell.get("结束日期"), "结束日期", problems),
+        allow_duplicate,
     })
 }
 
@@ -464,6 +483,7 @@ fn need_row(
     names: &Names,
     alliance: Option<&alliance::Model>,
     alliance_region: Option<&region::Model>,
+    allow_duplicate: bool,
     problems: &mut Vec<(&'static str, String)>,
 ) -> Option<NewNeed> {
     let Some(alliance) = alliance else {
@@ -513,6 +533,7 @@ fn need_row(
         quantity: quantity(cell.get("数量"), problems),
         needed_by: date(cell.get("需要日期"), "需要日期", problems),
         urgency,
+        allow_duplicate,
     })
 }
 

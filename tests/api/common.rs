@@ -515,18 +515,20 @@ pub struct World {
 }
 
 impl World {
-    /// A valid resource body for unit A, serving 华山街道.
+    /// A valid resource body for unit A, serving 华山街道. Stories post many alike, so the
+    /// body confirms past the duplicate warning (`duplicates.rs` tests the warning itself).
     pub fn resource(&self, title: &str) -> Value {
         json!({"title": title, "description": "每周三上午在社区活动中心为居民免费测量血压血糖，提供健康咨询。",
                "category": "医疗健康", "tags": ["义诊", "健康咨询"], "quantity": 20,
-               "scope_level": "street", "scope_region_id": self.street})
+               "scope_level": "street", "scope_region_id": self.street, "allow_duplicate": true})
     }
 
-    /// A valid need body for the 华山 street alliance, placed in 翠湖社区.
+    /// A valid need body for the 华山 street alliance, placed in 翠湖社区 (past the duplicate
+    /// warning, as `resource`).
     pub fn need(&self, title: &str) -> Value {
         json!({"alliance_id": self.street_alliance, "community_id": self.community, "title": title,
                "description": "辖区独居老人较多，希望定期开展健康检查。", "category": "医疗健康",
-               "tags": ["老年人", "体检"], "quantity": 30, "urgency": "high"})
+               "tags": ["老年人", "体检"], "quantity": 30, "urgency": "high", "allow_duplicate": true})
     }
 }
 

@@ -7,6 +7,7 @@ mod authorization;
 mod cli;
 mod concurrency;
 mod demo;
+mod duplicates;
 mod evaluation;
 mod lists;
 mod malformed;

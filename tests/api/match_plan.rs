@@ -23,7 +23,8 @@ async fn offer(
             "/api/v1/resources",
             &w.admin,
             json!({"organization_id": w.org_a, "title": title, "description": "", "category": category,
-                   "tags": tags, "quantity": quantity, "scope_level": "street", "scope_region_id": street}),
+                   "tags": tags, "quantity": quantity, "scope_level": "street", "scope_region_id": street,
+                   "allow_duplicate": true}),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);

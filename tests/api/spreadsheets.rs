@@ -372,8 +372,21 @@ async fn exports_import_back_unchanged(app: TestApp) {
             sorted_rows(&xlsx),
             "CSV and XLSX carry the same rows"
         );
-        // Import the export: every row goes in as it was …
-        let back = upload(&app, token, xlsx, "export.xlsx", &[]).await;
+        // Importing the export into the same lists is caught as duplicates, row by row …
+        let again = upload(&app, token, xlsx.clone(), "export.xlsx", &[]).await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{list}");
+        let flagged = cells(&again.body);
+        assert_eq!(flagged.len(), before.len(), "{list}: {:?}", again.body);
+        assert!(flagged.iter().all(|(_, c)| c == "标题"));
+        // … and, confirmed, every row goes in as it was …
+        let back = upload(
+            &app,
+            token,
+            xlsx,
+            "export.xlsx",
+            &[("allow_duplicates", "true".into())],
+        )
+        .await;
         assert_eq!(back.status, StatusCode::CREATED, "{list}: {:?}", back.body);
         assert_eq!(back.body["ignored_columns"], json!(["状态"]));
         // … so the next export has each row twice.

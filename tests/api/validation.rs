@@ -260,7 +260,7 @@ async fn control_characters_are_refused(app: TestApp) {
 
 async fn scope_rules(app: TestApp) {
     let w = app.world().await;
-    let base = |level: &str, region: serde_json::Value| json!({"title": "t", "category": "医疗健康", "scope_level": level, "scope_region_id": region});
+    let base = |level: &str, region: serde_json::Value| json!({"title": "t", "category": "医疗健康", "scope_level": level, "scope_region_id": region, "allow_duplicate": true});
     for (level, region, ok) in [
         ("city", json!(null), true),
         ("city", json!(w.district), false),
