@@ -10,6 +10,14 @@ pub fn local(t: DateTime<Utc>) -> DateTime<FixedOffset> {
     t.with_timezone(&shanghai())
 }
 
+/// How long an entry stays matchable without its owner confirming it (复核周期).
+pub const REVIEW_DAYS: u64 = 90;
+
+/// The review-by date of an entry written or confirmed today.
+pub fn review_by_from_today() -> chrono::NaiveDate {
+    today() + chrono::Days::new(REVIEW_DAYS)
+}
+
 /// Today's date in Asia/Shanghai, which is the date a coordinator means by "today".
 pub fn today() -> chrono::NaiveDate {
     Utc::now().with_timezone(&shanghai()).date_naive()

@@ -30,6 +30,9 @@ pub struct Model {
     pub created_by: i64,
     pub updated_by: i64,
     pub deleted_at: Option<DateTimeUtc>,
+    /// 复核日期: unless its owner confirms it again, the entry leaves the matchable set after
+    /// this day (Asia/Shanghai). Set on every write by the owner.
+    pub review_by: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

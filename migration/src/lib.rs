@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_initial;
 mod m20261202_000001_project_workflow;
 mod m20261202_000002_feedback;
+mod m20261202_000003_review_by;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_initial::Migration),
             Box::new(m20261202_000001_project_workflow::Migration),
             Box::new(m20261202_000002_feedback::Migration),
+            Box::new(m20261202_000003_review_by::Migration),
         ]
     }
 }

@@ -18,6 +18,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_needs, create_need))
         .routes(routes!(get_need, update_need, delete_need))
         .routes(routes!(change_need_status))
+        .routes(routes!(confirm_need))
 }
 
 /// Needs, newest first.
@@ -119,4 +120,23 @@ async fn delete_need(
     needs::delete(&tx, &auth.actor, id, v).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Confirm the need still stands (复核, the alliance's coordinators, or admins): it stays matchable for another 90 days.
+/// Any edit confirms it too.
+#[utoipa::path(post, path = "/needs/{id}/confirm", tag = "needs", params(("id" = i64, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, body = NeedView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)))]
+async fn confirm_need(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    IfMatch(v): IfMatch,
+) -> Result<impl IntoResponse> {
+    let tx = state.db.begin().await?;
+    let x = needs::confirm(&tx, &auth.actor, id, v).await?;
+    tx.commit().await?;
+    Ok((
+        etag(x.version),
+        axum::Json(NeedView::one(state.read(), x).await?),
+    ))
 }

@@ -18,6 +18,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_resources, create_resource))
         .routes(routes!(get_resource, update_resource, delete_resource))
         .routes(routes!(change_resource_status))
+        .routes(routes!(confirm_resource))
 }
 
 /// Resources, newest first.
@@ -119,4 +120,23 @@ async fn delete_resource(
     resources::delete(&tx, &auth.actor, id, v).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Confirm the resource still stands (复核, its unit's users, or admins): it stays matchable for another 90 days.
+/// Any edit confirms it too.
+#[utoipa::path(post, path = "/resources/{id}/confirm", tag = "resources", params(("id" = i64, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, body = ResourceView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)))]
+async fn confirm_resource(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    IfMatch(v): IfMatch,
+) -> Result<impl IntoResponse> {
+    let tx = state.db.begin().await?;
+    let x = resources::confirm(&tx, &auth.actor, id, v).await?;
+    tx.commit().await?;
+    Ok((
+        etag(x.version),
+        axum::Json(ResourceView::one(state.read(), x).await?),
+    ))
 }

@@ -8,6 +8,7 @@ use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::domain::matching::still_confirmed;
 use crate::domain::validation::tags_from_json;
 use crate::domain::{Actor, lookup, projects};
 use crate::error::Result;
@@ -250,6 +251,11 @@ pub struct ResourceView {
     pub available_until: Option<NaiveDate>,
     /// available, reserved, exhausted or withdrawn.
     pub status: String,
+    /// 复核日期: unless its unit confirms it (`POST /resources/{id}/confirm`, or any edit),
+    /// it is no longer matched after this day.
+    pub review_by: Option<NaiveDate>,
+    /// Past its review-by date: out of matching until confirmed.
+    pub lapsed: bool,
     /// Send it back as `If-Match` to update safely.
     pub version: i32,
     pub created_at: DateTime<FixedOffset>,
@@ -285,6 +291,8 @@ impl ResourceView {
                 available_from: r.available_from,
                 available_until: r.available_until,
                 status: r.status,
+                lapsed: !still_confirmed(r.review_by),
+                review_by: r.review_by,
                 version: r.version,
                 created_at: local(r.created_at),
                 updated_at: local(r.updated_at),
@@ -325,6 +333,11 @@ pub struct NeedView {
     pub urgency: String,
     /// open, matched, fulfilled or closed.
     pub status: String,
+    /// 复核日期: unless a coordinator confirms it (`POST /needs/{id}/confirm`, or any edit),
+    /// it is no longer matched after this day.
+    pub review_by: Option<NaiveDate>,
+    /// Past its review-by date: out of matching until confirmed.
+    pub lapsed: bool,
     pub version: i32,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
@@ -362,6 +375,8 @@ impl NeedView {
                     needed_by: n.needed_by,
                     urgency: n.urgency,
                     status: n.status,
+                    lapsed: !still_confirmed(n.review_by),
+                    review_by: n.review_by,
                     version: n.version,
                     created_at: local(n.created_at),
                     updated_at: local(n.updated_at),

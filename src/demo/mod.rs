@@ -463,6 +463,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
                     created_by: Set(by),
                     updated_by: Set(by),
                     deleted_at: Set(None),
+                    review_by: Set(Some(demo_review_by(today, created, now))),
                     ..Default::default()
                 }
                 .insert(&tx)
@@ -645,8 +646,24 @@ impl ResourceDraft {
             created_by: Set(self.author),
             updated_by: Set(self.author),
             deleted_at: Set(None),
+            review_by: Set(Some(demo_review_by(today, created, now))),
             ..Default::default()
         }
+    }
+}
+
+/// A review-by date spread over the coming weeks without a draw (so the other drawn values
+/// stay as they were): one entry in about thirty was not confirmed in time and has lapsed.
+fn demo_review_by(
+    today: NaiveDate,
+    created: chrono::DateTime<Utc>,
+    now: chrono::DateTime<Utc>,
+) -> NaiveDate {
+    let age = (now - created).num_minutes();
+    if age % 29 == 0 {
+        today - Duration::days(1)
+    } else {
+        today + Duration::days(7 + age % 84)
     }
 }
 

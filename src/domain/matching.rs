@@ -142,9 +142,16 @@ pub async fn keep_matchable_resources(
         .into_iter()
         .filter_map(|r| rows.remove(&r.id).map(|row| (row, r)))
         .filter(|(row, _)| {
-            row.status == resources::Status::Available.as_str() && chain.contains(&scope_term(row))
+            row.status == resources::Status::Available.as_str()
+                && chain.contains(&scope_term(row))
+                && still_confirmed(row.review_by)
         })
         .collect())
+}
+
+/// Not past its review-by date (an entry nobody confirmed is no longer matched).
+pub fn still_confirmed(review_by: Option<chrono::NaiveDate>) -> bool {
+    review_by.is_none_or(|d| d >= crate::time::today())
 }
 
 /// Open needs a resource fits, best first.
@@ -203,6 +210,7 @@ pub async fn for_resource(
         .filter(|(row, _)| {
             row.status == needs::Status::Open.as_str()
                 && regions.chain(row.place_region_id).contains(&scope)
+                && still_confirmed(row.review_by)
         })
         .take(opts.limit)
         .map(|(row, mut m)| {

@@ -290,6 +290,7 @@ pub async fn create(
         created_by: Set(actor.user_id),
         updated_by: Set(actor.user_id),
         deleted_at: Set(None),
+        review_by: Set(Some(crate::time::review_by_from_today())),
         ..Default::default()
     }
     .insert(db)
@@ -357,6 +358,8 @@ pub async fn update(
     if let Some(v) = patch.urgency {
         a.urgency = Set(v.as_str().into());
     }
+    // An edit by the coordinator is a confirmation.
+    a.review_by = Set(Some(crate::time::review_by_from_today()));
     save(db, actor, before, a, "update").await
 }
 
@@ -416,7 +419,24 @@ pub async fn change_status(
     };
     let mut a: need::ActiveModel = before.clone().into();
     a.status = Set(to.as_str().into());
+    a.review_by = Set(Some(crate::time::review_by_from_today()));
     save(db, actor, before, a, "status").await
+}
+
+/// The coordinator confirms the need still stands (复核): it stays matchable for another
+/// [`crate::time::REVIEW_DAYS`] days.
+pub async fn confirm(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    expected_version: Option<i32>,
+) -> Result<need::Model> {
+    let before = get_for_update(db, actor.city_id, id).await?;
+    require_coordinator(actor, before.alliance_id)?;
+    check_version(expected_version, before.version)?;
+    let mut a: need::ActiveModel = before.clone().into();
+    a.review_by = Set(Some(crate::time::review_by_from_today()));
+    save(db, actor, before, a, "confirm").await
 }
 
 /// Soft-deletes a need; one with projects cannot be deleted, only closed.
@@ -456,6 +476,8 @@ pub struct NeedFilter {
     pub status: Option<Status>,
     /// low, normal or high.
     pub urgency: Option<Urgency>,
+    /// Needs to be confirmed by this day (past ones have left the matchable set).
+    pub review_before: Option<NaiveDate>,
 }
 
 pub async fn list(
@@ -478,6 +500,9 @@ pub async fn list(
     }
     if let Some(s) = filter.status {
         select = select.filter(need::Column::Status.eq(s.as_str()));
+    }
+    if let Some(d) = filter.review_before {
+        select = select.filter(need::Column::ReviewBy.lte(d));
     }
     if let Some(u) = filter.urgency {
         select = select.filter(need::Column::Urgency.eq(u.as_str()));

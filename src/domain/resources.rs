@@ -309,6 +309,7 @@ pub async fn create(
         created_by: Set(actor.user_id),
         updated_by: Set(actor.user_id),
         deleted_at: Set(None),
+        review_by: Set(Some(crate::time::review_by_from_today())),
         ..Default::default()
     }
     .insert(db)
@@ -388,6 +389,8 @@ pub async fn update(
     }
     a.available_from = Set(from);
     a.available_until = Set(until);
+    // An edit by the owner is a confirmation.
+    a.review_by = Set(Some(crate::time::review_by_from_today()));
     save(db, actor, before, a, "update").await
 }
 
@@ -447,7 +450,24 @@ pub async fn change_status(
     }
     let mut a: resource::ActiveModel = before.clone().into();
     a.status = Set(to.as_str().into());
+    a.review_by = Set(Some(crate::time::review_by_from_today()));
     save(db, actor, before, a, "status").await
+}
+
+/// The owner confirms the resource is still on offer (复核): it stays matchable for another
+/// [`crate::time::REVIEW_DAYS`] days.
+pub async fn confirm(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    expected_version: Option<i32>,
+) -> Result<resource::Model> {
+    let before = get_for_update(db, actor.city_id, id).await?;
+    require_owner(actor, &before)?;
+    check_version(expected_version, before.version)?;
+    let mut a: resource::ActiveModel = before.clone().into();
+    a.review_by = Set(Some(crate::time::review_by_from_today()));
+    save(db, actor, before, a, "confirm").await
 }
 
 /// Removes a resource from the lists. The row is kept (soft delete) for the audit trail; one
@@ -486,6 +506,8 @@ pub struct ResourceFilter {
     pub category: Option<String>,
     /// available, reserved, exhausted or withdrawn.
     pub status: Option<Status>,
+    /// Entries to be confirmed by this day (past ones have left the matchable set).
+    pub review_before: Option<NaiveDate>,
 }
 
 pub async fn list(
@@ -510,6 +532,9 @@ pub async fn list(
     }
     if let Some(s) = filter.status {
         select = select.filter(resource::Column::Status.eq(s.as_str()));
+    }
+    if let Some(d) = filter.review_before {
+        select = select.filter(resource::Column::ReviewBy.lte(d));
     }
     super::page::fetch(db, select.order_by_desc(resource::Column::Id), params).await
 }

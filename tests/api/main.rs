@@ -9,6 +9,7 @@ mod concurrency;
 mod demo;
 mod duplicates;
 mod evaluation;
+mod expiry;
 mod lists;
 mod malformed;
 mod match_plan;

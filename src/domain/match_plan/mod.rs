@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::matching::NeedProbe;
+use super::matching::{NeedProbe, still_confirmed};
 use super::projects::{self, NewProject};
 use super::validation::{Problems, tags_from_json};
 use super::{Actor, Role, alliances, lookup, needs, resources};
@@ -105,7 +105,7 @@ async fn open_needs(db: &impl ConnectionTrait, alliance_id: i64) -> Result<Vec<n
         .all(db)
         .await?
         .into_iter()
-        .filter(|n| !waiting.contains(&n.id))
+        .filter(|n| !waiting.contains(&n.id) && still_confirmed(n.review_by))
         .collect())
 }
 
@@ -189,6 +189,7 @@ async fn candidates(
         for r in ranked {
             if let Some(row) = rows.get(&r.id)
                 && probe.chain.contains(&scope_term(row))
+                && still_confirmed(row.review_by)
                 && row.quantity.is_none_or(|q| q > row.reserved)
             {
                 pairs.push((ni, index[&r.id], r.score));
