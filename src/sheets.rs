@@ -49,25 +49,41 @@ pub fn read(bytes: &[u8]) -> Result<Table, String> {
 /// Rows with their numbers in the file (from 1).
 type Numbered = Vec<(usize, Vec<String>)>;
 
+/// The largest sheet read: far beyond any list an alliance keeps, and a bound on memory
+/// whatever cell addresses a file claims.
+const MAX_ROWS: u32 = 200_000;
+const MAX_COLUMNS: u32 = 64;
+
 fn read_xlsx(bytes: &[u8]) -> Result<Numbered, String> {
     let bad = |_| "无法读取 XLSX 文件：文件已损坏或不是 Excel 工作簿".to_owned();
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(bad)?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| "工作簿中没有工作表".to_owned())?
-        .map_err(bad)?;
-    // A range starts at its first used cell, not necessarily at A1.
-    let first = range.start().map_or(0, |(row, _)| row as usize);
-    let lead = range.start().map_or(0, |(_, col)| col as usize);
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(i, row)| {
-            let cells = std::iter::repeat_n(String::new(), lead)
-                .chain(row.iter().map(cell_text))
-                .collect();
-            (first + i + 1, cells)
-        })
+    let first = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| "工作簿中没有工作表".to_owned())?;
+    // Cell by cell, never a dense range: a file with one cell at A1 and one at XFD1048576
+    // would otherwise make a grid of billions of cells.
+    let mut reader = book.worksheet_cells_reader(&first).map_err(bad)?;
+    let mut rows: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
+    while let Some(cell) = reader.next_cell().map_err(bad)? {
+        let (r, c) = cell.get_position();
+        if r >= MAX_ROWS || c >= MAX_COLUMNS {
+            return Err(format!("表格过大：最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列"));
+        }
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.is_empty() {
+            continue;
+        }
+        let row = rows.entry(r).or_default();
+        if row.len() <= c as usize {
+            row.resize(c as usize + 1, String::new());
+        }
+        row[c as usize] = text;
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(r, cells)| (r as usize + 1, cells))
         .collect())
 }
 
@@ -85,7 +101,8 @@ fn cell_text(c: &Data) -> String {
             .map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default(),
         Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        // A formula that failed in Excel has no value to import.
+        Data::Error(_) => String::new(),
     }
 }
 
@@ -96,6 +113,8 @@ fn read_csv(bytes: &[u8]) -> Result<Numbered, String> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut out = Vec::new();
+    // Lines are counted forward from the previous record: once over the whole text.
+    let (mut counted_to, mut lines) = (0usize, 0usize);
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line()) + 1;
@@ -107,12 +126,14 @@ fn read_csv(bytes: &[u8]) -> Result<Numbered, String> {
         while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
             start += 1;
         }
-        let line = text.as_bytes()[..start]
+        let start = start.max(counted_to);
+        lines += text.as_bytes()[counted_to..start]
             .iter()
             .filter(|b| **b == b'\n')
-            .count()
-            + 1;
-        out.push((line, record.iter().map(|c| c.trim().to_owned()).collect()));
+            .count();
+        counted_to = start;
+        let line = lines + 1;
+        out.push((line, record.iter().map(unguard).collect()));
     }
     Ok(out)
 }
@@ -127,7 +148,26 @@ fn decode(bytes: &[u8]) -> String {
     }
 }
 
-/// CSV as Excel opens it without asking: UTF-8 with a BOM, CRLF lines, quoted where needed.
+/// A cell Excel would run as a formula (`=…`, `+…`, `-…`, `@…`) is written with a leading
+/// apostrophe, as Excel itself marks text; reading drops it again.
+fn guard(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+fn unguard(cell: &str) -> String {
+    let cell = cell.trim();
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest.to_owned(),
+        _ => cell.to_owned(),
+    }
+}
+
+/// CSV as Excel opens it without asking: UTF-8 with a BOM, CRLF lines, quoted where needed,
+/// and no cell that Excel would run as a formula.
 pub fn write_csv(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
@@ -135,7 +175,8 @@ pub fn write_csv(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
     // Writing to memory cannot fail.
     w.write_record(headers).expect("in memory");
     for r in rows {
-        w.write_record(r).expect("in memory");
+        w.write_record(r.iter().map(|c| guard(c).into_owned()))
+            .expect("in memory");
     }
     w.into_inner().expect("in memory")
 }
@@ -207,10 +248,23 @@ mod tests {
         let t = read(&bytes).unwrap();
         assert_eq!(t.headers, ["标题", "数量", "备注"]);
         assert_eq!(t.rows[0].1[..2], ["老年食堂", "20"]);
+        // A cell far out is refused before any grid is built.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.write_string(0, 0, "标题").unwrap();
+        ws.write_string(1_000_000, 16_000, "远").unwrap();
+        let far = read(&book.save_to_buffer().unwrap()).unwrap_err();
+        assert!(far.contains("过大"), "{far}");
         let broken = read(&bytes[..bytes.len() / 2]).unwrap_err();
         assert!(broken.contains("XLSX"), "{broken}");
         assert!(read(b"").is_err());
-        let csv = write_csv(&["标题"], &[vec!["a\"b".to_owned()]]);
-        assert_eq!(read(&csv).unwrap().rows[0].1, ["a\"b"]);
+        let cells = vec![
+            "a\"b".to_owned(),
+            "=HYPERLINK(\"x\")".to_owned(),
+            "-5".to_owned(),
+        ];
+        let csv = write_csv(&["标题", "描述", "数量"], std::slice::from_ref(&cells));
+        assert!(String::from_utf8_lossy(&csv).contains("'=HYPERLINK"));
+        assert_eq!(read(&csv).unwrap().rows[0].1, cells);
     }
 }

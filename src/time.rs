@@ -18,6 +18,13 @@ pub fn review_by_from_today() -> chrono::NaiveDate {
     today() + chrono::Days::new(REVIEW_DAYS)
 }
 
+/// A review-by date pushed to at least 30 days from today: an entry a project held and then
+/// released gets time to be confirmed before it lapses.
+pub fn with_grace(review_by: Option<chrono::NaiveDate>) -> chrono::NaiveDate {
+    let floor = today() + chrono::Days::new(30);
+    review_by.map_or(floor, |d| d.max(floor))
+}
+
 /// Today's date in Asia/Shanghai, which is the date a coordinator means by "today".
 pub fn today() -> chrono::NaiveDate {
     Utc::now().with_timezone(&shanghai()).date_naive()

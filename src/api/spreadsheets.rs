@@ -97,7 +97,11 @@ async fn import_list(
         }
     }
     let file = file.ok_or_else(|| Error::field("file", "请上传 CSV 或 XLSX 文件"))?;
-    let table = sheets::read(&file).map_err(|m| Error::field("file", m))?;
+    // Parsing a sheet is CPU work: off the async workers.
+    let table = tokio::task::spawn_blocking(move || sheets::read(&file))
+        .await
+        .map_err(|e| Error::Internal(e.into()))?
+        .map_err(|m| Error::field("file", m))?;
     let opts = ImportOptions {
         alliance_id,
         dry_run,

@@ -16,10 +16,17 @@ async fn by_ids<E: EntityTrait>(
     let mut ids: Vec<i64> = ids.into_iter().collect();
     ids.sort_unstable();
     ids.dedup();
-    if ids.is_empty() {
-        return Ok(Vec::new());
+    // In chunks: SQLite takes at most 32,766 parameters per statement.
+    let mut rows = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(1000) {
+        rows.extend(
+            E::find()
+                .filter(column.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
     }
-    Ok(E::find().filter(column.is_in(ids)).all(db).await?)
+    Ok(rows)
 }
 
 pub async fn regions(

@@ -219,6 +219,19 @@ pub async fn create(
     actor: &Actor,
     input: NewNeed,
 ) -> Result<need::Model> {
+    let n = create_unindexed(db, actor, input).await?;
+    outbox::push(db, n.city_id, "need", n.id).await?;
+    Ok(n)
+}
+
+/// [`create`] without its search-outbox row, for a batch that queues the rows itself once
+/// it knows it will commit (an import: a dry run or a refused file then uses no outbox
+/// numbers, which PostgreSQL would otherwise leave as gaps for the indexer to wait on).
+pub(crate) async fn create_unindexed(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    input: NewNeed,
+) -> Result<need::Model> {
     // Who may post is decided before what is posted: a coordinator of another alliance gets
     // 403 whatever the body says. A missing or unknown alliance is one more field problem.
     let mut problems = Problems::of(&input);
@@ -296,7 +309,6 @@ pub async fn create(
     .insert(db)
     .await?;
     audit::created(db, Some(actor), "need", n.id, Some(n.city_id), &n).await?;
-    outbox::push(db, n.city_id, "need", n.id).await?;
     Ok(n)
 }
 

@@ -236,6 +236,19 @@ pub async fn create(
     actor: &Actor,
     input: NewResource,
 ) -> Result<resource::Model> {
+    let r = create_unindexed(db, actor, input).await?;
+    outbox::push(db, r.city_id, "resource", r.id).await?;
+    Ok(r)
+}
+
+/// [`create`] without its search-outbox row, for a batch that queues the rows itself once
+/// it knows it will commit (an import: a dry run or a refused file then uses no outbox
+/// numbers, which PostgreSQL would otherwise leave as gaps for the indexer to wait on).
+pub(crate) async fn create_unindexed(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    input: NewResource,
+) -> Result<resource::Model> {
     let organization_id = match (actor.role, input.organization_id, actor.organization_id) {
         (Role::Member, None, Some(own)) => Some(own),
         (Role::Member, Some(id), Some(own)) if id == own => Some(own),
@@ -315,7 +328,6 @@ pub async fn create(
     .insert(db)
     .await?;
     audit::created(db, Some(actor), "resource", r.id, Some(r.city_id), &r).await?;
-    outbox::push(db, r.city_id, "resource", r.id).await?;
     Ok(r)
 }
 

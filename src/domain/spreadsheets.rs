@@ -297,7 +297,29 @@ pub async fn import(
         Some(a) => regions::get(db, a.region_id).await?,
         None => None,
     };
+    let mut created: Vec<(&str, i64, i64)> = Vec::new();
     for (done, (row, cells)) in table.rows.iter().enumerate() {
+        // Invisible control characters are refused as the API refuses them in JSON text.
+        let hidden: Vec<usize> = cells
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                c.chars()
+                    .any(|ch| ch.is_control() && !matches!(ch, '\n' | '\r' | '\t'))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if !hidden.is_empty() {
+            for i in hidden {
+                report.problems.push(RowProblem {
+                    row: *row,
+                    column: table.headers.get(i).cloned().unwrap_or_default(),
+                    message: "含有不可见的控制字符".into(),
+                });
+            }
+            progress(done + 1);
+            continue;
+        }
         let cell = Row { table, cells };
         let mut problems: Vec<(&str, String)> = Vec::new();
         let outcome = match list {
@@ -313,7 +335,9 @@ pub async fn import(
                 );
                 match input {
                     Some(input) if problems.is_empty() => {
-                        resources::create(db, actor, input).await.map(|_| ())
+                        resources::create_unindexed(db, actor, input)
+                            .await
+                            .map(|r| created.push(("resource", r.city_id, r.id)))
                     }
                     _ => Ok(()),
                 }
@@ -328,9 +352,9 @@ pub async fn import(
                     &mut problems,
                 );
                 match input {
-                    Some(input) if problems.is_empty() => {
-                        needs::create(db, actor, input).await.map(|_| ())
-                    }
+                    Some(input) if problems.is_empty() => needs::create_unindexed(db, actor, input)
+                        .await
+                        .map(|n| created.push(("need", n.city_id, n.id))),
                     _ => Ok(()),
                 }
             }
@@ -374,6 +398,9 @@ pub async fn import(
     // With any problem, or on a dry run, the caller drops the transaction: nothing is kept.
     if report.problems.is_empty() && !opts.dry_run {
         report.created = report.valid;
+        for (kind, city, id) in created {
+            super::outbox::push(db, city, kind, id).await?;
+        }
     }
     Ok(report)
 }

@@ -173,6 +173,18 @@ async fn dry_run_names_every_bad_cell_and_nothing_is_written(app: TestApp) {
     assert_eq!(first["scope"]["level"], "street");
     assert_eq!(first["quantity"], 20);
 
+    // Invisible control characters are refused per cell.
+    let hidden = upload(
+        &app,
+        &w.admin,
+        csv_with_bom(
+            "标题,类别,服务范围,所属单位\n测\u{1}血压,医疗健康,全市,华山社区卫生服务中心\n",
+        ),
+        "资源.csv",
+        &[],
+    )
+    .await;
+    assert_eq!(cells(&hidden.body), [(2, "标题".to_owned())]);
     // Files that are not lists are refused as a whole.
     let unknown = upload(
         &app,

@@ -214,6 +214,9 @@ pub async fn transition(
                 let mut ra: resource::ActiveModel = r.clone().into();
                 ra.reserved = Set(reserved);
                 ra.status = Set(status);
+                if delta < 0 {
+                    ra.review_by = Set(Some(crate::time::with_grace(r.review_by)));
+                }
                 resources::save(db, actor, r.clone(), ra, "project").await?;
             }
         }
@@ -363,6 +366,10 @@ async fn settle_need(db: &impl ConnectionTrait, actor: &Actor, n: need::Model) -
     if next.as_str() != n.status {
         let mut a: need::ActiveModel = n.clone().into();
         a.status = Set(next.as_str().into());
+        if next == needs::Status::Open {
+            // Back on the list after a hold: time to confirm it before it lapses.
+            a.review_by = Set(Some(crate::time::with_grace(n.review_by)));
+        }
         needs::save(db, actor, n, a, "project").await?;
     }
     Ok(())
