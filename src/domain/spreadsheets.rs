@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use super::needs::{self, NewNeed, Urgency};
 use super::regions::{self, Level};
 use super::resources::{self, NewResource};
-use super::validation::tags_from_json;
+use super::validation::{TAG_SEPARATORS, tags_from_json};
 use super::{Actor, alliances, lookup, projects};
 use crate::error::{Error, Result};
 use crate::sheets::Table;
@@ -568,10 +568,10 @@ fn text(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_owned())
 }
 
-/// 标签: separated by 、，, ；; / or | (as people type them).
+/// 标签: separated by 、，, or ；; (as people type them; a tag cannot hold one).
 fn tags(s: &str) -> Option<Vec<String>> {
     let list: Vec<String> = s
-        .split(['、', '，', ',', '；', ';', '/', '|'])
+        .split(TAG_SEPARATORS)
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_owned)

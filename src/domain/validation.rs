@@ -80,6 +80,9 @@ fn message_of(e: &ValidationError) -> String {
 }
 
 /// Tags: at most 10, each 1–20 characters, no duplicates.
+/// What separates tags in one spreadsheet cell.
+pub const TAG_SEPARATORS: [char; 5] = ['、', '，', ',', '；', ';'];
+
 pub fn valid_tags(tags: &[String]) -> Result<(), ValidationError> {
     if tags.len() > 10 {
         return Err(ValidationError::new("tags").with_message("标签最多10个".into()));
@@ -88,6 +91,12 @@ pub fn valid_tags(tags: &[String]) -> Result<(), ValidationError> {
         let n = t.chars().count();
         if n == 0 || n > 20 {
             return Err(ValidationError::new("tag").with_message("每个标签须为1至20个字".into()));
+        }
+        // Spreadsheets list tags in one cell separated by these: a tag holding one could not
+        // come back from an export as itself.
+        if t.contains(TAG_SEPARATORS) {
+            return Err(ValidationError::new("tag")
+                .with_message("标签中不能含有顿号、逗号或分号（多个标签请分开填写）".into()));
         }
     }
     let mut seen = std::collections::HashSet::new();

@@ -333,6 +333,11 @@ fn sorted_rows(bytes: &[u8]) -> Vec<Vec<String>> {
 
 async fn exports_import_back_unchanged(app: TestApp) {
     let w = app.world().await;
+    // A tag cannot hold the separators a spreadsheet cell lists tags with.
+    let mut joined = w.resource("周末义诊");
+    joined["tags"] = json!(["老人、儿童"]);
+    let refused = app.post("/api/v1/resources", &w.member_a, joined).await;
+    assert_eq!(refused.fields(), ["tags"]);
     for (title, qty, scope) in [
         (
             "上门测血压",
@@ -348,6 +353,7 @@ async fn exports_import_back_unchanged(app: TestApp) {
     ] {
         let mut body = w.resource(title);
         body["quantity"] = json!(qty);
+        body["tags"] = json!(["0-3岁/婴幼儿", "义诊"]);
         body["available_from"] = json!("2026-12-01");
         for (k, v) in scope.as_object().unwrap() {
             body[k] = v.clone();
