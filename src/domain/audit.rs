@@ -111,7 +111,7 @@ pub async fn list(
     params: PageParams,
 ) -> Result<Page<audit_log::Model>> {
     actor.require_admin()?;
-    let (since, until) = super::stats::period(filter.from, filter.to)?;
+    let period = super::validation::period(filter.from, filter.to)?;
     let mut select = audit_log::Entity::find().filter(audit_log::Column::CityId.eq(actor.city_id));
     if let Some(t) = filter.entity_type.as_deref().filter(|t| !t.is_empty()) {
         select = select.filter(audit_log::Column::EntityType.eq(t));
@@ -125,11 +125,6 @@ pub async fn list(
     if let Some(a) = filter.action.as_deref().filter(|a| !a.is_empty()) {
         select = select.filter(audit_log::Column::Action.eq(a));
     }
-    if let Some(s) = since {
-        select = select.filter(audit_log::Column::CreatedAt.gte(s));
-    }
-    if let Some(u) = until {
-        select = select.filter(audit_log::Column::CreatedAt.lt(u));
-    }
+    select = super::validation::in_period(select, audit_log::Column::CreatedAt, period);
     super::page::fetch(db, select.order_by_desc(audit_log::Column::Id), params).await
 }

@@ -54,6 +54,14 @@ pub async fn alliances_of_regions(
     Ok(rows.into_iter().map(|a| (a.region_id, a.id)).collect())
 }
 
+pub async fn needs(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, need::Model>> {
+    let rows = by_ids::<need::Entity>(db, need::Column::Id, ids).await?;
+    Ok(rows.into_iter().map(|n| (n.id, n)).collect())
+}
+
 pub async fn need_titles(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = i64>,

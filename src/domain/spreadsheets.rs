@@ -128,6 +128,8 @@ pub struct ImportReport {
 struct Names {
     units: HashMap<String, Vec<organization::Model>>,
     regions: HashMap<String, Vec<region::Model>>,
+    /// Each region's parent, to walk up to a district.
+    parents: HashMap<i64, (Option<i64>, String)>,
     city: region::Model,
 }
 
@@ -142,6 +144,7 @@ impl Names {
             units.entry(o.name.clone()).or_default().push(o);
         }
         let mut by_name: HashMap<String, Vec<region::Model>> = HashMap::new();
+        let mut parents = HashMap::new();
         let mut city = None;
         for r in region::Entity::find().all(db).await? {
             if regions::city_of(&r) != city_id {
@@ -150,11 +153,13 @@ impl Names {
             if r.level == Level::City.as_str() {
                 city = Some(r.clone());
             }
+            parents.insert(r.id, (r.parent_id, r.level.clone()));
             by_name.entry(r.name.clone()).or_default().push(r);
         }
         Ok(Names {
             units,
             regions: by_name,
+            parents,
             city: city.ok_or_else(|| Error::not_found("城市"))?,
         })
     }
@@ -187,14 +192,13 @@ impl Names {
     }
 
     fn district_of(&self, r: &region::Model) -> Option<i64> {
-        let mut at = r.clone();
-        let by_id: HashMap<i64, &region::Model> =
-            self.regions.values().flatten().map(|r| (r.id, r)).collect();
+        let mut at = r.id;
         loop {
-            if at.level == Level::District.as_str() {
-                return Some(at.id);
+            let (parent, level) = self.parents.get(&at)?;
+            if level == Level::District.as_str() {
+                return Some(at);
             }
-            at = (*by_id.get(&at.parent_id?)?).clone();
+            at = (*parent)?;
         }
     }
 }

@@ -7,16 +7,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::validation::{Problems, check_date};
-use super::{Actor, regions};
+use super::validation::{Period, in_period, period};
+use super::{Actor, lookup, regions};
 use crate::error::{Error, Result};
-use crate::time::day_start;
-use entity::{need, organization, project, project_feedback, project_resource, region, resource};
+use entity::{need, organization, project, region, resource};
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -100,25 +99,6 @@ impl Tree {
     }
 }
 
-/// A period as instants: from the first day's start, up to (not including) the day after the
-/// last.
-type Period = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
-
-pub(crate) fn period(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Period> {
-    let mut problems = Problems::default();
-    if check_date(&mut problems, "from", from) & check_date(&mut problems, "to", to)
-        && let (Some(f), Some(t)) = (from, to)
-        && f > t
-    {
-        problems.add("to", "结束日期不能早于开始日期");
-    }
-    problems.finish()?;
-    Ok((
-        from.map(day_start),
-        to.map(|t| day_start(t + chrono::Days::new(1))),
-    ))
-}
-
 pub async fn compute(db: &impl ConnectionTrait, actor: &Actor, f: &StatsFilter) -> Result<Stats> {
     let tree = Tree::load(db, actor.city_id).await?;
     let scope = match (f.street_id, f.district_id) {
@@ -137,7 +117,7 @@ pub async fn compute(db: &impl ConnectionTrait, actor: &Actor, f: &StatsFilter) 
     {
         return Err(Error::field("street_id", "该街道不属于所选区县"));
     }
-    let (since, until) = period(f.from, f.to)?;
+    let period = period(f.from, f.to)?;
     let mut rows: BTreeMap<i64, RegionStats> = BTreeMap::new();
     let row = |rows: &mut BTreeMap<i64, RegionStats>, id: i64| -> Option<i64> {
         let at = tree.row_of(scope.id, id)?;
@@ -174,12 +154,7 @@ pub async fn compute(db: &impl ConnectionTrait, actor: &Actor, f: &StatsFilter) 
         .filter(resource::Column::DeletedAt.is_null())
         .group_by(resource::Column::ScopeRegionId)
         .group_by(resource::Column::Status);
-    if let Some(s) = since {
-        q = q.filter(resource::Column::CreatedAt.gte(s));
-    }
-    if let Some(u) = until {
-        q = q.filter(resource::Column::CreatedAt.lt(u));
-    }
+    q = in_period(q, resource::Column::CreatedAt, period);
     let counts: Vec<(Option<i64>, String, i64)> = q.into_tuple().all(db).await?;
     for (region_id, status, n) in counts {
         // A city-wide resource sits at the city itself.
@@ -202,12 +177,7 @@ pub async fn compute(db: &impl ConnectionTrait, actor: &Actor, f: &StatsFilter) 
         .filter(need::Column::DeletedAt.is_null())
         .group_by(need::Column::PlaceRegionId)
         .group_by(need::Column::Status);
-    if let Some(s) = since {
-        q = q.filter(need::Column::CreatedAt.gte(s));
-    }
-    if let Some(u) = until {
-        q = q.filter(need::Column::CreatedAt.lt(u));
-    }
+    q = in_period(q, need::Column::CreatedAt, period);
     let counts: Vec<(i64, String, i64)> = q.into_tuple().all(db).await?;
     for (place, status, n) in counts {
         if let Some(at) = row(&mut rows, place) {
@@ -220,7 +190,7 @@ pub async fn compute(db: &impl ConnectionTrait, actor: &Actor, f: &StatsFilter) 
         }
     }
 
-    let projects = projects_in(db, actor.city_id, (since, until)).await?;
+    let projects = projects_in(db, actor.city_id, period).await?;
     let mut days: HashMap<i64, Vec<f64>> = HashMap::new();
     let mut rated: HashMap<i64, Vec<i32>> = HashMap::new();
     for p in &projects {
@@ -293,13 +263,18 @@ fn finish(r: &mut RegionStats, days: Option<&Vec<f64>>, ratings: Option<&Vec<i32
         + r.needs.get("fulfilled").copied().unwrap_or(0);
     r.match_rate = (live > 0).then(|| round(met as f64 / live as f64, 3));
     r.median_days_to_approval = days.and_then(|d| median(d)).map(|m| round(m, 1));
-    if let Some(x) = ratings.filter(|x| !x.is_empty()) {
-        r.ratings = x.len() as u64;
-        r.average_rating = Some(round(
-            x.iter().map(|v| f64::from(*v)).sum::<f64>() / x.len() as f64,
-            2,
-        ));
+    if let Some(x) = ratings {
+        (r.ratings, r.average_rating) = rating_summary(x);
     }
+}
+
+/// How many ratings and their mean (to 0.01), `None` without any.
+fn rating_summary(ratings: &[i32]) -> (u64, Option<f64>) {
+    let mean = (!ratings.is_empty()).then(|| {
+        let sum: f64 = ratings.iter().map(|v| f64::from(*v)).sum();
+        round(sum / ratings.len() as f64, 2)
+    });
+    (ratings.len() as u64, mean)
 }
 
 fn median(values: &[f64]) -> Option<f64> {
@@ -334,40 +309,13 @@ struct ProjectFacts {
 async fn projects_in(
     db: &impl ConnectionTrait,
     city_id: i64,
-    (since, until): Period,
+    period: Period,
 ) -> Result<Vec<ProjectFacts>> {
     let mut q = project::Entity::find().filter(project::Column::CityId.eq(city_id));
-    if let Some(s) = since {
-        q = q.filter(project::Column::CreatedAt.gte(s));
-    }
-    if let Some(u) = until {
-        q = q.filter(project::Column::CreatedAt.lt(u));
-    }
+    q = in_period(q, project::Column::CreatedAt, period);
     let rows = q.all(db).await?;
-    let mut needs: HashMap<i64, need::Model> = HashMap::new();
-    let mut need_ids: Vec<i64> = rows.iter().map(|p| p.need_id).collect();
-    need_ids.sort_unstable();
-    need_ids.dedup();
-    for chunk in need_ids.chunks(500) {
-        for n in need::Entity::find()
-            .filter(need::Column::Id.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?
-        {
-            needs.insert(n.id, n);
-        }
-    }
-    let mut ratings: HashMap<i64, i32> = HashMap::new();
-    let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
-    for chunk in ids.chunks(500) {
-        for f in project_feedback::Entity::find()
-            .filter(project_feedback::Column::ProjectId.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?
-        {
-            ratings.insert(f.project_id, f.rating);
-        }
-    }
+    let needs = lookup::needs(db, rows.iter().map(|p| p.need_id)).await?;
+    let ratings = lookup::ratings(db, rows.iter().map(|p| p.id)).await?;
     Ok(rows
         .into_iter()
         .filter_map(|p| {
@@ -407,7 +355,7 @@ pub async fn organizations(
     actor: &Actor,
     f: &StatsFilter,
 ) -> Result<Vec<OrganizationStats>> {
-    let (since, until) = period(f.from, f.to)?;
+    let period = period(f.from, f.to)?;
     let orgs = organization::Entity::find()
         .filter(organization::Column::CityId.eq(actor.city_id))
         .all(db)
@@ -437,37 +385,27 @@ pub async fn organizations(
         .filter(resource::Column::CityId.eq(actor.city_id))
         .filter(resource::Column::DeletedAt.is_null())
         .group_by(resource::Column::OrganizationId);
-    if let Some(s) = since {
-        q = q.filter(resource::Column::CreatedAt.gte(s));
-    }
-    if let Some(u) = until {
-        q = q.filter(resource::Column::CreatedAt.lt(u));
-    }
+    q = in_period(q, resource::Column::CreatedAt, period);
     let counts: Vec<(i64, i64)> = q.into_tuple().all(db).await?;
     for (org, n) in counts {
         if let Some(o) = out.get_mut(&org) {
             o.resources = n as u64;
         }
     }
-    let projects: Vec<ProjectFacts> = projects_in(db, actor.city_id, (since, until))
+    let projects: Vec<ProjectFacts> = projects_in(db, actor.city_id, period)
         .await?
         .into_iter()
         .filter(|p| ["approved", "in_progress", "completed"].contains(&p.status.as_str()))
         .collect();
     let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
+    let links = super::projects::links(db, &ids).await?;
+    let owners = lookup::resources(db, links.iter().map(|l| l.resource_id)).await?;
     let mut units: HashMap<i64, Vec<i64>> = HashMap::new();
-    for chunk in ids.chunks(500) {
-        let links = project_resource::Entity::find()
-            .filter(project_resource::Column::ProjectId.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?;
-        let owners = super::lookup::resources(db, links.iter().map(|l| l.resource_id)).await?;
-        for l in links {
-            if let Some(r) = owners.get(&l.resource_id) {
-                let list = units.entry(l.project_id).or_default();
-                if !list.contains(&r.organization_id) {
-                    list.push(r.organization_id);
-                }
+    for l in links {
+        if let Some(r) = owners.get(&l.resource_id) {
+            let list = units.entry(l.project_id).or_default();
+            if !list.contains(&r.organization_id) {
+                list.push(r.organization_id);
             }
         }
     }
@@ -487,11 +425,7 @@ pub async fn organizations(
     }
     for (org, x) in rated {
         if let Some(o) = out.get_mut(&org) {
-            o.ratings = x.len() as u64;
-            o.average_rating = Some(round(
-                x.iter().map(|v| f64::from(*v)).sum::<f64>() / x.len() as f64,
-                2,
-            ));
+            (o.ratings, o.average_rating) = rating_summary(&x);
         }
     }
     Ok(out.into_values().collect())

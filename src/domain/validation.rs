@@ -183,3 +183,45 @@ pub fn check_version(expected: Option<i32>, actual: i32) -> Result<(), Error> {
         _ => Ok(()),
     }
 }
+
+/// A period of days as instants: from the first day's start (Asia/Shanghai) up to, not
+/// including, the day after the last.
+pub type Period = (
+    Option<chrono::DateTime<chrono::Utc>>,
+    Option<chrono::DateTime<chrono::Utc>>,
+);
+
+/// Checks a `from`–`to` filter (sane dates, not backwards: 422 otherwise) and gives its
+/// instants.
+pub fn period(
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+) -> Result<Period, Error> {
+    let mut problems = Problems::default();
+    if check_date(&mut problems, "from", from) & check_date(&mut problems, "to", to)
+        && let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        problems.add("to", "结束日期不能早于开始日期");
+    }
+    problems.finish()?;
+    Ok((
+        from.map(crate::time::day_start),
+        to.map(|t| crate::time::day_start(t + chrono::Days::new(1))),
+    ))
+}
+
+/// `query` restricted to rows whose `column` falls in `period`.
+pub fn in_period<Q: sea_orm::QueryFilter, C: sea_orm::ColumnTrait>(
+    mut query: Q,
+    column: C,
+    (since, until): Period,
+) -> Q {
+    if let Some(s) = since {
+        query = query.filter(column.gte(s));
+    }
+    if let Some(u) = until {
+        query = query.filter(column.lt(u));
+    }
+    query
+}

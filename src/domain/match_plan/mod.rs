@@ -290,9 +290,9 @@ fn assemble(
 ) -> Plan {
     let score_of: HashMap<(usize, usize), f64> =
         c.pairs.iter().map(|&(n, r, s)| ((n, r), s)).collect();
-    let worth = |takes: &[Take]| -> f64 {
+    // What takes earn: each pair's score in proportion to the share of its need it covers.
+    let worth = |takes: &mut dyn Iterator<Item = &Take>| -> f64 {
         takes
-            .iter()
             .map(|t| score_of[&(t.need, t.resource)] * t.units as f64 / demand[t.need] as f64)
             .sum()
     };
@@ -332,10 +332,7 @@ fn assemble(
                 .then(c.resources[a.resource].id.cmp(&c.resources[b.resource].id))
         });
         let covered: i64 = takes.iter().map(|t| t.units).sum();
-        let score: f64 = takes
-            .iter()
-            .map(|t| score_of[&(t.need, t.resource)] * t.units as f64 / demand[ni] as f64)
-            .sum();
+        let score = worth(&mut takes.iter().copied());
         proposals.push(PlannedProject {
             need_id: n.id,
             need_title: n.title.clone(),
@@ -368,8 +365,8 @@ fn assemble(
         alliance_id,
         needs_considered: c.needs.len(),
         resources_considered: c.resources.len(),
-        total_score: round(worth(best)),
-        greedy_total_score: round(worth(greedy)),
+        total_score: round(worth(&mut best.iter())),
+        greedy_total_score: round(worth(&mut greedy.iter())),
         proposals,
         uncovered,
     }

@@ -300,14 +300,18 @@ pub async fn links(
     db: &impl ConnectionTrait,
     project_ids: &[i64],
 ) -> Result<Vec<project_resource::Model>> {
-    if project_ids.is_empty() {
-        return Ok(Vec::new());
+    // In chunks, as `lookup` does: SQLite takes at most 32,766 parameters per statement.
+    let mut links = Vec::new();
+    for chunk in project_ids.chunks(1000) {
+        links.extend(
+            project_resource::Entity::find()
+                .filter(project_resource::Column::ProjectId.is_in(chunk.iter().copied()))
+                .order_by_asc(project_resource::Column::ResourceId)
+                .all(db)
+                .await?,
+        );
     }
-    Ok(project_resource::Entity::find()
-        .filter(project_resource::Column::ProjectId.is_in(project_ids.iter().copied()))
-        .order_by_asc(project_resource::Column::ResourceId)
-        .all(db)
-        .await?)
+    Ok(links)
 }
 
 /// The resource links of several projects at once, by project.
