@@ -68,6 +68,29 @@ struct Common {
         value_delimiter = ','
     )]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// Least match score (0–1) for telling a need's coordinators about a new resource.
+    #[arg(long, global = true, env = "LIANMENG_MATCH_ALERT_MIN_SCORE", default_value_t = 0.6,
+          value_parser = parse_score)]
+    match_alert_min_score: f64,
+    /// Delay before a failed webhook call is retried, doubling each time (seconds).
+    #[arg(long, global = true, env = "LIANMENG_WEBHOOK_RETRY_SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    webhook_retry_secs: u64,
+    /// Failed attempts after which a webhook delivery is given up.
+    #[arg(long, global = true, env = "LIANMENG_WEBHOOK_MAX_ATTEMPTS", default_value_t = 8,
+          value_parser = clap::value_parser!(i32).range(1..=50))]
+    webhook_max_attempts: i32,
+    /// Let webhooks call loopback and private-network addresses (for a receiver on the
+    /// same host or intranet; off by default).
+    #[arg(long, global = true, env = "LIANMENG_WEBHOOK_ALLOW_PRIVATE")]
+    webhook_allow_private: bool,
+}
+
+fn parse_score(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err("须为0到1之间的数".into()),
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -211,6 +234,10 @@ fn config(common: &Common) -> anyhow::Result<Config> {
     config.city_code = common.city_code.clone();
     config.city_name = common.city_name.clone();
     config.trusted_proxies = common.trusted_proxies.clone();
+    config.notify.match_min_score = common.match_alert_min_score;
+    config.notify.webhook_retry_base = Duration::from_secs(common.webhook_retry_secs);
+    config.notify.webhook_max_attempts = common.webhook_max_attempts;
+    config.notify.webhook_allow_private = common.webhook_allow_private;
     Ok(config)
 }
 
@@ -418,6 +445,7 @@ async fn serve(state: AppState, bind: SocketAddr) -> anyhow::Result<()> {
     tracing::info!(address = %listener.local_addr()?, "lianmeng listening; API docs at /docs");
     let db = state.db.clone();
     let search = state.search.clone();
+    let workers = crate::workers::Workers::start(&state);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let server = tokio::spawn(async move {
         let mut stop_rx = stop_rx;
@@ -439,6 +467,7 @@ async fn serve(state: AppState, bind: SocketAddr) -> anyhow::Result<()> {
         Ok(Err(e)) => tracing::error!(error = %e, "server task failed"),
         Err(_) => tracing::warn!("open connections did not finish in time; closing them"),
     }
+    workers.stop().await;
     search.stop();
     db.close().await;
     tracing::info!("stopped");

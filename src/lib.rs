@@ -7,6 +7,7 @@ pub mod api;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod delivery;
 pub mod demo;
 pub mod domain;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod search;
 pub mod sheets;
 pub mod state;
 pub mod time;
+pub mod workers;
 
 pub use api::app;
 pub use state::AppState;

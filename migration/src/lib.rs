@@ -6,6 +6,7 @@ mod m20261127_000001_initial;
 mod m20261202_000001_project_workflow;
 mod m20261202_000002_feedback;
 mod m20261202_000003_review_by;
+mod m20261203_000001_notifications;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_project_workflow::Migration),
             Box::new(m20261202_000002_feedback::Migration),
             Box::new(m20261202_000003_review_by::Migration),
+            Box::new(m20261203_000001_notifications::Migration),
         ]
     }
 }

@@ -144,8 +144,14 @@ async fn resource_matches(
     Path(id): Path<i64>,
     Query(p): Query<MatchParams>,
 ) -> Result<axum::Json<Matches<NeedMatch>>> {
-    let found =
-        matching::for_resource(state.read(), &state.search, &auth.actor, id, &p.options()?).await?;
+    let found = matching::for_resource(
+        state.read(),
+        &state.search,
+        auth.actor.city_id,
+        id,
+        &p.options()?,
+    )
+    .await?;
     let (rows, reasons) = split(found);
     let views = NeedView::many(state.read(), rows).await?;
     let items = views

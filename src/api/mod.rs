@@ -10,6 +10,7 @@ pub mod extract;
 mod match_plan;
 mod matching;
 mod needs;
+mod notifications;
 mod organizations;
 mod projects;
 mod regions;
@@ -19,6 +20,7 @@ mod stats;
 pub mod throttle;
 mod users;
 pub mod views;
+mod webhooks;
 
 use std::time::Instant;
 
@@ -59,6 +61,8 @@ use crate::state::AppState;
         (name = "stats", description = "统计"),
         (name = "spreadsheets", description = "清单导入导出（CSV、XLSX）"),
         (name = "audit", description = "操作审计（管理员）"),
+        (name = "notifications", description = "通知"),
+        (name = "webhooks", description = "联盟的事件推送（Webhook）"),
     )
 )]
 struct ApiDoc;
@@ -80,6 +84,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let v1 = OpenApiRouter::new()
         .merge(auth::router())
         .merge(audit::router())
+        .merge(notifications::router())
+        .merge(webhooks::router())
         .merge(stats::router())
         .merge(spreadsheets::router())
         .merge(regions::router())

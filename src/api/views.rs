@@ -605,3 +605,120 @@ impl AuditView {
             .collect())
     }
 }
+
+/// One notification of the caller.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationView {
+    pub id: i64,
+    /// match, project or review_due.
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    /// Where to look (an API path).
+    pub link: Option<String>,
+    pub need_id: Option<i64>,
+    pub resource_id: Option<i64>,
+    pub project_id: Option<i64>,
+    /// For a match: how well the resource fits the need (0–1).
+    pub score: Option<f64>,
+    pub created_at: DateTime<FixedOffset>,
+    pub read: bool,
+    pub read_at: Option<DateTime<FixedOffset>>,
+}
+
+impl From<entity::notification::Model> for NotificationView {
+    fn from(n: entity::notification::Model) -> Self {
+        Self {
+            id: n.id,
+            kind: n.kind,
+            title: n.title,
+            body: n.body,
+            link: n.link,
+            need_id: n.need_id,
+            resource_id: n.resource_id,
+            project_id: n.project_id,
+            score: n.score,
+            created_at: local(n.created_at),
+            read: n.read_at.is_some(),
+            read_at: n.read_at.map(local),
+        }
+    }
+}
+
+/// An alliance's webhook. The secret is shown only when it is made (or renewed).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookView {
+    pub id: i64,
+    pub alliance_id: i64,
+    pub url: String,
+    pub events: Vec<String>,
+    pub description: String,
+    pub active: bool,
+    /// The signing key: present only in the answer that created or renewed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// Its first characters, to tell keys apart.
+    pub secret_hint: String,
+    pub version: i32,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+impl WebhookView {
+    pub fn new(w: entity::webhook::Model, show_secret: bool) -> Self {
+        let events = crate::domain::webhooks::events_of(&w);
+        Self {
+            id: w.id,
+            alliance_id: w.alliance_id,
+            secret_hint: format!("{}…", w.secret.chars().take(10).collect::<String>()),
+            secret: show_secret.then_some(w.secret),
+            url: w.url,
+            events,
+            description: w.description,
+            active: w.active,
+            version: w.version,
+            created_at: local(w.created_at),
+            updated_at: local(w.updated_at),
+        }
+    }
+}
+
+/// One webhook call and its retries.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryView {
+    pub id: i64,
+    pub webhook_id: i64,
+    pub event: String,
+    /// pending (waiting or retrying), delivered or failed (given up).
+    pub status: String,
+    pub attempts: i32,
+    /// When the next attempt is due (pending only).
+    pub next_attempt_at: Option<DateTime<FixedOffset>>,
+    /// The receiver's HTTP status of the last attempt.
+    pub last_status: Option<i32>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<FixedOffset>,
+    pub delivered_at: Option<DateTime<FixedOffset>>,
+    /// The JSON body sent.
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+}
+
+impl From<entity::webhook_delivery::Model> for DeliveryView {
+    fn from(d: entity::webhook_delivery::Model) -> Self {
+        let pending = d.status == crate::domain::webhooks::status::PENDING;
+        Self {
+            id: d.id,
+            webhook_id: d.webhook_id,
+            event: d.event,
+            next_attempt_at: pending.then(|| local(d.next_attempt_at)),
+            status: d.status,
+            attempts: d.attempts,
+            last_status: d.last_status,
+            last_error: d.last_error,
+            created_at: local(d.created_at),
+            delivered_at: d.delivered_at.map(local),
+            payload: serde_json::from_str(&d.payload).unwrap_or(serde_json::Value::Null),
+        }
+    }
+}

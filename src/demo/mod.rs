@@ -581,6 +581,8 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
         after: Some(summary.to_string()),
     };
     audit::record(&tx, None, entry).await?;
+    // The demo's entries are history, not news: nothing of it is announced as a new match.
+    crate::domain::notifications::skip_announcing(&tx).await?;
     tx.commit().await?;
     Ok(Some(logins))
 }

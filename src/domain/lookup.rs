@@ -104,3 +104,19 @@ pub async fn ratings(
             .await?;
     Ok(rows.into_iter().map(|f| (f.project_id, f.rating)).collect())
 }
+
+/// The users (of any role, disabled too) scoped to these alliances.
+pub async fn users_of_alliances(
+    db: &impl ConnectionTrait,
+    alliance_ids: impl IntoIterator<Item = i64>,
+) -> Result<Vec<user::Model>> {
+    by_ids::<user::Entity>(db, user::Column::AllianceId, alliance_ids).await
+}
+
+/// The users (of any role, disabled too) scoped to these organizations.
+pub async fn users_of_organizations(
+    db: &impl ConnectionTrait,
+    organization_ids: impl IntoIterator<Item = i64>,
+) -> Result<Vec<user::Model>> {
+    by_ids::<user::Entity>(db, user::Column::OrganizationId, organization_ids).await
+}

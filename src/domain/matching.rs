@@ -154,15 +154,16 @@ pub fn still_confirmed(review_by: Option<chrono::NaiveDate>) -> bool {
     review_by.is_none_or(|d| d >= crate::time::today())
 }
 
-/// Open needs a resource fits, best first.
+/// Open needs a resource of `city_id` fits, best first (also used by the match announcer,
+/// which acts for no user).
 pub async fn for_resource(
     db: &impl ConnectionTrait,
     search: &Search,
-    actor: &Actor,
+    city_id: i64,
     resource_id: i64,
     opts: &MatchOptions,
 ) -> Result<Vec<(need::Model, Ranked)>> {
-    let r = resources::get(db, actor.city_id, resource_id).await?;
+    let r = resources::get(db, city_id, resource_id).await?;
     let scope = scope_term(&r);
     let tags = tags_from_json(&r.tags);
     let org_alliances = alliances::organization_alliance_ids(db, r.organization_id).await?;

@@ -15,6 +15,7 @@ pub mod lookup;
 pub mod match_plan;
 pub mod matching;
 pub mod needs;
+pub mod notifications;
 pub mod organizations;
 pub mod outbox;
 pub mod page;
@@ -25,6 +26,7 @@ pub mod spreadsheets;
 pub mod stats;
 pub mod users;
 pub mod validation;
+pub mod webhooks;
 
 pub use actor::{Actor, Role};
 pub use page::{Page, PageParams};

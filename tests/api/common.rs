@@ -115,6 +115,8 @@ pub struct TestApp {
     pub data_dir: Arc<tempfile::TempDir>,
     pub search: Arc<lianmeng::search::Search>,
     server: Arc<tokio::task::JoinHandle<()>>,
+    /// The background loops (match announcer, reminders, webhook deliverer).
+    workers: Arc<std::sync::Mutex<Option<lianmeng::workers::Workers>>>,
 }
 
 /// An HTTP answer: status, headers and the JSON body (Null when empty or not JSON).
@@ -160,12 +162,18 @@ impl TestApp {
     }
 
     async fn spawn_in(url: &str, dir: Arc<tempfile::TempDir>) -> Self {
-        let config = Config::new(url.to_owned(), dir.path().to_owned());
+        let mut config = Config::new(url.to_owned(), dir.path().to_owned());
+        // Webhook receivers of the tests listen on 127.0.0.1, and retries must come quickly.
+        config.notify.webhook_allow_private = true;
+        config.notify.webhook_retry_base = std::time::Duration::from_millis(200);
+        config.notify.webhook_timeout = std::time::Duration::from_secs(2);
+        config.notify.webhook_max_attempts = 4;
         let state = lianmeng::cli::prepare(config, Some(ADMIN_PASSWORD))
             .await
             .expect("prepare app");
         let db = state.db.clone();
         let search = state.search.clone();
+        let workers = lianmeng::workers::Workers::start(&state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -183,6 +191,7 @@ impl TestApp {
             data_dir: dir,
             search,
             server: Arc::new(server),
+            workers: Arc::new(std::sync::Mutex::new(Some(workers))),
         }
     }
 
@@ -230,6 +239,10 @@ impl TestApp {
     }
 
     pub async fn stop(&self) {
+        let workers = self.workers.lock().expect("workers").take();
+        if let Some(w) = workers {
+            w.stop().await;
+        }
         self.search.stop();
         self.server.abort();
         self.db.clone().close().await;

@@ -14,6 +14,7 @@ mod lists;
 mod malformed;
 mod match_plan;
 mod matching;
+mod notifications;
 mod pagination;
 mod projects;
 mod regions;

@@ -398,7 +398,8 @@ pub(crate) async fn need_status_from_projects(
     })
 }
 
-/// One line of a project's timeline.
+/// One line of a project's timeline; the people it concerns (and the alliance's webhooks)
+/// are told in the same transaction.
 pub(super) async fn record_event(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -406,6 +407,7 @@ pub(super) async fn record_event(
     from: Option<Status>,
     note: Option<String>,
 ) -> Result<()> {
+    crate::domain::notifications::project_changed(db, actor, p, from, note.as_deref()).await?;
     project_event::ActiveModel {
         project_id: Set(p.id),
         city_id: Set(p.city_id),

@@ -1,0 +1,589 @@
+//! Notifications: what each user is told, in the app (`GET /notifications`) and — for an
+//! alliance's events — by its webhooks.
+//!
+//! Three sources, each written in a transaction together with what caused it:
+//! - **Matches** (`match`): a new or changed resource that fits an open need at least
+//!   `match_min_score` well is announced once per resource–need pair to the need's
+//!   coordinators (and the alliance's webhooks). The announcer follows the search outbox
+//!   behind this instance's index, so the ranking sees the change; its position is a shared
+//!   cursor advanced by compare-and-set, so of several instances exactly one announces a row.
+//! - **Projects** (`project`): a proposal or a move tells the need's coordinators and the
+//!   resources' units (and reviewers, of a proposal), never the person who made it.
+//! - **Review-by reminders** (`review_due`): once a day, each owner gets one notification
+//!   listing their entries whose review-by date falls within the next 14 days.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{Datelike, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde::Deserialize;
+
+use super::{
+    Actor, Page, PageParams, Role, lookup, matching, needs, projects, resources, webhooks,
+};
+use crate::config::NotifyConfig;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::search::Search;
+use crate::search::matching::{MatchOptions, Ranked};
+use entity::{match_alert, need, notification, project, resource, search_outbox, worker_cursor};
+
+pub const MATCH: &str = "match";
+pub const PROJECT: &str = "project";
+pub const REVIEW_DUE: &str = "review_due";
+
+/// Cursor names (rows of `worker_cursors`).
+const MATCH_CURSOR: &str = "match_alerts";
+const REVIEW_CURSOR: &str = "review_reminders";
+/// Outbox rows one announcing round reads at most.
+const MATCH_BATCH: u64 = 200;
+/// Owners are reminded this many days before an entry's review-by date.
+pub const REMIND_DAYS: u64 = 14;
+
+/// One notification to write.
+#[derive(Debug, Clone, Default)]
+pub struct Note {
+    pub user_id: i64,
+    pub kind: &'static str,
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+    pub need_id: Option<i64>,
+    pub resource_id: Option<i64>,
+    pub project_id: Option<i64>,
+    pub score: Option<f64>,
+    /// At most one notification per user and key (the key is dropped when `None`).
+    pub dedup_key: Option<String>,
+}
+
+/// Writes notifications; one whose user already has its `dedup_key` is skipped.
+pub async fn insert(db: &impl ConnectionTrait, city_id: i64, notes: Vec<Note>) -> Result<()> {
+    let now = Utc::now();
+    let rows: Vec<notification::ActiveModel> = notes
+        .into_iter()
+        .map(|n| notification::ActiveModel {
+            city_id: Set(city_id),
+            user_id: Set(n.user_id),
+            kind: Set(n.kind.to_owned()),
+            title: Set(n.title),
+            body: Set(n.body),
+            link: Set(n.link),
+            need_id: Set(n.need_id),
+            resource_id: Set(n.resource_id),
+            project_id: Set(n.project_id),
+            score: Set(n.score),
+            dedup_key: Set(n.dedup_key),
+            created_at: Set(now),
+            read_at: Set(None),
+            ..Default::default()
+        })
+        .collect();
+    // 13 columns a row: well under SQLite's parameter limit per statement.
+    for chunk in rows.chunks(500) {
+        notification::Entity::insert_many(chunk.to_vec())
+            .on_conflict(
+                OnConflict::columns([notification::Column::UserId, notification::Column::DedupKey])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NotificationFilter {
+    /// Only unread (`true`) or only read (`false`) ones.
+    pub unread: Option<bool>,
+    /// match, project or review_due.
+    pub kind: Option<String>,
+}
+
+/// The caller's notifications, newest first, and how many are unread in all.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    filter: &NotificationFilter,
+    params: PageParams,
+) -> Result<(Page<notification::Model>, u64)> {
+    use sea_orm::PaginatorTrait;
+    let mine = notification::Entity::find().filter(notification::Column::UserId.eq(actor.user_id));
+    let mut select = mine.clone();
+    match filter.unread {
+        Some(true) => select = select.filter(notification::Column::ReadAt.is_null()),
+        Some(false) => select = select.filter(notification::Column::ReadAt.is_not_null()),
+        None => {}
+    }
+    if let Some(k) = filter.kind.as_deref().filter(|k| !k.is_empty()) {
+        if ![MATCH, PROJECT, REVIEW_DUE].contains(&k) {
+            return Err(Error::field(
+                "kind",
+                "类型只能是 match、project 或 review_due",
+            ));
+        }
+        select = select.filter(notification::Column::Kind.eq(k));
+    }
+    let page =
+        super::page::fetch(db, select.order_by_desc(notification::Column::Id), params).await?;
+    let unread = mine
+        .filter(notification::Column::ReadAt.is_null())
+        .count(db)
+        .await?;
+    Ok((page, unread))
+}
+
+/// Marks one of the caller's notifications read (again is fine: the first time is kept).
+pub async fn mark_read(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+) -> Result<notification::Model> {
+    let n = notification::Entity::find_by_id(id)
+        .filter(notification::Column::UserId.eq(actor.user_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("通知"))?;
+    if n.read_at.is_some() {
+        return Ok(n);
+    }
+    notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
+        .filter(notification::Column::Id.eq(id))
+        .filter(notification::Column::ReadAt.is_null())
+        .exec(db)
+        .await?;
+    // Read back: the database keeps the time at its own precision (microseconds).
+    notification::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("通知"))
+}
+
+/// Marks the caller's unread notifications read, up to `up_to` (the newest id the client
+/// has shown, so one that arrived meanwhile stays unread); returns how many.
+pub async fn mark_all_read(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    up_to: Option<i64>,
+) -> Result<u64> {
+    let mut update = notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
+        .filter(notification::Column::UserId.eq(actor.user_id))
+        .filter(notification::Column::ReadAt.is_null());
+    if let Some(id) = up_to {
+        update = update.filter(notification::Column::Id.lte(id));
+    }
+    Ok(update.exec(db).await?.rows_affected)
+}
+
+/// Active users of `role` among `users`, grouped by `key`.
+fn active_by<K: Ord>(
+    users: Vec<entity::user::Model>,
+    role: Role,
+    key: impl Fn(&entity::user::Model) -> Option<K>,
+) -> BTreeMap<K, Vec<i64>> {
+    let mut out: BTreeMap<K, Vec<i64>> = BTreeMap::new();
+    for u in users {
+        if u.disabled_at.is_none()
+            && u.role == role.as_str()
+            && let Some(k) = key(&u)
+        {
+            out.entry(k).or_default().push(u.id);
+        }
+    }
+    out
+}
+
+/// The active coordinators of these alliances, by alliance.
+pub async fn coordinators(
+    db: &impl ConnectionTrait,
+    alliance_ids: impl IntoIterator<Item = i64>,
+) -> Result<BTreeMap<i64, Vec<i64>>> {
+    let users = lookup::users_of_alliances(db, alliance_ids).await?;
+    Ok(active_by(users, Role::Coordinator, |u| u.alliance_id))
+}
+
+/// The active member users of these organizations, by organization.
+pub async fn unit_users(
+    db: &impl ConnectionTrait,
+    organization_ids: impl IntoIterator<Item = i64>,
+) -> Result<BTreeMap<i64, Vec<i64>>> {
+    let users = lookup::users_of_organizations(db, organization_ids).await?;
+    Ok(active_by(users, Role::Member, |u| u.organization_id))
+}
+
+async fn cursor(db: &impl ConnectionTrait, name: &str) -> Result<i64> {
+    Ok(worker_cursor::Entity::find_by_id(name)
+        .one(db)
+        .await?
+        .map_or(0, |c| c.position))
+}
+
+/// Moves a cursor from `from` to `to` if nobody moved it meanwhile; `false` when another
+/// instance got there first (its transaction did the work, so this one must roll back).
+async fn advance(db: &impl ConnectionTrait, name: &str, from: i64, to: i64) -> Result<bool> {
+    let moved = worker_cursor::Entity::update_many()
+        .col_expr(worker_cursor::Column::Position, Expr::value(to))
+        .col_expr(worker_cursor::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(worker_cursor::Column::Name.eq(name))
+        .filter(worker_cursor::Column::Position.eq(from))
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok(moved == 1)
+}
+
+/// Marks every change so far as already announced: a bulk load (the demo city) is history,
+/// not news for the coordinators.
+pub async fn skip_announcing(db: &impl ConnectionTrait) -> Result<()> {
+    let newest: i64 = search_outbox::Entity::find()
+        .select_only()
+        .column_as(search_outbox::Column::Seq.max(), "max")
+        .into_tuple::<Option<i64>>()
+        .one(db)
+        .await?
+        .flatten()
+        .unwrap_or(0);
+    worker_cursor::Entity::update_many()
+        .col_expr(worker_cursor::Column::Position, Expr::value(newest))
+        .col_expr(worker_cursor::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(worker_cursor::Column::Name.eq(MATCH_CURSOR))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// One announcing round: the resources changed in the outbox rows this instance's index has
+/// applied since the cursor, each matched against open needs; new pairs above the threshold
+/// are announced. Returns how many outbox rows were consumed (0 when there was nothing new,
+/// or another instance announced them first).
+pub async fn announce_matches(db: &Db, search: &Search, cfg: &NotifyConfig) -> Result<usize> {
+    let from = cursor(&db.read, MATCH_CURSOR).await?;
+    let applied = search.applied();
+    if applied <= from {
+        return Ok(0);
+    }
+    let rows = search_outbox::Entity::find()
+        .filter(search_outbox::Column::Seq.gt(from))
+        .filter(search_outbox::Column::Seq.lte(applied))
+        .order_by_asc(search_outbox::Column::Seq)
+        .limit(MATCH_BATCH)
+        .all(&db.read)
+        .await?;
+    let to = match rows.last() {
+        Some(last) if rows.len() as u64 == MATCH_BATCH => last.seq,
+        _ => applied,
+    };
+    let changed: BTreeSet<(i64, i64)> = rows
+        .iter()
+        .filter(|r| r.entity_type == "resource")
+        .map(|r| (r.city_id, r.entity_id))
+        .collect();
+
+    // Ranking reads only; the transaction below is short (SQLite has one writer).
+    let opts = MatchOptions {
+        limit: cfg.match_max_needs,
+        category: None,
+        min_score: cfg.match_min_score,
+        synonyms: true,
+    };
+    let mut found: Vec<(resource::Model, need::Model, Ranked)> = Vec::new();
+    for (city_id, id) in changed {
+        let r = match resources::get(&db.read, city_id, id).await {
+            Ok(r) => r,
+            Err(Error::NotFound(_)) => continue,
+            Err(e) => return Err(e),
+        };
+        if !matching::still_confirmed(r.review_by) {
+            continue;
+        }
+        match matching::for_resource(&db.read, search, city_id, id, &opts).await {
+            Ok(matches) => found.extend(matches.into_iter().map(|(n, m)| (r.clone(), n, m))),
+            Err(Error::NotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let units =
+        lookup::organization_names(&db.read, found.iter().map(|(r, _, _)| r.organization_id))
+            .await?;
+    let told = coordinators(&db.read, found.iter().map(|(_, n, _)| n.alliance_id)).await?;
+
+    let tx = db.begin().await?;
+    if !advance(&tx, MATCH_CURSOR, from, to).await? {
+        tx.rollback().await?;
+        return Ok(0);
+    }
+    let now = Utc::now();
+    for (r, n, m) in &found {
+        let fresh = match_alert::Entity::insert(match_alert::ActiveModel {
+            need_id: Set(n.id),
+            resource_id: Set(r.id),
+            city_id: Set(r.city_id),
+            score: Set(m.score),
+            created_at: Set(now),
+        })
+        .on_conflict(
+            OnConflict::columns([match_alert::Column::NeedId, match_alert::Column::ResourceId])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(&tx)
+        .await?;
+        if fresh == 0 {
+            continue;
+        }
+        let unit = units.get(&r.organization_id).map_or("", String::as_str);
+        let words = m
+            .matched_terms
+            .iter()
+            .map(|(t, _)| t.as_str())
+            .take(6)
+            .collect::<Vec<_>>()
+            .join("、");
+        let notes = told
+            .get(&n.alliance_id)
+            .into_iter()
+            .flatten()
+            .map(|&user_id| Note {
+                user_id,
+                kind: MATCH,
+                title: format!("新资源可能满足需求「{}」", n.title),
+                body: format!(
+                    "{unit}的资源「{}」与需求「{}」匹配度 {:.2}{}。",
+                    r.title,
+                    n.title,
+                    m.score,
+                    if words.is_empty() {
+                        String::new()
+                    } else {
+                        format!("（共同词：{words}）")
+                    }
+                ),
+                link: Some(format!("/api/v1/needs/{}/matches", n.id)),
+                need_id: Some(n.id),
+                resource_id: Some(r.id),
+                score: Some(m.score),
+                ..Default::default()
+            })
+            .collect();
+        insert(&tx, r.city_id, notes).await?;
+        let data = serde_json::json!({
+            "need": {"id": n.id, "title": n.title, "alliance_id": n.alliance_id},
+            "resource": {
+                "id": r.id, "title": r.title,
+                "organization_id": r.organization_id, "organization": unit,
+            },
+            "score": m.score,
+            "matched_terms": m.matched_terms.iter().map(|(t, _)| t).collect::<Vec<_>>(),
+            "scope_relation": m.scope_relation,
+            "category_match": m.category_match,
+        });
+        webhooks::enqueue(&tx, r.city_id, n.alliance_id, webhooks::MATCH_FOUND, data).await?;
+    }
+    tx.commit().await?;
+    Ok(rows.len())
+}
+
+/// Tells the people a project concerns that it was proposed or moved (not the one who did
+/// it), and queues the alliance's `project.*` webhooks. Inside the write's transaction.
+pub async fn project_changed(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    p: &project::Model,
+    from: Option<projects::Status>,
+    note: Option<&str>,
+) -> Result<()> {
+    let links = projects::links(db, &[p.id]).await?;
+    let found = lookup::resources(db, links.iter().map(|l| l.resource_id)).await?;
+    let units: BTreeSet<i64> = found.values().map(|r| r.organization_id).collect();
+    let mut users: BTreeSet<i64> = coordinators(db, [p.alliance_id])
+        .await?
+        .into_values()
+        .flatten()
+        .collect();
+    users.extend(
+        unit_users(db, units.iter().copied())
+            .await?
+            .into_values()
+            .flatten(),
+    );
+    if from.is_none() {
+        let reviewers = entity::user::Entity::find()
+            .filter(entity::user::Column::CityId.eq(p.city_id))
+            .filter(entity::user::Column::Role.eq(Role::Reviewer.as_str()))
+            .filter(entity::user::Column::DisabledAt.is_null())
+            .all(db)
+            .await?;
+        users.extend(reviewers.into_iter().map(|u| u.id));
+    }
+    users.remove(&actor.user_id);
+    let to = projects::Status::parse(&p.status).unwrap_or(projects::Status::Proposed);
+    let who = lookup::user_names(db, [actor.user_id])
+        .await?
+        .remove(&actor.user_id)
+        .unwrap_or_default();
+    let (title, body) = match from {
+        None => (
+            format!("新项目待审核：「{}」", p.title),
+            format!("{who}提出了项目「{}」，请审核。", p.title),
+        ),
+        Some(f) => (
+            format!("项目「{}」{}", p.title, to.label()),
+            format!(
+                "{who}将项目「{}」从「{}」改为「{}」{}",
+                p.title,
+                f.label(),
+                to.label(),
+                note.filter(|n| !n.is_empty())
+                    .map_or("。".to_owned(), |n| format!("：{n}"))
+            ),
+        ),
+    };
+    let notes = users
+        .into_iter()
+        .map(|user_id| Note {
+            user_id,
+            kind: PROJECT,
+            title: title.clone(),
+            body: body.clone(),
+            link: Some(format!("/api/v1/projects/{}", p.id)),
+            need_id: Some(p.need_id),
+            project_id: Some(p.id),
+            ..Default::default()
+        })
+        .collect();
+    insert(db, p.city_id, notes).await?;
+    let data = serde_json::json!({
+        "project": {
+            "id": p.id, "title": p.title, "status": p.status, "need_id": p.need_id,
+            "alliance_id": p.alliance_id, "version": p.version,
+            "resource_ids": links.iter().map(|l| l.resource_id).collect::<Vec<_>>(),
+        },
+        "from": from.map(|f| f.as_str()),
+        "to": p.status,
+        "note": note,
+        "actor": {"id": actor.user_id, "name": who},
+    });
+    webhooks::enqueue(
+        db,
+        p.city_id,
+        p.alliance_id,
+        &webhooks::project_event(to),
+        data,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Once a day: reminds owners of the entries whose review-by date has come within
+/// [`REMIND_DAYS`] since the last reminder (the first run: all of them from today on). One
+/// notification per user and day. Returns how many notifications were written.
+pub async fn remind_reviews(db: &Db, today: NaiveDate) -> Result<usize> {
+    let horizon = today + chrono::Days::new(REMIND_DAYS);
+    let from_pos = cursor(&db.read, REVIEW_CURSOR).await?;
+    let to_pos = i64::from(horizon.num_days_from_ce());
+    if from_pos >= to_pos {
+        return Ok(0);
+    }
+    // Days after the last horizon; the first run starts today.
+    let first = i32::try_from(from_pos)
+        .ok()
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+        .filter(|_| from_pos > 0)
+        .map_or(today, |d| (d + chrono::Days::new(1)).max(today));
+
+    let due_resources = resource::Entity::find()
+        .filter(resource::Column::DeletedAt.is_null())
+        .filter(resource::Column::Status.eq(resources::Status::Available.as_str()))
+        .filter(resource::Column::ReviewBy.between(first, horizon))
+        .order_by_asc(resource::Column::ReviewBy)
+        .order_by_asc(resource::Column::Id)
+        .all(&db.read)
+        .await?;
+    let due_needs = need::Entity::find()
+        .filter(need::Column::DeletedAt.is_null())
+        .filter(need::Column::Status.eq(needs::Status::Open.as_str()))
+        .filter(need::Column::ReviewBy.between(first, horizon))
+        .order_by_asc(need::Column::ReviewBy)
+        .order_by_asc(need::Column::Id)
+        .all(&db.read)
+        .await?;
+
+    let mut by_unit: BTreeMap<i64, Vec<(String, NaiveDate, i64)>> = BTreeMap::new();
+    for r in &due_resources {
+        by_unit.entry(r.organization_id).or_default().push((
+            r.title.clone(),
+            r.review_by.unwrap_or(horizon),
+            r.city_id,
+        ));
+    }
+    let mut by_alliance: BTreeMap<i64, Vec<(String, NaiveDate, i64)>> = BTreeMap::new();
+    for n in &due_needs {
+        by_alliance.entry(n.alliance_id).or_default().push((
+            n.title.clone(),
+            n.review_by.unwrap_or(horizon),
+            n.city_id,
+        ));
+    }
+    let unit_people = unit_users(&db.read, by_unit.keys().copied()).await?;
+    let alliance_people = coordinators(&db.read, by_alliance.keys().copied()).await?;
+
+    let mut by_city: HashMap<i64, Vec<Note>> = HashMap::new();
+    let mut remind = |people: &BTreeMap<i64, Vec<i64>>,
+                      groups: &BTreeMap<i64, Vec<(String, NaiveDate, i64)>>,
+                      what: &str,
+                      link: &dyn Fn(i64) -> String| {
+        for (owner, entries) in groups {
+            let Some(users) = people.get(owner) else {
+                continue;
+            };
+            let mut listed: Vec<String> = entries
+                .iter()
+                .take(5)
+                .map(|(t, d, _)| format!("「{t}」（{d}）"))
+                .collect();
+            if entries.len() > 5 {
+                listed.push(format!("等 {} 条", entries.len()));
+            }
+            let city_id = entries[0].2;
+            for &user_id in users {
+                by_city.entry(city_id).or_default().push(Note {
+                    user_id,
+                    kind: REVIEW_DUE,
+                    title: format!("{} 条{what}将在 {horizon} 前到复核日期", entries.len()),
+                    body: format!(
+                        "请确认仍然有效（未确认的条目到期后不再参与匹配）：{}。",
+                        listed.join("、")
+                    ),
+                    link: Some(link(*owner)),
+                    dedup_key: Some(format!("review_due:{what}:{today}")),
+                    ..Default::default()
+                });
+            }
+        }
+    };
+    remind(&unit_people, &by_unit, "资源", &|org| {
+        format!("/api/v1/resources?organization_id={org}&review_before={horizon}")
+    });
+    remind(&alliance_people, &by_alliance, "需求", &|alliance| {
+        format!("/api/v1/needs?alliance_id={alliance}&review_before={horizon}")
+    });
+
+    let tx = db.begin().await?;
+    if !advance(&tx, REVIEW_CURSOR, from_pos, to_pos).await? {
+        tx.rollback().await?;
+        return Ok(0);
+    }
+    let mut written = 0;
+    for (city_id, notes) in by_city {
+        written += notes.len();
+        insert(&tx, city_id, notes).await?;
+    }
+    tx.commit().await?;
+    Ok(written)
+}

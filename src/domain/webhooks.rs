@@ -1,0 +1,548 @@
+//! Per-alliance webhooks: an alliance's coordinators register addresses that receive its
+//! events (new matches for its needs, project moves) as signed JSON.
+//!
+//! An event is queued as a `webhook_deliveries` row in the transaction of the write that
+//! caused it, so it is never lost and never blocks the write; the deliverer (`crate::delivery`)
+//! sends it afterwards, with retries. The secret is shown once, when the webhook is made or
+//! its secret is renewed, and kept to sign every delivery (HMAC-SHA256).
+
+use chrono::Utc;
+use rand::RngCore;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::validation::{Problems, check_version, trimmed_opt};
+use super::{Actor, Page, PageParams, alliances, audit, projects};
+use crate::error::{Error, Result};
+use entity::{webhook, webhook_delivery};
+
+pub const MATCH_FOUND: &str = "match.found";
+pub const PING: &str = "ping";
+
+/// Every event a webhook can ask for, with what it means.
+pub const EVENTS: [(&str, &str); 8] = [
+    (MATCH_FOUND, "新的或修改的资源与联盟的开放需求匹配"),
+    ("project.proposed", "联盟需求的项目被提出（拟对接）"),
+    ("project.approved", "项目已批准"),
+    ("project.rejected", "项目已驳回"),
+    ("project.in_progress", "项目开始实施"),
+    ("project.completed", "项目已完成"),
+    ("project.cancelled", "项目已取消"),
+    (PING, "测试投递（POST /webhooks/{id}/ping）"),
+];
+
+/// The event of a project reaching `status`.
+pub fn project_event(status: projects::Status) -> String {
+    format!("project.{}", status.as_str())
+}
+
+pub mod status {
+    pub const PENDING: &str = "pending";
+    pub const DELIVERED: &str = "delivered";
+    pub const FAILED: &str = "failed";
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewWebhook {
+    /// The receiving address, `https://…` (or `http://…`), at most 500 characters.
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[validate(required(message = "请填写接收地址"))]
+    #[schema(required = true)]
+    pub url: Option<String>,
+    /// Event names (see `GET /webhooks/events`); all events when omitted.
+    pub events: Option<Vec<String>>,
+    /// What the receiver is, up to 100 characters.
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[validate(length(max = 100, message = "说明最多100个字"))]
+    pub description: Option<String>,
+    /// Deliver to it (default true).
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookPatch {
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    pub url: Option<String>,
+    pub events: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[validate(length(max = 100, message = "说明最多100个字"))]
+    pub description: Option<String>,
+    /// Pause (false) or resume (true) deliveries; paused events are not queued.
+    pub active: Option<bool>,
+    /// Issue a new secret (answered once, in this response).
+    pub rotate_secret: Option<bool>,
+}
+
+fn new_secret() -> String {
+    let mut bytes = [0u8; 24];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("whsec_{}", hex::encode(bytes))
+}
+
+/// Checks an address: http(s), a host, no credentials, not too long; and unless private
+/// addresses are allowed, not a loopback/private literal or `localhost` (names that resolve
+/// to such addresses are refused again when delivering).
+fn check_url(problems: &mut Problems, url: &str, allow_private: bool) {
+    if url.chars().count() > 500 {
+        return problems.add("url", "接收地址最多500个字符");
+    }
+    let Ok(parsed) = url::Url::parse(url) else {
+        return problems.add("url", "接收地址不是有效的网址");
+    };
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return problems.add("url", "接收地址须以 https:// 或 http:// 开头");
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return problems.add("url", "接收地址不能包含用户名或密码，请用签名校验来源");
+    }
+    let Some(host) = parsed.host() else {
+        return problems.add("url", "接收地址缺少主机名");
+    };
+    if allow_private {
+        return;
+    }
+    let private = match host {
+        url::Host::Domain(d) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost")
+        }
+        url::Host::Ipv4(ip) => is_private(ip.into()),
+        url::Host::Ipv6(ip) => is_private(ip.into()),
+    };
+    if private {
+        problems.add("url", "接收地址不能指向本机或内网地址");
+    }
+}
+
+/// Loopback, private, link-local, shared (CGNAT), unspecified, multicast or documentation
+/// addresses: places a webhook must not reach unless explicitly allowed.
+pub fn is_private(ip: std::net::IpAddr) -> bool {
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || (a == 100 && (64..128).contains(&b))
+                || a == 0
+        }
+        std::net::IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_private(std::net::IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+        }
+    }
+}
+
+fn check_events(problems: &mut Problems, events: &[String]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for e in events {
+        match EVENTS.iter().find(|(n, _)| *n == e.trim()) {
+            Some((n, _)) if !names.contains(n) => names.push(n),
+            Some(_) => {}
+            None => {
+                problems.add("events", format!("未知的事件「{e}」"));
+                break;
+            }
+        }
+    }
+    if events.is_empty() {
+        problems.add("events", "请至少选择一个事件");
+    }
+    serde_json::to_string(&names).expect("strings serialize")
+}
+
+fn all_events() -> String {
+    serde_json::to_string(&EVENTS.iter().map(|(n, _)| *n).collect::<Vec<_>>())
+        .expect("strings serialize")
+}
+
+/// The event names a webhook asked for.
+pub fn events_of(w: &webhook::Model) -> Vec<String> {
+    serde_json::from_str(&w.events).unwrap_or_default()
+}
+
+fn may_manage(actor: &Actor, alliance_id: i64) -> Result<()> {
+    if actor.coordinates(alliance_id) {
+        Ok(())
+    } else {
+        Err(Error::forbidden(
+            "只有本联盟的协调员或管理员可以管理接收地址",
+        ))
+    }
+}
+
+/// Registers a webhook for an alliance; the answer is the only time the secret is shown.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    alliance_id: i64,
+    input: NewWebhook,
+    allow_private: bool,
+) -> Result<webhook::Model> {
+    let alliance = alliances::get(db, actor.city_id, alliance_id).await?;
+    may_manage(actor, alliance.id)?;
+    let mut problems = Problems::of(&input);
+    if let Some(u) = &input.url {
+        check_url(&mut problems, u, allow_private);
+    }
+    let events = match &input.events {
+        Some(list) => check_events(&mut problems, list),
+        None => all_events(),
+    };
+    problems.finish()?;
+    let now = Utc::now();
+    let w = webhook::ActiveModel {
+        city_id: Set(actor.city_id),
+        alliance_id: Set(alliance.id),
+        url: Set(input.url.expect("checked")),
+        secret: Set(new_secret()),
+        events: Set(events),
+        description: Set(input.description.unwrap_or_default()),
+        active: Set(input.active.unwrap_or(true)),
+        created_by: Set(actor.user_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        deleted_at: Set(None),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    audit::created(db, Some(actor), "webhook", w.id, Some(w.city_id), &w).await?;
+    Ok(w)
+}
+
+/// A webhook the caller may manage.
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<webhook::Model> {
+    let w = webhook::Entity::find_by_id(id)
+        .filter(webhook::Column::CityId.eq(actor.city_id))
+        .filter(webhook::Column::DeletedAt.is_null())
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("接收地址"))?;
+    may_manage(actor, w.alliance_id)?;
+    Ok(w)
+}
+
+/// An alliance's webhooks, oldest first.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    alliance_id: i64,
+) -> Result<Vec<webhook::Model>> {
+    let alliance = alliances::get(db, actor.city_id, alliance_id).await?;
+    may_manage(actor, alliance.id)?;
+    Ok(webhook::Entity::find()
+        .filter(webhook::Column::AllianceId.eq(alliance.id))
+        .filter(webhook::Column::DeletedAt.is_null())
+        .order_by_asc(webhook::Column::Id)
+        .all(db)
+        .await?)
+}
+
+pub async fn update(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    expected_version: Option<i32>,
+    patch: WebhookPatch,
+    allow_private: bool,
+) -> Result<webhook::Model> {
+    let before = get(db, actor, id).await?;
+    check_version(expected_version, before.version)?;
+    let mut problems = Problems::of(&patch);
+    if let Some(u) = &patch.url {
+        check_url(&mut problems, u, allow_private);
+    }
+    let events = patch
+        .events
+        .as_ref()
+        .map(|list| check_events(&mut problems, list));
+    problems.finish()?;
+    let mut a: webhook::ActiveModel = before.clone().into();
+    if let Some(u) = patch.url {
+        a.url = Set(u);
+    }
+    if let Some(e) = events {
+        a.events = Set(e);
+    }
+    if let Some(d) = patch.description {
+        a.description = Set(d);
+    }
+    if let Some(on) = patch.active {
+        a.active = Set(on);
+    }
+    if patch.rotate_secret == Some(true) {
+        a.secret = Set(new_secret());
+    }
+    a.version = Set(before.version + 1);
+    a.updated_at = Set(Utc::now());
+    let after = a.update(db).await?;
+    audit::changed(
+        db,
+        actor,
+        "update",
+        ("webhook", after.id, Some(after.city_id)),
+        &before,
+        &after,
+    )
+    .await?;
+    Ok(after)
+}
+
+/// Removes a webhook (kept, marked deleted, with its delivery history); deliveries still
+/// waiting are given up.
+pub async fn delete(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<()> {
+    let before = get(db, actor, id).await?;
+    let now = Utc::now();
+    let mut a: webhook::ActiveModel = before.clone().into();
+    a.deleted_at = Set(Some(now));
+    a.active = Set(false);
+    a.version = Set(before.version + 1);
+    a.updated_at = Set(now);
+    let after = a.update(db).await?;
+    webhook_delivery::Entity::update_many()
+        .col_expr(
+            webhook_delivery::Column::Status,
+            Expr::value(status::FAILED),
+        )
+        .col_expr(
+            webhook_delivery::Column::LastError,
+            Expr::value("接收地址已删除"),
+        )
+        .filter(webhook_delivery::Column::WebhookId.eq(id))
+        .filter(webhook_delivery::Column::Status.eq(status::PENDING))
+        .exec(db)
+        .await?;
+    audit::changed(
+        db,
+        actor,
+        "delete",
+        ("webhook", after.id, Some(after.city_id)),
+        &before,
+        &after,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Queues `event` for every active webhook of the alliance that asked for it; call it in the
+/// transaction of the change. The body is fixed now, so a retry sends the same bytes.
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    city_id: i64,
+    alliance_id: i64,
+    event: &str,
+    data: serde_json::Value,
+) -> Result<usize> {
+    let hooks = webhook::Entity::find()
+        .filter(webhook::Column::AllianceId.eq(alliance_id))
+        .filter(webhook::Column::Active.eq(true))
+        .filter(webhook::Column::DeletedAt.is_null())
+        .all(db)
+        .await?;
+    let now = Utc::now();
+    let mut queued = 0;
+    for w in hooks {
+        if !events_of(&w).iter().any(|e| e == event) {
+            continue;
+        }
+        let body = serde_json::json!({
+            "event": event,
+            "alliance_id": alliance_id,
+            "webhook_id": w.id,
+            "created_at": crate::time::local(now).to_rfc3339(),
+            "data": data,
+        });
+        webhook_delivery::ActiveModel {
+            city_id: Set(city_id),
+            webhook_id: Set(w.id),
+            event: Set(event.to_owned()),
+            payload: Set(body.to_string()),
+            status: Set(status::PENDING.into()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            locked_until: Set(None),
+            last_status: Set(None),
+            last_error: Set(None),
+            created_at: Set(now),
+            delivered_at: Set(None),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        queued += 1;
+    }
+    Ok(queued)
+}
+
+/// Queues a test delivery to this webhook (whatever events it asked for).
+pub async fn ping(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+) -> Result<webhook_delivery::Model> {
+    let w = get(db, actor, id).await?;
+    if !w.active {
+        return Err(Error::Conflict("接收地址已暂停，请先启用".into()));
+    }
+    let now = Utc::now();
+    let body = serde_json::json!({
+        "event": PING,
+        "alliance_id": w.alliance_id,
+        "webhook_id": w.id,
+        "created_at": crate::time::local(now).to_rfc3339(),
+        "data": {"message": "来自联盟资源对接服务的测试投递"},
+    });
+    Ok(webhook_delivery::ActiveModel {
+        city_id: Set(w.city_id),
+        webhook_id: Set(w.id),
+        event: Set(PING.into()),
+        payload: Set(body.to_string()),
+        status: Set(status::PENDING.into()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeliveryFilter {
+    /// pending, delivered or failed.
+    pub status: Option<String>,
+}
+
+/// A webhook's deliveries, newest first.
+pub async fn deliveries(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    webhook_id: i64,
+    filter: &DeliveryFilter,
+    params: PageParams,
+) -> Result<Page<webhook_delivery::Model>> {
+    let w = get(db, actor, webhook_id).await?;
+    let mut select =
+        webhook_delivery::Entity::find().filter(webhook_delivery::Column::WebhookId.eq(w.id));
+    if let Some(s) = filter.status.as_deref().filter(|s| !s.is_empty()) {
+        if ![status::PENDING, status::DELIVERED, status::FAILED].contains(&s) {
+            return Err(Error::field(
+                "status",
+                "状态只能是 pending、delivered 或 failed",
+            ));
+        }
+        select = select.filter(webhook_delivery::Column::Status.eq(s));
+    }
+    super::page::fetch(
+        db,
+        select.order_by_desc(webhook_delivery::Column::Id),
+        params,
+    )
+    .await
+}
+
+/// Sends a given-up delivery again (the same body, a fresh set of attempts).
+pub async fn redeliver(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    webhook_id: i64,
+    delivery_id: i64,
+) -> Result<webhook_delivery::Model> {
+    let w = get(db, actor, webhook_id).await?;
+    let d = webhook_delivery::Entity::find_by_id(delivery_id)
+        .filter(webhook_delivery::Column::WebhookId.eq(w.id))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("投递记录"))?;
+    if d.status != status::FAILED {
+        return Err(Error::Conflict(if d.status == status::DELIVERED {
+            "这次投递已经成功，无需重发".into()
+        } else {
+            "这次投递仍在重试中".into()
+        }));
+    }
+    if !w.active {
+        return Err(Error::Conflict("接收地址已暂停，请先启用".into()));
+    }
+    let mut a: webhook_delivery::ActiveModel = d.into();
+    a.status = Set(status::PENDING.into());
+    a.attempts = Set(0);
+    a.next_attempt_at = Set(Utc::now());
+    a.locked_until = Set(None);
+    Ok(a.update(db).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_addresses_are_recognised() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(is_private(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["8.8.8.8", "114.114.114.114", "2400:3200::1"] {
+            assert!(!is_private(ip.parse().unwrap()), "{ip}");
+        }
+    }
+
+    #[test]
+    fn addresses_are_checked_before_they_are_stored() {
+        let problems = |url: &str, allow: bool| {
+            let mut p = Problems::default();
+            check_url(&mut p, url, allow);
+            p.into_errors().len()
+        };
+        for ok in ["https://hooks.example.org/a", "http://8.8.8.8:8080/x"] {
+            assert_eq!(problems(ok, false), 0, "{ok}");
+        }
+        for bad in [
+            "http://localhost/x",
+            "http://api.localhost/x",
+            "http://127.0.0.1:9000/x",
+            "http://[::1]/x",
+            "http://169.254.169.254/latest/meta-data",
+            "http://10.0.0.8/x",
+            "ftp://example.org/x",
+            "https://u:p@example.org/x",
+        ] {
+            assert_eq!(problems(bad, false), 1, "{bad}");
+        }
+        // Allowed on request (a receiver on the same host), except what is never a webhook.
+        assert_eq!(problems("http://127.0.0.1:9000/x", true), 0);
+        assert_eq!(problems("ftp://example.org/x", true), 1);
+    }
+}

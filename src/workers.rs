@@ -1,0 +1,128 @@
+//! Background work of a serving instance: announcing matches, daily review-by reminders and
+//! webhook deliveries. Each loop only reads and writes through the database (shared cursors
+//! and leases), so any number of instances can run them side by side.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::domain::notifications;
+use crate::state::AppState;
+
+/// How often the announcer looks for changes the index has applied.
+const ANNOUNCE_EVERY: Duration = Duration::from_millis(300);
+/// How often due webhook deliveries are looked for.
+const DELIVER_EVERY: Duration = Duration::from_millis(500);
+/// How often the daily reminder checks whether today's run is done.
+const REMIND_EVERY: Duration = Duration::from_secs(600);
+/// Pause after an error, so a broken database is not hammered.
+const AFTER_ERROR: Duration = Duration::from_secs(2);
+
+pub struct Workers {
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Workers {
+    /// Starts the loops on this instance's state.
+    pub fn start(state: &AppState) -> Self {
+        let (stop, stopped) = watch::channel(false);
+        let announce = {
+            let state = state.clone();
+            every(
+                ANNOUNCE_EVERY,
+                stopped.clone(),
+                "announcing matches",
+                move || {
+                    let state = state.clone();
+                    async move {
+                        // Rounds until caught up, so a burst of writes is not paced by the timer.
+                        while notifications::announce_matches(
+                            &state.db,
+                            &state.search,
+                            &state.config.notify,
+                        )
+                        .await?
+                            > 0
+                        {}
+                        Ok(())
+                    }
+                },
+            )
+        };
+        let deliver = {
+            let state = state.clone();
+            every(
+                DELIVER_EVERY,
+                stopped.clone(),
+                "delivering webhooks",
+                move || {
+                    let state = state.clone();
+                    async move {
+                        while crate::delivery::run_once(&state.db, &state.config.notify).await? > 0
+                        {
+                        }
+                        Ok(())
+                    }
+                },
+            )
+        };
+        let remind = {
+            let state = state.clone();
+            every(REMIND_EVERY, stopped, "review-by reminders", move || {
+                let state = state.clone();
+                async move {
+                    let n = notifications::remind_reviews(&state.db, crate::time::today()).await?;
+                    if n > 0 {
+                        tracing::info!(notifications = n, "review-by reminders sent");
+                    }
+                    Ok(())
+                }
+            })
+        };
+        Workers {
+            stop,
+            tasks: vec![announce, deliver, remind],
+        }
+    }
+
+    /// Stops the loops, letting a round in progress finish.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for t in self.tasks {
+            let _ = tokio::time::timeout(Duration::from_secs(15), t).await;
+        }
+    }
+}
+
+/// Runs `round` at once and then every `period` until stopped; errors are logged and the
+/// loop goes on after a pause.
+fn every<F, Fut>(
+    period: Duration,
+    mut stopped: watch::Receiver<bool>,
+    what: &'static str,
+    round: F,
+) -> JoinHandle<()>
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = crate::error::Result<()>> + Send,
+{
+    let round = Arc::new(round);
+    tokio::spawn(async move {
+        loop {
+            if *stopped.borrow() {
+                return;
+            }
+            if let Err(e) = round().await {
+                tracing::error!(error = ?e, "{what} failed; retrying");
+                tokio::time::sleep(AFTER_ERROR).await;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(period) => {}
+                _ = stopped.changed() => return,
+            }
+        }
+    })
+}
