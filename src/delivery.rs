@@ -15,10 +15,7 @@ use std::time::Duration;
 use chrono::Utc;
 use hmac::{KeyInit, Mac};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set,
-};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::config::NotifyConfig;
 use crate::db::Db;
@@ -66,29 +63,34 @@ pub async fn run_once(db: &Db, cfg: &NotifyConfig) -> Result<usize> {
         .limit(ROUND)
         .all(&db.read)
         .await?;
-    let lease = now + chrono::Duration::from_std(LEASE).expect("short");
     let mut claimed = Vec::new();
     for d in due {
+        // The row as it was read must still be due and untouched (`attempts` is its version):
+        // another instance may have sent it, and set its next attempt, since.
+        let now = Utc::now();
+        let lease = now + chrono::Duration::from_std(LEASE).expect("short");
         let won = webhook_delivery::Entity::update_many()
             .col_expr(webhook_delivery::Column::LockedUntil, Expr::value(lease))
             .filter(webhook_delivery::Column::Id.eq(d.id))
             .filter(webhook_delivery::Column::Status.eq(status::PENDING))
+            .filter(webhook_delivery::Column::Attempts.eq(d.attempts))
+            .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
             .filter(free(now))
             .exec(&db.write)
             .await?
             .rows_affected
             == 1;
         if won {
-            claimed.push(d);
+            claimed.push((d, lease));
         }
     }
     let n = claimed.len();
     let mut sends = tokio::task::JoinSet::new();
-    for d in claimed {
+    for (d, lease) in claimed {
         let db = db.clone();
         let cfg = cfg.clone();
         sends.spawn(async move {
-            if let Err(e) = deliver(&db, &cfg, d).await {
+            if let Err(e) = deliver(&db, &cfg, d, lease).await {
                 tracing::error!(error = ?e, "recording a webhook delivery failed");
             }
         });
@@ -104,7 +106,15 @@ fn free(now: chrono::DateTime<Utc>) -> Condition {
         .add(webhook_delivery::Column::LockedUntil.lt(now))
 }
 
-async fn deliver(db: &Db, cfg: &NotifyConfig, d: webhook_delivery::Model) -> Result<()> {
+/// Sends a claimed delivery and records the outcome — only if the claim still holds (a
+/// lease that ran out may have been taken over; then the other instance records it).
+async fn deliver(
+    db: &Db,
+    cfg: &NotifyConfig,
+    d: webhook_delivery::Model,
+    lease: chrono::DateTime<Utc>,
+) -> Result<()> {
+    use webhook_delivery::Column as C;
     let hook = webhook::Entity::find_by_id(d.webhook_id)
         .one(&db.read)
         .await?;
@@ -114,30 +124,46 @@ async fn deliver(db: &Db, cfg: &NotifyConfig, d: webhook_delivery::Model) -> Res
         _ => Err((None, "接收地址已删除".to_owned(), true)),
     };
     let attempts = d.attempts + 1;
-    let mut a: webhook_delivery::ActiveModel = d.into();
-    a.locked_until = Set(None);
+    let mut update = webhook_delivery::Entity::update_many()
+        .col_expr(
+            C::LockedUntil,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .col_expr(C::Attempts, Expr::value(attempts));
     match outcome {
         Ok(code) => {
-            a.attempts = Set(attempts);
-            a.status = Set(status::DELIVERED.into());
-            a.last_status = Set(Some(code));
-            a.last_error = Set(None);
-            a.delivered_at = Set(Some(Utc::now()));
+            update = update
+                .col_expr(C::Status, Expr::value(status::DELIVERED))
+                .col_expr(C::LastStatus, Expr::value(code))
+                .col_expr(C::LastError, Expr::value(Option::<String>::None))
+                .col_expr(C::DeliveredAt, Expr::value(Utc::now()));
         }
         Err((code, message, give_up)) => {
-            a.attempts = Set(attempts);
-            a.last_status = Set(code);
-            a.last_error = Set(Some(message));
+            update = update
+                .col_expr(C::LastStatus, Expr::value(code))
+                .col_expr(C::LastError, Expr::value(message));
             if give_up || attempts >= cfg.webhook_max_attempts {
-                a.status = Set(status::FAILED.into());
+                update = update.col_expr(C::Status, Expr::value(status::FAILED));
             } else {
                 let wait = backoff(cfg.webhook_retry_base, attempts);
-                a.next_attempt_at =
-                    Set(Utc::now() + chrono::Duration::from_std(wait).expect("capped"));
+                let next = Utc::now() + chrono::Duration::from_std(wait).expect("capped");
+                update = update.col_expr(C::NextAttemptAt, Expr::value(next));
             }
         }
     }
-    a.update(&db.write).await?;
+    let recorded = update
+        .filter(C::Id.eq(d.id))
+        .filter(C::Attempts.eq(d.attempts))
+        .filter(C::LockedUntil.eq(lease))
+        .exec(&db.write)
+        .await?
+        .rows_affected;
+    if recorded == 0 {
+        tracing::warn!(
+            delivery = d.id,
+            "webhook delivery was taken over before it was recorded"
+        );
+    }
     Ok(())
 }
 
@@ -208,12 +234,20 @@ async fn send(
     if code.is_success() {
         return Ok(i32::from(code.as_u16()));
     }
-    // A little of the answer helps whoever runs the receiver; never more than that.
-    let text = tokio::time::timeout(Duration::from_secs(2), response.text())
-        .await
-        .ok()
-        .and_then(|r| r.ok())
-        .unwrap_or_default();
+    // A little of the answer helps whoever runs the receiver; never more than that (a
+    // receiver could stream an endless body).
+    let mut response = response;
+    let mut head: Vec<u8> = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        while head.len() < 4 * KEEP_ERROR {
+            match response.chunk().await {
+                Ok(Some(chunk)) => head.extend_from_slice(&chunk),
+                _ => break,
+            }
+        }
+    })
+    .await;
+    let text = String::from_utf8_lossy(&head);
     let text: String = text.chars().take(KEEP_ERROR).collect();
     Err((
         Some(i32::from(code.as_u16())),

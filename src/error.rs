@@ -55,12 +55,31 @@ impl From<sea_orm::DbErr> for Error {
             // client may simply try again.
             return Error::Unavailable("服务繁忙，请稍后再试".into());
         }
+        if matches!(sqlstate(&e).as_deref(), Some("40P01" | "40001")) {
+            // PostgreSQL broke a deadlock (or a serialization conflict) by rolling this
+            // transaction back: nothing was written, and the same request will go through.
+            return Error::Unavailable("数据正被其他操作同时修改，请重试".into());
+        }
         match e.sql_err() {
             Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
                 Error::Conflict("同样的记录已存在".into())
             }
             _ => Error::Internal(anyhow::Error::new(e)),
         }
+    }
+}
+
+/// The SQLSTATE of a database error, when the driver gave one.
+fn sqlstate(e: &sea_orm::DbErr) -> Option<String> {
+    use sea_orm::{DbErr, RuntimeErr};
+    match e {
+        DbErr::Exec(RuntimeErr::SqlxError(s)) | DbErr::Query(RuntimeErr::SqlxError(s)) => {
+            match s.as_ref() {
+                sea_orm::sqlx::Error::Database(d) => d.code().map(|c| c.into_owned()),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 

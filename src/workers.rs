@@ -29,70 +29,73 @@ impl Workers {
     /// Starts the loops on this instance's state.
     pub fn start(state: &AppState) -> Self {
         let (stop, stopped) = watch::channel(false);
-        let announce = {
-            let state = state.clone();
-            every(
-                ANNOUNCE_EVERY,
-                stopped.clone(),
-                "announcing matches",
-                move || {
-                    let state = state.clone();
-                    async move {
-                        // Rounds until caught up, so a burst of writes is not paced by the timer.
-                        while notifications::announce_matches(
+        let s = state.clone();
+        let announce = every(
+            ANNOUNCE_EVERY,
+            stopped.clone(),
+            "announcing matches",
+            move |halt| {
+                let state = s.clone();
+                async move {
+                    // Rounds until caught up, so a burst of writes is not paced by the timer.
+                    while !*halt.borrow()
+                        && notifications::announce_matches(
                             &state.db,
                             &state.search,
                             &state.config.notify,
                         )
                         .await?
                             > 0
-                        {}
-                        Ok(())
-                    }
-                },
-            )
-        };
-        let deliver = {
-            let state = state.clone();
-            every(
-                DELIVER_EVERY,
-                stopped.clone(),
-                "delivering webhooks",
-                move || {
-                    let state = state.clone();
-                    async move {
-                        while crate::delivery::run_once(&state.db, &state.config.notify).await? > 0
-                        {
-                        }
-                        Ok(())
-                    }
-                },
-            )
-        };
-        let remind = {
-            let state = state.clone();
-            every(REMIND_EVERY, stopped, "review-by reminders", move || {
-                let state = state.clone();
+                    {}
+                    Ok(())
+                }
+            },
+        );
+        let s = state.clone();
+        let deliver = every(
+            DELIVER_EVERY,
+            stopped.clone(),
+            "delivering webhooks",
+            move |halt| {
+                let state = s.clone();
                 async move {
-                    let n = notifications::remind_reviews(&state.db, crate::time::today()).await?;
-                    if n > 0 {
-                        tracing::info!(notifications = n, "review-by reminders sent");
+                    while !*halt.borrow()
+                        && crate::delivery::run_once(&state.db, &state.config.notify).await? > 0
+                    {
                     }
                     Ok(())
                 }
-            })
-        };
+            },
+        );
+        let s = state.clone();
+        let remind = every(REMIND_EVERY, stopped, "review-by reminders", move |_| {
+            let state = s.clone();
+            async move {
+                let n = notifications::remind_reviews(&state.db, crate::time::today()).await?;
+                if n > 0 {
+                    tracing::info!(notifications = n, "review-by reminders sent");
+                }
+                Ok(())
+            }
+        });
         Workers {
             stop,
             tasks: vec![announce, deliver, remind],
         }
     }
 
-    /// Stops the loops, letting a round in progress finish.
+    /// Stops the loops, letting a round in progress finish (for a while: then it is cut off;
+    /// what it had claimed is taken up again when its lease runs out).
     pub async fn stop(self) {
         let _ = self.stop.send(true);
         for t in self.tasks {
-            let _ = tokio::time::timeout(Duration::from_secs(15), t).await;
+            let abort = t.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(15), t)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
         }
     }
 }
@@ -106,7 +109,7 @@ fn every<F, Fut>(
     round: F,
 ) -> JoinHandle<()>
 where
-    F: Fn() -> Fut + Send + Sync + 'static,
+    F: Fn(watch::Receiver<bool>) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = crate::error::Result<()>> + Send,
 {
     let round = Arc::new(round);
@@ -115,7 +118,7 @@ where
             if *stopped.borrow() {
                 return;
             }
-            if let Err(e) = round().await {
+            if let Err(e) = round(stopped.clone()).await {
                 tracing::error!(error = ?e, "{what} failed; retrying");
                 tokio::time::sleep(AFTER_ERROR).await;
             }

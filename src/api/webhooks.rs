@@ -139,7 +139,9 @@ async fn ping_webhook(
     auth: Auth,
     Path(id): Path<i64>,
 ) -> Result<impl IntoResponse> {
-    let d = webhooks::ping(&state.db.write, &auth.actor, id).await?;
+    let tx = state.db.begin().await?;
+    let d = webhooks::ping(&tx, &auth.actor, id).await?;
+    tx.commit().await?;
     Ok((StatusCode::ACCEPTED, axum::Json(DeliveryView::from(d))))
 }
 
@@ -167,6 +169,8 @@ async fn retry_delivery(
     auth: Auth,
     Path((id, delivery_id)): Path<(i64, i64)>,
 ) -> Result<impl IntoResponse> {
-    let d = webhooks::redeliver(&state.db.write, &auth.actor, id, delivery_id).await?;
+    let tx = state.db.begin().await?;
+    let d = webhooks::redeliver(&tx, &auth.actor, id, delivery_id).await?;
+    tx.commit().await?;
     Ok((StatusCode::ACCEPTED, axum::Json(DeliveryView::from(d))))
 }

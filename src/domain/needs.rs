@@ -219,7 +219,7 @@ pub async fn create(
     actor: &Actor,
     input: NewNeed,
 ) -> Result<need::Model> {
-    let n = create_unindexed(db, actor, input).await?;
+    let n = create_unindexed(db, actor, &mut super::duplicates::Known::default(), input).await?;
     outbox::push(db, n.city_id, "need", n.id).await?;
     Ok(n)
 }
@@ -230,6 +230,7 @@ pub async fn create(
 pub(crate) async fn create_unindexed(
     db: &impl ConnectionTrait,
     actor: &Actor,
+    known: &mut super::duplicates::Known,
     input: NewNeed,
 ) -> Result<need::Model> {
     // Who may post is decided before what is posted: a coordinator of another alliance gets
@@ -279,7 +280,7 @@ pub(crate) async fn create_unindexed(
             input.title.as_deref().unwrap_or_default(),
             input.description.as_deref().unwrap_or_default(),
         );
-        let found = super::duplicates::needs_like(db, alliance.id, text).await?;
+        let found = known.needs_like(db, alliance.id, text).await?;
         if !found.is_empty() {
             return Err(Error::Duplicates(found));
         }
@@ -309,6 +310,7 @@ pub(crate) async fn create_unindexed(
     .insert(db)
     .await?;
     audit::created(db, Some(actor), "need", n.id, Some(n.city_id), &n).await?;
+    known.add_need(&n);
     Ok(n)
 }
 

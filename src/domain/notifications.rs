@@ -305,7 +305,10 @@ pub async fn announce_matches(db: &Db, search: &Search, cfg: &NotifyConfig) -> R
         match matching::for_resource(&db.read, search, city_id, id, &opts).await {
             Ok(matches) => found.extend(matches.into_iter().map(|(n, m)| (r.clone(), n, m))),
             Err(Error::NotFound(_)) => {}
-            Err(e) => return Err(e),
+            // One resource that cannot be ranked must not stop every announcement after it.
+            Err(e) => {
+                tracing::error!(resource = id, error = ?e, "ranking for an announcement failed; skipped")
+            }
         }
     }
     let units =
@@ -337,7 +340,9 @@ pub async fn announce_matches(db: &Db, search: &Search, cfg: &NotifyConfig) -> R
         if fresh == 0 {
             continue;
         }
-        let unit = units.get(&r.organization_id).map_or("", String::as_str);
+        let unit = units
+            .get(&r.organization_id)
+            .map_or("成员单位", String::as_str);
         let words = m
             .matched_terms
             .iter()
@@ -412,14 +417,16 @@ pub async fn project_changed(
             .into_values()
             .flatten(),
     );
+    let mut reviewers: BTreeSet<i64> = BTreeSet::new();
     if from.is_none() {
-        let reviewers = entity::user::Entity::find()
+        let found = entity::user::Entity::find()
             .filter(entity::user::Column::CityId.eq(p.city_id))
             .filter(entity::user::Column::Role.eq(Role::Reviewer.as_str()))
             .filter(entity::user::Column::DisabledAt.is_null())
             .all(db)
             .await?;
-        users.extend(reviewers.into_iter().map(|u| u.id));
+        reviewers.extend(found.into_iter().map(|u| u.id));
+        users.extend(reviewers.iter().copied());
     }
     users.remove(&actor.user_id);
     let to = projects::Status::parse(&p.status).unwrap_or(projects::Status::Proposed);
@@ -430,7 +437,7 @@ pub async fn project_changed(
     let (title, body) = match from {
         None => (
             format!("新项目待审核：「{}」", p.title),
-            format!("{who}提出了项目「{}」，请审核。", p.title),
+            format!("{who}提出了项目「{}」。", p.title),
         ),
         Some(f) => (
             format!("项目「{}」{}", p.title, to.label()),
@@ -450,7 +457,12 @@ pub async fn project_changed(
             user_id,
             kind: PROJECT,
             title: title.clone(),
-            body: body.clone(),
+            // Of a proposal, only reviewers are asked to act.
+            body: if reviewers.contains(&user_id) {
+                format!("{}，请审核。", body.trim_end_matches('。'))
+            } else {
+                body.clone()
+            },
             link: Some(format!("/api/v1/projects/{}", p.id)),
             need_id: Some(p.need_id),
             project_id: Some(p.id),
@@ -481,8 +493,9 @@ pub async fn project_changed(
 }
 
 /// Once a day: reminds owners of the entries whose review-by date has come within
-/// [`REMIND_DAYS`] since the last reminder (the first run: all of them from today on). One
-/// notification per user and day. Returns how many notifications were written.
+/// [`REMIND_DAYS`] since the last reminder (the first run: all of them from today on; after
+/// a long downtime, also those that lapsed meanwhile). One notification per user and day.
+/// Returns how many notifications were written.
 pub async fn remind_reviews(db: &Db, today: NaiveDate) -> Result<usize> {
     let horizon = today + chrono::Days::new(REMIND_DAYS);
     let from_pos = cursor(&db.read, REVIEW_CURSOR).await?;
@@ -495,7 +508,7 @@ pub async fn remind_reviews(db: &Db, today: NaiveDate) -> Result<usize> {
         .ok()
         .and_then(NaiveDate::from_num_days_from_ce_opt)
         .filter(|_| from_pos > 0)
-        .map_or(today, |d| (d + chrono::Days::new(1)).max(today));
+        .map_or(today, |d| d + chrono::Days::new(1));
 
     let due_resources = resource::Entity::find()
         .filter(resource::Column::DeletedAt.is_null())
@@ -542,23 +555,26 @@ pub async fn remind_reviews(db: &Db, today: NaiveDate) -> Result<usize> {
             let Some(users) = people.get(owner) else {
                 continue;
             };
-            let mut listed: Vec<String> = entries
+            let mut listed = entries
                 .iter()
                 .take(5)
                 .map(|(t, d, _)| format!("「{t}」（{d}）"))
-                .collect();
+                .collect::<Vec<_>>()
+                .join("、");
             if entries.len() > 5 {
-                listed.push(format!("等 {} 条", entries.len()));
+                listed.push_str(&format!("等 {} 条", entries.len()));
             }
             let city_id = entries[0].2;
             for &user_id in users {
                 by_city.entry(city_id).or_default().push(Note {
                     user_id,
                     kind: REVIEW_DUE,
-                    title: format!("{} 条{what}将在 {horizon} 前到复核日期", entries.len()),
+                    title: format!(
+                        "{} 条{what}将于 {horizon}（含）前到期，请复核确认",
+                        entries.len()
+                    ),
                     body: format!(
-                        "请确认仍然有效（未确认的条目到期后不再参与匹配）：{}。",
-                        listed.join("、")
+                        "请确认以下{what}仍然有效（到期未确认的不再参与匹配）：{listed}。"
                     ),
                     link: Some(link(*owner)),
                     dedup_key: Some(format!("review_due:{what}:{today}")),

@@ -15,8 +15,7 @@ use super::validation::{
     trimmed_opt, valid_quantity, valid_tags,
 };
 use super::{
-    Actor, Page, PageParams, Role, alliances, audit, categories, duplicates, organizations, outbox,
-    projects,
+    Actor, Page, PageParams, Role, alliances, audit, categories, organizations, outbox, projects,
 };
 use crate::error::{Error, Result};
 use entity::{project_resource, resource};
@@ -236,7 +235,7 @@ pub async fn create(
     actor: &Actor,
     input: NewResource,
 ) -> Result<resource::Model> {
-    let r = create_unindexed(db, actor, input).await?;
+    let r = create_unindexed(db, actor, &mut super::duplicates::Known::default(), input).await?;
     outbox::push(db, r.city_id, "resource", r.id).await?;
     Ok(r)
 }
@@ -247,6 +246,7 @@ pub async fn create(
 pub(crate) async fn create_unindexed(
     db: &impl ConnectionTrait,
     actor: &Actor,
+    known: &mut super::duplicates::Known,
     input: NewResource,
 ) -> Result<resource::Model> {
     let organization_id = match (actor.role, input.organization_id, actor.organization_id) {
@@ -297,7 +297,7 @@ pub(crate) async fn create_unindexed(
             input.title.as_deref().unwrap_or_default(),
             input.description.as_deref().unwrap_or_default(),
         );
-        let found = duplicates::resources_like(db, org.id, text).await?;
+        let found = known.resources_like(db, org.id, text).await?;
         if !found.is_empty() {
             return Err(Error::Duplicates(found));
         }
@@ -328,6 +328,7 @@ pub(crate) async fn create_unindexed(
     .insert(db)
     .await?;
     audit::created(db, Some(actor), "resource", r.id, Some(r.city_id), &r).await?;
+    known.add_resource(&r);
     Ok(r)
 }
 

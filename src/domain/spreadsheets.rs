@@ -130,6 +130,8 @@ struct Names {
     regions: HashMap<String, Vec<region::Model>>,
     /// Each region's parent, to walk up to a district.
     parents: HashMap<i64, (Option<i64>, String)>,
+    /// Each region's name, to read paths.
+    names: HashMap<i64, String>,
     city: region::Model,
 }
 
@@ -145,6 +147,7 @@ impl Names {
         }
         let mut by_name: HashMap<String, Vec<region::Model>> = HashMap::new();
         let mut parents = HashMap::new();
+        let mut names = HashMap::new();
         let mut city = None;
         for r in region::Entity::find().all(db).await? {
             if regions::city_of(&r) != city_id {
@@ -154,18 +157,21 @@ impl Names {
                 city = Some(r.clone());
             }
             parents.insert(r.id, (r.parent_id, r.level.clone()));
+            names.insert(r.id, r.name.clone());
             by_name.entry(r.name.clone()).or_default().push(r);
         }
         Ok(Names {
             units,
             regions: by_name,
             parents,
+            names,
             city: city.ok_or_else(|| Error::not_found("城市"))?,
         })
     }
 
-    /// 服务范围: 全市 (or the city's name), or the name of a district, street or community;
-    /// a name several regions share is narrowed to those in the alliance's district.
+    /// 服务范围: 全市 (or the city's name), or the name of a district, street or community, or
+    /// its path (五华区/华山街道/新村社区, as exports write names several regions share); a
+    /// bare name several regions share is narrowed to those in the alliance's district.
     fn scope(
         &self,
         text: &str,
@@ -174,8 +180,11 @@ impl Names {
         if text == "全市" || text == self.city.name {
             return Ok((Level::City, None));
         }
-        let found = self.regions.get(text).map(Vec::as_slice).unwrap_or(&[]);
-        let mut found: Vec<&region::Model> = found.iter().collect();
+        let mut path: Vec<&str> = text.split(['/', '／']).map(str::trim).collect();
+        let name = path.pop().unwrap_or_default();
+        let found = self.regions.get(name).map(Vec::as_slice).unwrap_or(&[]);
+        let mut found: Vec<&region::Model> =
+            found.iter().filter(|r| self.under(r.id, &path)).collect();
         if found.len() > 1
             && let Some(n) = near
         {
@@ -187,8 +196,25 @@ impl Names {
                 "找不到名为「{text}」的区县、街道或社区（全市范围请写“全市”）"
             )),
             [r] => Ok((Level::parse(&r.level).unwrap_or(Level::City), Some(r.id))),
-            _ => Err(format!("「{text}」对应多个区域，请在所属联盟的区县内选择")),
+            _ => Err(format!(
+                "「{text}」对应多个区域，请写出上级区域，如“区县/街道/{name}”"
+            )),
         }
+    }
+
+    /// Whether the region's ancestors, nearest last, end with `path` (names).
+    fn under(&self, id: i64, path: &[&str]) -> bool {
+        let mut at = id;
+        for want in path.iter().rev() {
+            let Some(parent) = self.parents.get(&at).and_then(|(p, _)| *p) else {
+                return false;
+            };
+            if self.names.get(&parent).map(String::as_str) != Some(*want) {
+                return false;
+            }
+            at = parent;
+        }
+        true
     }
 
     fn district_of(&self, r: &region::Model) -> Option<i64> {
@@ -302,6 +328,8 @@ pub async fn import(
         None => None,
     };
     let mut created: Vec<(&str, i64, i64)> = Vec::new();
+    // The open entries rows are compared with, loaded once for the whole file.
+    let mut known = super::duplicates::Known::default();
     for (done, (row, cells)) in table.rows.iter().enumerate() {
         // Invisible control characters are refused as the API refuses them in JSON text.
         let hidden: Vec<usize> = cells
@@ -339,7 +367,7 @@ pub async fn import(
                 );
                 match input {
                     Some(input) if problems.is_empty() => {
-                        resources::create_unindexed(db, actor, input)
+                        resources::create_unindexed(db, actor, &mut known, input)
                             .await
                             .map(|r| created.push(("resource", r.city_id, r.id)))
                     }
@@ -356,9 +384,11 @@ pub async fn import(
                     &mut problems,
                 );
                 match input {
-                    Some(input) if problems.is_empty() => needs::create_unindexed(db, actor, input)
-                        .await
-                        .map(|n| created.push(("need", n.city_id, n.id))),
+                    Some(input) if problems.is_empty() => {
+                        needs::create_unindexed(db, actor, &mut known, input)
+                            .await
+                            .map(|n| created.push(("need", n.city_id, n.id)))
+                    }
                     _ => Ok(()),
                 }
             }
@@ -525,14 +555,18 @@ fn need_row(
         "" => None,
         name if alliance_region.is_some_and(|r| r.name == name) => None,
         name => {
+            // A bare name, or a path as exports write names several regions share.
+            let mut path: Vec<&str> = name.split(['/', '／']).map(str::trim).collect();
+            let last = path.pop().unwrap_or_default();
             let inside: Vec<&region::Model> = names
                 .regions
-                .get(name)
+                .get(last)
                 .into_iter()
                 .flatten()
                 .filter(|r| {
                     r.level == Level::Community.as_str()
                         && (r.id == alliance.region_id || r.parent_id == Some(alliance.region_id))
+                        && names.under(r.id, &path)
                 })
                 .collect();
             match inside.as_slice() {
@@ -624,7 +658,7 @@ pub async fn export(
     if let Some(a) = alliance_id {
         alliances::get(db, actor.city_id, a).await?;
     }
-    let regions = regions_by_id(db).await?;
+    let regions = region_labels(db, actor.city_id).await?;
     let region_name = |id: i64| regions.get(&id).cloned().unwrap_or_default();
     let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let rows = match list {
@@ -761,11 +795,38 @@ pub async fn export(
     Ok((list.headers(), rows))
 }
 
-async fn regions_by_id(db: &impl ConnectionTrait) -> Result<HashMap<i64, String>> {
-    Ok(region::Entity::find()
+/// How each region of the city is written in a sheet: its name, or — when several regions of
+/// the city share it (新村社区 is in many streets) — its path from the district, such as
+/// 五华区/华山街道/新村社区, which the import reads back to the same region.
+async fn region_labels(db: &impl ConnectionTrait, city_id: i64) -> Result<HashMap<i64, String>> {
+    let all: HashMap<i64, region::Model> = region::Entity::find()
         .all(db)
         .await?
         .into_iter()
-        .map(|r| (r.id, r.name))
+        .filter(|r| regions::city_of(r) == city_id)
+        .map(|r| (r.id, r))
+        .collect();
+    let mut uses: HashMap<&str, usize> = HashMap::new();
+    for r in all.values() {
+        *uses.entry(r.name.as_str()).or_default() += 1;
+    }
+    Ok(all
+        .values()
+        .map(|r| {
+            if uses[r.name.as_str()] < 2 {
+                return (r.id, r.name.clone());
+            }
+            let mut path = vec![r.name.as_str()];
+            let mut at = r;
+            while at.level != Level::District.as_str()
+                && let Some(parent) = at.parent_id.and_then(|p| all.get(&p))
+                && parent.level != Level::City.as_str()
+            {
+                path.push(parent.name.as_str());
+                at = parent;
+            }
+            path.reverse();
+            (r.id, path.join("/"))
+        })
         .collect())
 }

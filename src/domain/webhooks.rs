@@ -10,7 +10,8 @@ use chrono::Utc;
 use rand::RngCore;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -121,12 +122,14 @@ fn check_url(problems: &mut Problems, url: &str, allow_private: bool) {
     }
 }
 
-/// Loopback, private, link-local, shared (CGNAT), unspecified, multicast or documentation
-/// addresses: places a webhook must not reach unless explicitly allowed.
+/// Loopback, private, link-local, shared (CGNAT), benchmarking, reserved, unspecified,
+/// multicast or documentation addresses — and IPv6 forms that carry such an IPv4 address
+/// (mapped, compatible, NAT64): places a webhook must not reach unless explicitly allowed.
 pub fn is_private(ip: std::net::IpAddr) -> bool {
+    use std::net::{IpAddr, Ipv4Addr};
     match ip {
-        std::net::IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
+        IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
             v4.is_loopback()
                 || v4.is_private()
                 || v4.is_link_local()
@@ -134,19 +137,39 @@ pub fn is_private(ip: std::net::IpAddr) -> bool {
                 || v4.is_broadcast()
                 || v4.is_multicast()
                 || v4.is_documentation()
-                || (a == 100 && (64..128).contains(&b))
                 || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 198 && (18..20).contains(&b))
+                || (a == 192 && b == 0 && c == 0)
+                || a >= 240
         }
-        std::net::IpAddr::V6(v6) => {
+        IpAddr::V6(v6) => {
             if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_private(std::net::IpAddr::V4(v4));
+                return is_private(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
+            let s = v6.segments();
+            let embedded = |hi: u16, lo: u16| {
+                IpAddr::V4(Ipv4Addr::new(
+                    (hi >> 8) as u8,
+                    hi as u8,
+                    (lo >> 8) as u8,
+                    lo as u8,
+                ))
+            };
+            // IPv4-compatible ::a.b.c.d (deprecated, still routed by some stacks).
+            if s[..6] == [0; 6] && !v6.is_loopback() && !v6.is_unspecified() {
+                return is_private(embedded(s[6], s[7]));
+            }
+            // NAT64 (64:ff9b::/96): the IPv4 address it reaches decides.
+            if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+                return is_private(embedded(s[6], s[7]));
+            }
             v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
+                || (s[0] & 0xfe00) == 0xfc00
+                || (s[0] & 0xffc0) == 0xfe80
+                || (s[0] & 0xffc0) == 0xfec0
         }
     }
 }
@@ -232,9 +255,33 @@ pub async fn create(
 
 /// A webhook the caller may manage.
 pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<webhook::Model> {
-    let w = webhook::Entity::find_by_id(id)
+    find(db, actor, id, false).await
+}
+
+/// [`get`], locking the row (PostgreSQL) for a change: two changes at once queue, so the
+/// second sees the first's version (and a renewed secret is the one stored).
+async fn get_for_update(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+) -> Result<webhook::Model> {
+    find(db, actor, id, true).await
+}
+
+async fn find(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    lock: bool,
+) -> Result<webhook::Model> {
+    let mut q = webhook::Entity::find_by_id(id)
         .filter(webhook::Column::CityId.eq(actor.city_id))
-        .filter(webhook::Column::DeletedAt.is_null())
+        .filter(webhook::Column::DeletedAt.is_null());
+    if lock {
+        // Not `FOR UPDATE`: deliveries queued meanwhile (their foreign key) need not wait.
+        q = q.lock(sea_orm::sea_query::LockType::NoKeyUpdate);
+    }
+    let w = q
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found("接收地址"))?;
@@ -266,7 +313,7 @@ pub async fn update(
     patch: WebhookPatch,
     allow_private: bool,
 ) -> Result<webhook::Model> {
-    let before = get(db, actor, id).await?;
+    let before = get_for_update(db, actor, id).await?;
     check_version(expected_version, before.version)?;
     let mut problems = Problems::of(&patch);
     if let Some(u) = &patch.url {
@@ -296,13 +343,15 @@ pub async fn update(
     a.version = Set(before.version + 1);
     a.updated_at = Set(Utc::now());
     let after = a.update(db).await?;
+    // The secret itself is never written to the audit trail; that it changed is.
+    let rotated = serde_json::json!({"secret_rotated": after.secret != before.secret});
     audit::changed(
         db,
         actor,
         "update",
         ("webhook", after.id, Some(after.city_id)),
         &before,
-        &after,
+        &(&after, rotated),
     )
     .await?;
     Ok(after)
@@ -311,7 +360,7 @@ pub async fn update(
 /// Removes a webhook (kept, marked deleted, with its delivery history); deliveries still
 /// waiting are given up.
 pub async fn delete(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<()> {
-    let before = get(db, actor, id).await?;
+    let before = get_for_update(db, actor, id).await?;
     let now = Utc::now();
     let mut a: webhook::ActiveModel = before.clone().into();
     a.deleted_at = Set(Some(now));
@@ -412,7 +461,7 @@ pub async fn ping(
         "created_at": crate::time::local(now).to_rfc3339(),
         "data": {"message": "来自联盟资源对接服务的测试投递"},
     });
-    Ok(webhook_delivery::ActiveModel {
+    let d = webhook_delivery::ActiveModel {
         city_id: Set(w.city_id),
         webhook_id: Set(w.id),
         event: Set(PING.into()),
@@ -424,7 +473,17 @@ pub async fn ping(
         ..Default::default()
     }
     .insert(db)
-    .await?)
+    .await?;
+    audit::created(
+        db,
+        Some(actor),
+        "webhook_delivery",
+        d.id,
+        Some(d.city_id),
+        &d,
+    )
+    .await?;
+    Ok(d)
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -485,12 +544,22 @@ pub async fn redeliver(
     if !w.active {
         return Err(Error::Conflict("接收地址已暂停，请先启用".into()));
     }
-    let mut a: webhook_delivery::ActiveModel = d.into();
+    let mut a: webhook_delivery::ActiveModel = d.clone().into();
     a.status = Set(status::PENDING.into());
     a.attempts = Set(0);
     a.next_attempt_at = Set(Utc::now());
     a.locked_until = Set(None);
-    Ok(a.update(db).await?)
+    let after = a.update(db).await?;
+    audit::changed(
+        db,
+        actor,
+        "redeliver",
+        ("webhook_delivery", after.id, Some(after.city_id)),
+        &d,
+        &after,
+    )
+    .await?;
+    Ok(after)
 }
 
 #[cfg(test)]
@@ -507,6 +576,12 @@ mod tests {
             "169.254.169.254",
             "0.0.0.0",
             "100.64.0.1",
+            "198.18.0.1",
+            "192.0.0.8",
+            "240.0.0.1",
+            "64:ff9b::a00:1",
+            "::10.0.0.1",
+            "fec0::1",
             "::1",
             "fd00::1",
             "fe80::1",
@@ -514,7 +589,12 @@ mod tests {
         ] {
             assert!(is_private(ip.parse().unwrap()), "{ip}");
         }
-        for ip in ["8.8.8.8", "114.114.114.114", "2400:3200::1"] {
+        for ip in [
+            "8.8.8.8",
+            "114.114.114.114",
+            "2400:3200::1",
+            "64:ff9b::808:808",
+        ] {
             assert!(!is_private(ip.parse().unwrap()), "{ip}");
         }
     }

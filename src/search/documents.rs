@@ -125,20 +125,18 @@ pub fn resource_doc(
         &r.description,
     );
     d.add_i64(f.from, r.available_from.map_or(i64::MIN, day));
-    d.add_i64(f.until, last_day(r.available_until, r.review_by));
+    d.add_i64(f.until, r.available_until.map_or(i64::MAX, day));
+    d.add_i64(f.review_by, review_day(r.review_by));
     d.add_i64(f.quantity, r.quantity.map_or(0, i64::from));
     d
 }
 
-/// The last day an entry can match: the end of its window (or date needed by), or its
-/// review-by date if earlier — matching asks for `until >= today`, so an entry nobody
-/// confirmed leaves the matchable set on its own, with no reindexing.
-fn last_day(end: Option<NaiveDate>, review_by: Option<NaiveDate>) -> i64 {
-    end.into_iter()
-        .chain(review_by)
-        .map(day)
-        .min()
-        .unwrap_or(i64::MAX)
+/// The last day an entry matches unless its owner confirms it. Kept apart from the window
+/// (`until`): an entry due for review in a month still matches a resource that starts in two
+/// months; matching asks for `review_by >= today`, so a lapsed entry leaves the matchable set
+/// on its own, with no reindexing.
+fn review_day(review_by: Option<NaiveDate>) -> i64 {
+    review_by.map_or(i64::MAX, day)
 }
 
 /// The text fields, and `body` (see [`Fields::body`]).
@@ -177,7 +175,8 @@ pub fn need_doc(f: &Fields, n: &need::Model, regions: &Regions) -> TantivyDocume
         &n.description,
     );
     d.add_i64(f.from, i64::MIN);
-    d.add_i64(f.until, last_day(n.needed_by, n.review_by));
+    d.add_i64(f.until, n.needed_by.map_or(i64::MAX, day));
+    d.add_i64(f.review_by, review_day(n.review_by));
     d.add_i64(f.quantity, n.quantity.map_or(0, i64::from));
     d
 }

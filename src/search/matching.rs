@@ -163,6 +163,8 @@ struct Filter {
     covers: Vec<String>,
     /// Its window must end on or after this day …
     until_at_least: i64,
+    /// … it must not be past its review-by date …
+    today: i64,
     /// … and, for resources, start on or before this one.
     from_at_most: Option<i64>,
     /// Only this category (the caller's filter).
@@ -189,6 +191,7 @@ struct SegmentFilter {
     /// The probe's region terms present here, with the proximity each one means.
     cover_ords: Vec<(u64, Proximity)>,
     until: tantivy::columnar::Column<i64>,
+    review_by: tantivy::columnar::Column<i64>,
     from: Option<tantivy::columnar::Column<i64>>,
     category: Option<tantivy::columnar::StrColumn>,
     only_category_ord: Option<u64>,
@@ -254,6 +257,7 @@ impl SegmentFilter {
             covers,
             cover_ords,
             until: ff.i64("until").map_err(blocking_err)?,
+            review_by: ff.i64("review_by").map_err(blocking_err)?,
             from: match filter.from_at_most {
                 Some(_) => Some(ff.i64("from").map_err(blocking_err)?),
                 None => None,
@@ -282,6 +286,7 @@ impl SegmentFilter {
                 .until
                 .first(doc)
                 .is_some_and(|u| u >= filter.until_at_least)
+            && self.review_by.first(doc).is_some_and(|r| r >= filter.today)
             && match (&self.from, filter.from_at_most) {
                 (Some(column), Some(max)) => column.first(doc).is_some_and(|f| f <= max),
                 _ => true,
@@ -624,6 +629,7 @@ pub fn rank_with(
         city: probe.city_id as u64,
         covers: probe.covers.clone(),
         until_at_least: today.max(probe.window.0),
+        today,
         from_at_most: (target == Kind::Resource).then_some(probe.window.1),
         only_category: opts.category.clone(),
         probe_kind: probe.kind,

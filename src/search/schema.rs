@@ -7,7 +7,7 @@ use tantivy::schema::{
 use super::analyzer::TOKENIZER;
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 #[derive(Clone, Copy)]
 pub struct Fields {
@@ -43,6 +43,8 @@ pub struct Fields {
     /// since 1970; open ends are `i64::MIN` / `i64::MAX`.
     pub from: Field,
     pub until: Field,
+    /// The review-by day: past it, the entry is not matched (until confirmed).
+    pub review_by: Field,
     pub quantity: Field,
 }
 
@@ -82,6 +84,7 @@ pub fn build() -> (Schema, Fields) {
         ),
         from: b.add_i64_field("from", INDEXED | FAST),
         until: b.add_i64_field("until", INDEXED | FAST),
+        review_by: b.add_i64_field("review_by", FAST),
         quantity: b.add_i64_field("quantity", STORED | FAST),
     };
     (b.build(), fields)

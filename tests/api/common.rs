@@ -162,12 +162,21 @@ impl TestApp {
     }
 
     async fn spawn_in(url: &str, dir: Arc<tempfile::TempDir>) -> Self {
+        Self::spawn_with(url, dir, |_| {}).await
+    }
+
+    async fn spawn_with(
+        url: &str,
+        dir: Arc<tempfile::TempDir>,
+        tweak: impl FnOnce(&mut Config),
+    ) -> Self {
         let mut config = Config::new(url.to_owned(), dir.path().to_owned());
         // Webhook receivers of the tests listen on 127.0.0.1, and retries must come quickly.
         config.notify.webhook_allow_private = true;
         config.notify.webhook_retry_base = std::time::Duration::from_millis(200);
         config.notify.webhook_timeout = std::time::Duration::from_secs(2);
         config.notify.webhook_max_attempts = 4;
+        tweak(&mut config);
         let state = lianmeng::cli::prepare(config, Some(ADMIN_PASSWORD))
             .await
             .expect("prepare app");
@@ -199,6 +208,21 @@ impl TestApp {
     /// several servers share one PostgreSQL).
     pub async fn sibling(&self) -> TestApp {
         TestApp::spawn(&self.url).await
+    }
+
+    /// A second instance on the same database with its configuration changed by `tweak`.
+    pub async fn sibling_with(&self, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = Arc::new(tempfile::tempdir().expect("data dir"));
+        TestApp::spawn_with(&self.url, dir, tweak).await
+    }
+
+    /// Stops this instance's background loops (announcer, reminders, deliverer), so a test
+    /// can run them by hand or leave the work to another instance.
+    pub async fn stop_workers(&self) {
+        let workers = self.workers.lock().expect("workers").take();
+        if let Some(w) = workers {
+            w.stop().await;
+        }
     }
 
     /// Waits until this instance's search index has applied every change in the outbox.
@@ -239,10 +263,7 @@ impl TestApp {
     }
 
     pub async fn stop(&self) {
-        let workers = self.workers.lock().expect("workers").take();
-        if let Some(w) = workers {
-            w.stop().await;
-        }
+        self.stop_workers().await;
         self.search.stop();
         self.server.abort();
         self.db.clone().close().await;

@@ -7,7 +7,10 @@ use serde_json::{Value, json};
 use crate::both;
 use crate::common::TestApp;
 
-both!(near_copies_are_caught_until_confirmed);
+both!(
+    near_copies_are_caught_until_confirmed,
+    simultaneous_copies_are_caught
+);
 
 fn without_confirmation(mut body: Value) -> Value {
     body.as_object_mut().unwrap().remove("allow_duplicate");
@@ -100,4 +103,41 @@ async fn near_copies_are_caught_until_confirmed(app: TestApp) {
         "{:?}",
         elsewhere.body
     );
+}
+
+/// A double submit — the same post sent several times at once — leaves one entry: the unit's
+/// (or alliance's) entries are compared under a lock, so each copy sees the ones before it.
+async fn simultaneous_copies_are_caught(app: TestApp) {
+    let w = app.world().await;
+    let send = |path: &'static str, token: String, body: Value| {
+        let app = app.clone();
+        async move { app.post(path, &token, body).await.status }
+    };
+    let resources = futures::future::join_all((0..4).map(|_| {
+        send(
+            "/api/v1/resources",
+            w.member_a.clone(),
+            without_confirmation(w.resource("社区义诊测血压")),
+        )
+    }))
+    .await;
+    let needs = futures::future::join_all((0..4).map(|_| {
+        send(
+            "/api/v1/needs",
+            w.coordinator.clone(),
+            without_confirmation(w.need("独居老人健康体检")),
+        )
+    }))
+    .await;
+    for statuses in [resources, needs] {
+        let created = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CREATED)
+            .count();
+        let refused = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CONFLICT)
+            .count();
+        assert_eq!((created, refused), (1, 3), "{statuses:?}");
+    }
 }

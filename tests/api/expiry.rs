@@ -8,7 +8,10 @@ use serde_json::{Value, json};
 use crate::both;
 use crate::common::TestApp;
 
-both!(unconfirmed_entries_leave_matching_until_confirmed);
+both!(
+    unconfirmed_entries_leave_matching_until_confirmed,
+    a_review_date_is_not_an_end_date
+);
 
 fn ids(matches: &Value, side: &str) -> Vec<i64> {
     matches["items"]
@@ -131,4 +134,50 @@ async fn unconfirmed_entries_leave_matching_until_confirmed(app: TestApp) {
     app.indexed().await;
     let reverse = matches(format!("/api/v1/resources/{r}/matches")).await;
     assert!(ids(&reverse, "need").contains(&need_id), "{reverse}");
+}
+
+/// A need due for review in three weeks still matches a resource offered from six weeks on:
+/// the review-by date takes an entry out of matching when it passes, it does not end the
+/// need's window (the index keeps the two apart).
+async fn a_review_date_is_not_an_end_date(app: TestApp) {
+    let w = app.world().await;
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .date_naive();
+    let need = app
+        .post("/api/v1/needs", &w.coordinator, w.need("独居老人健康体检"))
+        .await
+        .id();
+    entity::need::Entity::update_many()
+        .col_expr(
+            entity::need::Column::ReviewBy,
+            Expr::value(today + chrono::Days::new(21)),
+        )
+        .filter(entity::need::Column::Id.eq(need))
+        .exec(&app.db.write)
+        .await
+        .unwrap();
+    let mut body = w.resource("上门健康体检");
+    body["available_from"] = json!((today + chrono::Days::new(42)).to_string());
+    let r = app.post("/api/v1/resources", &w.member_a, body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let r = r.id();
+    // The index is built from the rows as they are now.
+    app.search.rebuild(&app.db).await.unwrap();
+    let reverse = app
+        .get(&format!("/api/v1/resources/{r}/matches"), &w.member_a)
+        .await;
+    assert!(
+        ids(&reverse.body, "need").contains(&need),
+        "{:?}",
+        reverse.body
+    );
+    let forward = app
+        .get(&format!("/api/v1/needs/{need}/matches"), &w.coordinator)
+        .await;
+    assert!(
+        ids(&forward.body, "resource").contains(&r),
+        "{:?}",
+        forward.body
+    );
 }

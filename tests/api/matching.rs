@@ -484,7 +484,10 @@ async fn a_late_commit_is_not_skipped(app: TestApp) {
         .post(
             "/api/v1/resources",
             &w.member_a,
-            json!({"title": "先提交的理发服务", "category": "养老助残", "scope_level": "city"}),
+            // Confirmed past the duplicate check, which would wait for the open transaction's
+            // lock on the unit (the point here is the order of commits, not duplicates).
+            json!({"title": "先提交的理发服务", "category": "养老助残", "scope_level": "city",
+                   "allow_duplicate": true}),
         )
         .await
         .id();

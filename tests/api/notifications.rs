@@ -21,7 +21,9 @@ both!(
     review_reminders_reach_owners_once_a_day,
     webhooks_deliver_signed_events_and_retry_a_failing_receiver,
     webhooks_are_managed_by_the_alliance_only,
-    two_instances_announce_and_deliver_once
+    two_instances_announce_and_deliver_once,
+    one_of_two_announcers_wins_each_round,
+    private_addresses_are_refused_when_delivering
 );
 
 /// Waits (up to 20 s) until `check` gives `Some`.
@@ -895,4 +897,87 @@ async fn two_instances_announce_and_deliver_once(app: TestApp) {
     assert_eq!(deliveries(&app, &w.coordinator, hook).await.len(), 1);
     assert_eq!(notes(&app, &w.coordinator, "?kind=match").await["total"], 1);
     other.stop().await;
+}
+
+/// Two announcers that start a round from the same position: one announces, the other finds
+/// the cursor moved and writes nothing (its work is rolled back), whatever the backend.
+async fn one_of_two_announcers_wins_each_round(app: TestApp) {
+    let w = app.world().await;
+    app.stop_workers().await;
+    app.post("/api/v1/needs", &w.coordinator, w.need("独居老人健康体检"))
+        .await
+        .id();
+    app.post(
+        "/api/v1/resources",
+        &w.member_a,
+        health_resource(&w, "上门健康体检"),
+    )
+    .await
+    .id();
+    app.indexed().await;
+    let cfg = lianmeng::config::NotifyConfig::default();
+    let (a, b) = tokio::join!(
+        lianmeng::domain::notifications::announce_matches(&app.db, &app.search, &cfg),
+        lianmeng::domain::notifications::announce_matches(&app.db, &app.search, &cfg),
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert!(a.min(b) == 0 && a.max(b) > 0, "rounds consumed {a} and {b}");
+    assert_eq!(notes(&app, &w.coordinator, "?kind=match").await["total"], 1);
+    // Caught up: a further round has nothing to do.
+    let again = lianmeng::domain::notifications::announce_matches(&app.db, &app.search, &cfg)
+        .await
+        .unwrap();
+    assert_eq!(again, 0);
+}
+
+/// An instance that does not allow private addresses refuses to call one, even when the
+/// address got into the database (configured elsewhere), and gives the delivery up at once.
+async fn private_addresses_are_refused_when_delivering(app: TestApp) {
+    let w = app.world().await;
+    let (receiver, url) = Receiver::start(0).await;
+    let hook = app
+        .post(
+            &format!("/api/v1/alliances/{}/webhooks", w.street_alliance),
+            &w.coordinator,
+            json!({"url": url, "events": ["ping"]}),
+        )
+        .await
+        .id();
+    // From now on only the strict instance delivers.
+    app.stop_workers().await;
+    let strict = app
+        .sibling_with(|c| c.notify.webhook_allow_private = false)
+        .await;
+    // It would not have let the address in either.
+    let refused = strict
+        .post(
+            &format!("/api/v1/alliances/{}/webhooks", w.street_alliance),
+            &w.coordinator,
+            json!({"url": url}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.fields(), ["url"]);
+    let ping = strict
+        .post(
+            &format!("/api/v1/webhooks/{hook}/ping"),
+            &w.coordinator,
+            json!({}),
+        )
+        .await
+        .id();
+    let failed = eventually("the ping is refused", || async {
+        deliveries(&strict, &w.coordinator, hook)
+            .await
+            .into_iter()
+            .find(|d| d["id"].as_i64() == Some(ping) && d["status"] == "failed")
+    })
+    .await;
+    assert_eq!(failed["attempts"], 1, "no retry for a refused address");
+    assert!(
+        failed["last_error"].as_str().unwrap().contains("已拒绝"),
+        "{failed}"
+    );
+    assert!(receiver.calls().is_empty());
+    strict.stop().await;
 }

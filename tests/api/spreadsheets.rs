@@ -338,6 +338,16 @@ async fn exports_import_back_unchanged(app: TestApp) {
     joined["tags"] = json!(["老人、儿童"]);
     let refused = app.post("/api/v1/resources", &w.member_a, joined).await;
     assert_eq!(refused.fields(), ["tags"]);
+    // Another 翠湖社区, in another district: a name alone no longer says which one.
+    let twin = app
+        .post(
+            "/api/v1/communities",
+            &w.admin,
+            json!({"code": "530111001002", "name": "翠湖社区", "street_id": w.other_street}),
+        )
+        .await;
+    assert_eq!(twin.status, StatusCode::CREATED, "{:?}", twin.body);
+    let twin = twin.id();
     for (title, qty, scope) in [
         (
             "上门测血压",
@@ -350,6 +360,11 @@ async fn exports_import_back_unchanged(app: TestApp) {
             json!({"scope_level": "community", "scope_region_id": w.community}),
         ),
         ("家庭医生签约", Some(5), json!({"scope_level": "city"})),
+        (
+            "金马片区健康讲座",
+            Some(3),
+            json!({"scope_level": "community", "scope_region_id": twin}),
+        ),
     ] {
         let mut body = w.resource(title);
         body["quantity"] = json!(qty);
@@ -377,6 +392,12 @@ async fn exports_import_back_unchanged(app: TestApp) {
         let (ct, csv) = export(&app, &w.admin, &format!("/api/v1/exports/{list}")).await;
         assert_eq!(ct, "text/csv; charset=utf-8");
         assert!(csv.starts_with(b"\xEF\xBB\xBF"));
+        if list == "resources" {
+            // Shared names are written with their path, and read back to the same region.
+            let text = String::from_utf8_lossy(&csv);
+            assert!(text.contains("官渡区/金马街道/翠湖社区"), "{text}");
+            assert!(text.contains("五华区/华山街道/翠湖社区"), "{text}");
+        }
         let (ct, xlsx) = export(
             &app,
             &w.admin,
