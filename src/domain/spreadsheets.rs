@@ -365,12 +365,12 @@ pub async fn import(
                     opts.allow_duplicates,
                     &mut problems,
                 );
+                // Checked by `create` even with bad cells, so the report lists the row's other
+                // problems too (a row with problems is never kept: nothing is written then).
                 match input {
-                    Some(input) if problems.is_empty() => {
-                        resources::create_unindexed(db, actor, &mut known, input)
-                            .await
-                            .map(|r| created.push(("resource", r.city_id, r.id)))
-                    }
+                    Some(input) => resources::create_unindexed(db, actor, &mut known, input)
+                        .await
+                        .map(|r| created.push(("resource", r.city_id, r.id))),
                     _ => Ok(()),
                 }
             }
@@ -384,22 +384,26 @@ pub async fn import(
                     &mut problems,
                 );
                 match input {
-                    Some(input) if problems.is_empty() => {
-                        needs::create_unindexed(db, actor, &mut known, input)
-                            .await
-                            .map(|n| created.push(("need", n.city_id, n.id)))
-                    }
+                    Some(input) => needs::create_unindexed(db, actor, &mut known, input)
+                        .await
+                        .map(|n| created.push(("need", n.city_id, n.id))),
                     _ => Ok(()),
                 }
             }
             List::Projects => Err(Error::field("file", "项目清单只能导出，不能导入")),
         };
+        // A cell already reported (unreadable, so left empty for `create`) is not reported
+        // again as missing.
+        let reported: HashSet<&str> = problems.iter().map(|(c, _)| *c).collect();
         match outcome {
             Ok(()) if problems.is_empty() => report.valid += 1,
             Ok(()) => {}
             Err(Error::Validation(errors)) => {
                 for e in errors {
-                    problems.push((column_of(list, &e.field), e.message));
+                    let column = column_of(list, &e.field);
+                    if !reported.contains(column) {
+                        problems.push((column, e.message));
+                    }
                 }
             }
             // For resources the unit is per row (a member may post only its own unit's).

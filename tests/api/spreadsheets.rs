@@ -92,13 +92,15 @@ async fn dry_run_names_every_bad_cell_and_nothing_is_written(app: TestApp) {
     assert_eq!(dry.body["valid"], 1);
     assert_eq!(dry.body["created"], 0);
     assert_eq!(dry.body["ignored_columns"], json!(["备注"]));
-    // Row numbers are the file's (the blank line 4 counts), columns are its headers.
+    // Row numbers are the file's (the blank line 4 counts), columns are its headers; a row
+    // with an unreadable cell still has its other cells checked (row 3's category).
     let mut found = cells(&dry.body);
     found.sort();
     assert_eq!(
         found,
         [
             (3, "数量".to_owned()),
+            (3, "类别".to_owned()),
             (5, "开始日期".to_owned()),
             (5, "所属单位".to_owned()),
             (5, "服务范围".to_owned()),
