@@ -17,12 +17,16 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub login_throttle: Arc<LoginThrottle>,
     pub search: Arc<Search>,
+    /// Signalled after a commit that queued webhook deliveries, so they go out at once
+    /// rather than at the deliverer's next poll.
+    pub deliveries_queued: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
     pub fn new(db: Db, config: Config, search: Arc<Search>) -> Self {
         Self {
             search,
+            deliveries_queued: Arc::new(tokio::sync::Notify::new()),
             db,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),

@@ -29,11 +29,17 @@ impl Workers {
     /// Starts the loops on this instance's state.
     pub fn start(state: &AppState) -> Self {
         let (stop, stopped) = watch::channel(false);
+
+        let search = state.search.clone();
         let s = state.clone();
         let announce = every(
             ANNOUNCE_EVERY,
             stopped.clone(),
             "announcing matches",
+            move || {
+                let search = search.clone();
+                async move { search.advanced().await }
+            },
             move |halt| {
                 let state = s.clone();
                 async move {
@@ -46,16 +52,24 @@ impl Workers {
                         )
                         .await?
                             > 0
-                    {}
+                    {
+                        state.deliveries_queued.notify_one();
+                    }
                     Ok(())
                 }
             },
         );
+
+        let queued = state.deliveries_queued.clone();
         let s = state.clone();
         let deliver = every(
             DELIVER_EVERY,
             stopped.clone(),
             "delivering webhooks",
+            move || {
+                let queued = queued.clone();
+                async move { queued.notified().await }
+            },
             move |halt| {
                 let state = s.clone();
                 async move {
@@ -67,17 +81,24 @@ impl Workers {
                 }
             },
         );
+
         let s = state.clone();
-        let remind = every(REMIND_EVERY, stopped, "review-by reminders", move |_| {
-            let state = s.clone();
-            async move {
-                let n = notifications::remind_reviews(&state.db, crate::time::today()).await?;
-                if n > 0 {
-                    tracing::info!(notifications = n, "review-by reminders sent");
+        let remind = every(
+            REMIND_EVERY,
+            stopped,
+            "review-by reminders",
+            std::future::pending::<()>,
+            move |_| {
+                let state = s.clone();
+                async move {
+                    let n = notifications::remind_reviews(&state.db, crate::time::today()).await?;
+                    if n > 0 {
+                        tracing::info!(notifications = n, "review-by reminders sent");
+                    }
+                    Ok(())
                 }
-                Ok(())
-            }
-        });
+            },
+        );
         Workers {
             stop,
             tasks: vec![announce, deliver, remind],
@@ -100,15 +121,18 @@ impl Workers {
     }
 }
 
-/// Runs `round` at once and then every `period` until stopped; errors are logged and the
-/// loop goes on after a pause.
-fn every<F, Fut>(
+/// Runs `round` at once and then every `period`, or sooner when `woken` resolves, until
+/// stopped; errors are logged and the loop goes on after a pause.
+fn every<W, WFut, F, Fut>(
     period: Duration,
     mut stopped: watch::Receiver<bool>,
     what: &'static str,
+    woken: W,
     round: F,
 ) -> JoinHandle<()>
 where
+    W: Fn() -> WFut + Send + 'static,
+    WFut: std::future::Future<Output = ()> + Send,
     F: Fn(watch::Receiver<bool>) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = crate::error::Result<()>> + Send,
 {
@@ -124,6 +148,7 @@ where
             }
             tokio::select! {
                 _ = tokio::time::sleep(period) => {}
+                _ = woken() => {}
                 _ = stopped.changed() => return,
             }
         }

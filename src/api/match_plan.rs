@@ -48,6 +48,7 @@ async fn accept_plan(
     let tx = state.db.begin().await?;
     let created = match_plan::accept(&tx, &auth.actor, id, b).await?;
     tx.commit().await?;
+    state.deliveries_queued.notify_one();
     Ok((
         StatusCode::CREATED,
         axum::Json(ProjectView::many(state.read(), &auth.actor, created).await?),

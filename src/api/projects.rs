@@ -53,6 +53,7 @@ async fn propose_project(
     let tx = state.db.begin().await?;
     let p = projects::propose(&tx, &auth.actor, b).await?;
     tx.commit().await?;
+    state.deliveries_queued.notify_one();
     Ok((
         StatusCode::CREATED,
         etag(p.version),
@@ -93,6 +94,7 @@ async fn move_project(
     let tx = state.db.begin().await?;
     let p = projects::transition(&tx, &auth.actor, id, v, b).await?;
     tx.commit().await?;
+    state.deliveries_queued.notify_one();
     Ok((
         etag(p.version),
         axum::Json(ProjectView::one(state.read(), &auth.actor, p).await?),

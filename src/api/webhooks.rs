@@ -142,6 +142,7 @@ async fn ping_webhook(
     let tx = state.db.begin().await?;
     let d = webhooks::ping(&tx, &auth.actor, id).await?;
     tx.commit().await?;
+    state.deliveries_queued.notify_one();
     Ok((StatusCode::ACCEPTED, axum::Json(DeliveryView::from(d))))
 }
 
@@ -172,5 +173,6 @@ async fn retry_delivery(
     let tx = state.db.begin().await?;
     let d = webhooks::redeliver(&tx, &auth.actor, id, delivery_id).await?;
     tx.commit().await?;
+    state.deliveries_queued.notify_one();
     Ok((StatusCode::ACCEPTED, axum::Json(DeliveryView::from(d))))
 }

@@ -53,6 +53,8 @@ pub struct Search {
     /// cache is reloaded only when asked for a region it does not know.
     regions: RwLock<Arc<documents::Regions>>,
     wake: tokio::sync::Notify,
+    /// Signalled each time the applied position moves (the match announcer waits on it).
+    advanced: tokio::sync::Notify,
     data_dir: PathBuf,
 }
 
@@ -182,6 +184,7 @@ impl Search {
             }),
             regions: RwLock::new(Arc::new(documents::Regions::load(&db.read).await?)),
             wake: tokio::sync::Notify::new(),
+            advanced: tokio::sync::Notify::new(),
             data_dir: data_dir.to_owned(),
         });
         if fresh {
@@ -206,6 +209,11 @@ impl Search {
     /// Wakes the indexer: a write has just committed.
     pub fn notify(&self) {
         self.wake.notify_one();
+    }
+
+    /// Resolves once the applied position has moved (or had moved since the last wait).
+    pub async fn advanced(&self) {
+        self.advanced.notified().await
     }
 
     /// The last outbox sequence the index reflects.
@@ -442,7 +450,10 @@ impl Search {
             Ok(true)
         })?;
         if written && let Some((seq, _)) = commit {
-            self.applied.store(seq, Ordering::Release);
+            let before = self.applied.swap(seq, Ordering::AcqRel);
+            if seq != before {
+                self.advanced.notify_one();
+            }
         }
         Ok(())
     }
