@@ -97,8 +97,9 @@ pub async fn for_need(
 ) -> Result<Vec<(resource::Model, Ranked)>> {
     let np = NeedProbe::load(db, search, actor.city_id, need_id).await?;
     let wider = with_headroom(opts);
-    let (terms, ranked) =
-        tokio::task::block_in_place(|| matching::rank(search, &np.probe(), &wider))?;
+    let (terms, ranked) = search
+        .query(|| matching::rank(search, &np.probe(), &wider))
+        .await?;
     let mut kept = keep_matchable_resources(db, &np.chain, ranked).await?;
     kept.truncate(opts.limit);
     for (row, r) in &mut kept {
@@ -188,7 +189,9 @@ pub async fn for_resource(
         return Ok(Vec::new());
     }
     let wider = with_headroom(opts);
-    let (terms, ranked) = tokio::task::block_in_place(|| matching::rank(search, &probe, &wider))?;
+    let (terms, ranked) = search
+        .query(|| matching::rank(search, &probe, &wider))
+        .await?;
     let ids: Vec<i64> = ranked.iter().map(|r| r.id).collect();
     let mut rows: HashMap<i64, need::Model> = need::Entity::find()
         .filter(need::Column::Id.is_in(ids))
@@ -324,8 +327,9 @@ pub async fn search(
         offset: ((page - 1) * per_page) as usize,
         limit: per_page as usize,
     };
-    let (total, hits) =
-        tokio::task::block_in_place(|| crate::search::matching::search_text(search, &query))?;
+    let (total, hits) = search
+        .query(|| crate::search::matching::search_text(search, &query))
+        .await?;
     Ok(Found {
         kind,
         total,

@@ -62,10 +62,44 @@ pub const WEAK_WORDS: &[&str] = &[
     "免费", "公益", "组织", "帮助", "问题", "情况", "工作", "人员", "群众", "每天", "每周", "每月",
 ];
 
+static STOPWORD_SET: LazyLock<std::collections::HashSet<&'static str>> =
+    LazyLock::new(|| STOPWORDS.iter().copied().collect());
+
+/// CJK ideographs: letters with no case, the bulk of every text here (a fast path past the
+/// Unicode tables, which indexing otherwise consults for every character).
+fn is_ideograph(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+}
+
 /// Whether a segment carries meaning: not only punctuation, symbols, whitespace or a
 /// function word.
 fn meaningful(word: &str) -> bool {
-    word.chars().any(char::is_alphanumeric) && !STOPWORDS.contains(&word)
+    word.chars().any(|c| {
+        c.is_ascii_alphanumeric() || is_ideograph(c) || (!c.is_ascii() && c.is_alphanumeric())
+    }) && !STOPWORD_SET.contains(word)
+}
+
+/// The segment as a term: lowercased (the same as `to_lowercase`, without the per-character
+/// case tables for the ideographs that have no case).
+fn term_of(word: &str) -> String {
+    let mut term = String::with_capacity(word.len());
+    push_term(&mut term, word);
+    term
+}
+
+fn push_term(out: &mut String, word: &str) {
+    let cased = word.chars().any(|c| {
+        if c.is_ascii() {
+            c.is_ascii_uppercase()
+        } else {
+            !is_ideograph(c) && c.is_uppercase()
+        }
+    });
+    if cased {
+        out.push_str(&word.to_lowercase());
+    } else {
+        out.push_str(word);
+    }
 }
 
 /// The terms of a text, in order, with repeats (as the index sees them).
@@ -74,7 +108,7 @@ pub fn terms(text: &str) -> Vec<String> {
         .tokenize(text, TokenizeMode::Search, true)
         .into_iter()
         .filter(|t| meaningful(t.word))
-        .map(|t| t.word.to_lowercase())
+        .map(|t| term_of(t.word))
         .collect()
 }
 
@@ -110,44 +144,50 @@ impl ChineseTokenizer {
     }
 }
 
-pub struct ChineseTokenStream {
-    tokens: Vec<Token>,
-    index: usize,
+/// The meaningful segments of one text, handed to tantivy one at a time through a single
+/// reused token (its text buffer is refilled, not reallocated, for each term).
+pub struct ChineseTokenStream<'a> {
+    words: std::vec::IntoIter<jieba_rs::Token<'a>>,
+    token: Token,
+    next_position: usize,
 }
 
 impl Tokenizer for ChineseTokenizer {
-    type TokenStream<'a> = ChineseTokenStream;
+    type TokenStream<'a> = ChineseTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> ChineseTokenStream {
-        let tokens = JIEBA
-            .tokenize(text, self.mode, true)
-            .into_iter()
-            .filter(|t| meaningful(t.word))
-            .enumerate()
-            .map(|(position, t)| Token {
-                offset_from: t.byte_start,
-                offset_to: t.byte_end,
-                position,
-                text: t.word.to_lowercase(),
-                position_length: 1,
-            })
-            .collect();
-        ChineseTokenStream { tokens, index: 0 }
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ChineseTokenStream<'a> {
+        ChineseTokenStream {
+            words: JIEBA.tokenize(text, self.mode, true).into_iter(),
+            token: Token::default(),
+            next_position: 0,
+        }
     }
 }
 
-impl TokenStream for ChineseTokenStream {
+impl TokenStream for ChineseTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        self.index += 1;
-        self.index <= self.tokens.len()
+        for t in self.words.by_ref() {
+            if !meaningful(t.word) {
+                continue;
+            }
+            self.token.text.clear();
+            push_term(&mut self.token.text, t.word);
+            self.token.offset_from = t.byte_start;
+            self.token.offset_to = t.byte_end;
+            self.token.position = self.next_position;
+            self.token.position_length = 1;
+            self.next_position += 1;
+            return true;
+        }
+        false
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.index - 1]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.index - 1]
+        &mut self.token
     }
 }
 
@@ -175,5 +215,28 @@ mod tests {
     #[test]
     fn latin_text_is_lowercased() {
         assert!(terms("AED 培训").contains(&"aed".to_owned()));
+    }
+
+    #[test]
+    fn terms_are_what_lowercasing_gives() {
+        for w in [
+            "AED",
+            "Wi-Fi",
+            "助餐",
+            "ＡＢＣ",
+            "Ärzte",
+            "ΣΟΦΙΑ",
+            "0-3岁",
+            "㐀",
+            "",
+        ] {
+            assert_eq!(term_of(w), w.to_lowercase(), "{w}");
+        }
+        for w in ["的", "希望", "，", "  ", "！？"] {
+            assert!(!meaningful(w), "{w}");
+        }
+        for w in ["助餐", "a", "3", "Ä", "㐀"] {
+            assert!(meaningful(w), "{w}");
+        }
     }
 }

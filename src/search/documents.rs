@@ -204,6 +204,48 @@ pub async fn alliances_of(
     Ok(map)
 }
 
+/// Every alliance membership, by organization (for a rebuild: one query instead of one per
+/// page).
+pub async fn all_memberships(db: &impl ConnectionTrait) -> Result<HashMap<i64, Vec<i64>>> {
+    let mut map: HashMap<i64, Vec<i64>> = HashMap::new();
+    for m in alliance_member::Entity::find().all(db).await? {
+        map.entry(m.organization_id)
+            .or_default()
+            .push(m.alliance_id);
+    }
+    Ok(map)
+}
+
+/// Live resources after `after`, in id order, whole rows (for a rebuild).
+pub async fn resources_after(
+    db: &impl ConnectionTrait,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<resource::Model>> {
+    Ok(resource::Entity::find()
+        .filter(resource::Column::Id.gt(after))
+        .filter(resource::Column::DeletedAt.is_null())
+        .order_by_asc(resource::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// Live needs after `after`, in id order, whole rows (for a rebuild).
+pub async fn needs_after(
+    db: &impl ConnectionTrait,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<need::Model>> {
+    Ok(need::Entity::find()
+        .filter(need::Column::Id.gt(after))
+        .filter(need::Column::DeletedAt.is_null())
+        .order_by_asc(need::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
 /// The current documents for these keys: `None` where the row is gone or deleted, so the
 /// index drops it.
 pub async fn current(
@@ -272,36 +314,4 @@ async fn load_needs(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<need::
         );
     }
     Ok(rows)
-}
-
-/// Live resource ids after `after`, in id order, a page at a time (for rebuilding).
-pub async fn resource_ids_after(
-    db: &impl ConnectionTrait,
-    after: i64,
-    limit: u64,
-) -> Result<Vec<i64>> {
-    Ok(resource::Entity::find()
-        .select_only()
-        .column(resource::Column::Id)
-        .filter(resource::Column::Id.gt(after))
-        .filter(resource::Column::DeletedAt.is_null())
-        .order_by_asc(resource::Column::Id)
-        .limit(limit)
-        .into_tuple::<i64>()
-        .all(db)
-        .await?)
-}
-
-/// Live need ids after `after`, in id order, a page at a time (for rebuilding).
-pub async fn need_ids_after(db: &impl ConnectionTrait, after: i64, limit: u64) -> Result<Vec<i64>> {
-    Ok(need::Entity::find()
-        .select_only()
-        .column(need::Column::Id)
-        .filter(need::Column::Id.gt(after))
-        .filter(need::Column::DeletedAt.is_null())
-        .order_by_asc(need::Column::Id)
-        .limit(limit)
-        .into_tuple::<i64>()
-        .all(db)
-        .await?)
 }

@@ -53,6 +53,10 @@ pub struct Search {
     /// cache is reloaded only when asked for a region it does not know.
     regions: RwLock<Arc<documents::Regions>>,
     wake: tokio::sync::Notify,
+    /// Queries on the index (ranking, search) run at most one per core at a time: more in
+    /// parallel add threads — each with its own buffers and allocator arena, so memory — but
+    /// no speed, since each query keeps a core busy from start to end.
+    queries: tokio::sync::Semaphore,
     /// Signalled each time the applied position moves (the match announcer waits on it).
     advanced: tokio::sync::Notify,
     data_dir: PathBuf,
@@ -184,6 +188,9 @@ impl Search {
             }),
             regions: RwLock::new(Arc::new(documents::Regions::load(&db.read).await?)),
             wake: tokio::sync::Notify::new(),
+            queries: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
             advanced: tokio::sync::Notify::new(),
             data_dir: data_dir.to_owned(),
         });
@@ -209,6 +216,17 @@ impl Search {
     /// Wakes the indexer: a write has just committed.
     pub fn notify(&self) {
         self.wake.notify_one();
+    }
+
+    /// Runs `work` on the index (a ranking or search), waiting for a core's turn; the async
+    /// worker thread is handed over meanwhile (`block_in_place`).
+    pub async fn query<T>(&self, work: impl FnOnce() -> T) -> T {
+        let _turn = self
+            .queries
+            .acquire()
+            .await
+            .expect("the semaphore is never closed");
+        tokio::task::block_in_place(work)
     }
 
     /// Resolves once the applied position has moved (or had moved since the last wait).
@@ -278,22 +296,19 @@ impl Search {
             .map_err(blocking_err)?
             .map_err(blocking_err)?;
         }
+        // Pages of whole rows are read and turned into documents by one task while this one
+        // hands the previous page to the writer, so reading the database and indexing overlap.
+        let (pages, mut ready) = tokio::sync::mpsc::channel::<Vec<Doc>>(2);
+        let reader = {
+            let (db, fields) = (db.clone(), self.fields);
+            tokio::spawn(async move { read_pages(&db, &fields, pages).await })
+        };
         let mut count = 0usize;
-        for kind in [Kind::Resource, Kind::Need] {
-            let mut after = 0;
-            loop {
-                let ids = match kind {
-                    Kind::Resource => documents::resource_ids_after(&db.read, after, 2000).await?,
-                    Kind::Need => documents::need_ids_after(&db.read, after, 2000).await?,
-                };
-                let Some(&last) = ids.last() else { break };
-                after = last;
-                let keys: Vec<(Kind, i64)> = ids.into_iter().map(|id| (kind, id)).collect();
-                let docs = documents::current(&db.read, &self.fields, &keys).await?;
-                count += docs.len();
-                self.write(docs, None).await?;
-            }
+        while let Some(docs) = ready.recv().await {
+            count += docs.len();
+            self.write(docs, None).await?;
         }
+        reader.await.map_err(blocking_err)??;
         let anchor = Anchor::at(db, seq).await?;
         self.write(Vec::new(), Some((seq, anchor))).await?;
         // A bulk load leaves many small segments; let the merges finish now (the reported
@@ -457,6 +472,61 @@ impl Search {
         }
         Ok(())
     }
+}
+
+/// A document to replace under its key (`None`: delete it).
+type Doc = (String, Option<tantivy::TantivyDocument>);
+
+/// How many rows a rebuild reads per page.
+const REBUILD_PAGE: u64 = 5000;
+
+/// Reads every live resource and need, page by page in id order, as documents.
+async fn read_pages(
+    db: &Db,
+    fields: &Fields,
+    out: tokio::sync::mpsc::Sender<Vec<Doc>>,
+) -> Result<()> {
+    let regions = documents::Regions::load(&db.read).await?;
+    let members = documents::all_memberships(&db.read).await?;
+    let mut after = 0;
+    loop {
+        let rows = documents::resources_after(&db.read, after, REBUILD_PAGE).await?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        let docs = rows
+            .iter()
+            .map(|r| {
+                let alliances = members
+                    .get(&r.organization_id)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let doc = documents::resource_doc(fields, r, alliances, &regions);
+                (Kind::Resource.key(r.id), Some(doc))
+            })
+            .collect();
+        if out.send(docs).await.is_err() {
+            return Ok(());
+        }
+    }
+    let mut after = 0;
+    loop {
+        let rows = documents::needs_after(&db.read, after, REBUILD_PAGE).await?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        let docs = rows
+            .iter()
+            .map(|n| {
+                (
+                    Kind::Need.key(n.id),
+                    Some(documents::need_doc(fields, n, &regions)),
+                )
+            })
+            .collect();
+        if out.send(docs).await.is_err() {
+            return Ok(());
+        }
+    }
+    Ok(())
 }
 
 fn create(dir: &Path) -> tantivy::Result<Index> {

@@ -164,12 +164,14 @@ async fn candidates(
         });
         regions = Some(tree);
     }
-    let ranked = tokio::task::block_in_place(|| {
-        probes
-            .iter()
-            .map(|p| matching::rank(search, &p.probe(), opts).map(|(_, r)| r))
-            .collect::<Result<Vec<_>>>()
-    })?;
+    let ranked = search
+        .query(|| {
+            probes
+                .iter()
+                .map(|p| matching::rank(search, &p.probe(), opts).map(|(_, r)| r))
+                .collect::<Result<Vec<_>>>()
+        })
+        .await?;
     let mut ids: Vec<i64> = ranked.iter().flatten().map(|r| r.id).collect();
     ids.sort_unstable();
     ids.dedup();
