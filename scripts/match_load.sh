@@ -72,4 +72,7 @@ for i in $(seq 1 100); do
 done
 sort -n "$DATA_DIR/fresh.txt" | awk '{a[NR]=$1} END {printf "RESULT freshness_ms p50=%.1f p99=%.1f max=%.1f (write answered + polled until searchable)\n", a[int(NR*0.5)]/1000, a[int(NR*0.99)]/1000, a[NR]/1000}'
 echo "RESULT index_mb=$(( $(du -sk "$DATA_DIR/index" | cut -f1) / 1024 )) database_mb=$(( $(du -sk "$DATA_DIR/lianmeng.db" | cut -f1) / 1024 ))"
-echo "RESULT server_rss_mb=$(( $(awk '/VmRSS/ {print $2}' /proc/$SERVER/status) / 1024 ))"
+# RSS counts the index pages the kernel keeps mapped (file-backed, reclaimable page cache)
+# as well as the process's own memory (anonymous): both are shown.
+kb() { awk -v k="$1:" '$1 == k {print $2}' /proc/$SERVER/status; }
+echo "RESULT server_rss_mb=$(( $(kb VmRSS) / 1024 )) anonymous_mb=$(( $(kb RssAnon) / 1024 )) file_backed_mb=$(( $(kb RssFile) / 1024 ))"

@@ -183,6 +183,7 @@ enum UserCommand {
 }
 
 pub fn main() -> ExitCode {
+    limit_malloc_arenas();
     let cli = Cli::parse();
     init_tracing();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -200,6 +201,21 @@ pub fn main() -> ExitCode {
         Err(e) => {
             eprintln!("错误: {e:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// glibc gives each thread that allocates its own heap arena (up to eight per core) and
+/// rarely hands their free space back. Index queries run on whichever thread holds the
+/// async worker's turn (`block_in_place` hands the worker role to fresh threads), so under
+/// load the arenas multiplied: 440 MB resident where two arenas keep 160 MB, at the same
+/// speed (BENCHMARKS.md). Set before any thread starts; `MALLOC_ARENA_MAX` still overrides.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: mallopt only sets an allocator parameter; no other thread exists yet.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 2);
         }
     }
 }

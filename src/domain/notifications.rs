@@ -492,6 +492,40 @@ pub async fn project_changed(
     Ok(())
 }
 
+/// Rows a reminder round reads per page.
+const DUE_PAGE: u64 = 5000;
+/// Titles a reminder lists (the earliest due); the rest are counted.
+const DUE_LISTED: usize = 5;
+
+/// One owner's entries due for review: how many, and the earliest few.
+struct Due {
+    count: usize,
+    /// (review-by day, id, title), earliest first, at most [`DUE_LISTED`].
+    first: Vec<(NaiveDate, i64, String)>,
+    city_id: i64,
+}
+
+impl Due {
+    fn new(city_id: i64) -> Self {
+        Due {
+            count: 0,
+            first: Vec::new(),
+            city_id,
+        }
+    }
+
+    fn add(&mut self, due: NaiveDate, id: i64, title: String) {
+        self.count += 1;
+        if self.first.len() < DUE_LISTED
+            || self.first.last().is_some_and(|l| (due, id) < (l.0, l.1))
+        {
+            let at = self.first.partition_point(|e| (e.0, e.1) < (due, id));
+            self.first.insert(at, (due, id, title));
+            self.first.truncate(DUE_LISTED);
+        }
+    }
+}
+
 /// Once a day: reminds owners of the entries whose review-by date has come within
 /// [`REMIND_DAYS`] since the last reminder (the first run: all of them from today on; after
 /// a long downtime, also those that lapsed meanwhile). One notification per user and day.
@@ -510,68 +544,96 @@ pub async fn remind_reviews(db: &Db, today: NaiveDate) -> Result<usize> {
         .filter(|_| from_pos > 0)
         .map_or(today, |d| d + chrono::Days::new(1));
 
-    let due_resources = resource::Entity::find()
-        .filter(resource::Column::DeletedAt.is_null())
-        .filter(resource::Column::Status.eq(resources::Status::Available.as_str()))
-        .filter(resource::Column::ReviewBy.between(first, horizon))
-        .order_by_asc(resource::Column::ReviewBy)
-        .order_by_asc(resource::Column::Id)
-        .all(&db.read)
-        .await?;
-    let due_needs = need::Entity::find()
-        .filter(need::Column::DeletedAt.is_null())
-        .filter(need::Column::Status.eq(needs::Status::Open.as_str()))
-        .filter(need::Column::ReviewBy.between(first, horizon))
-        .order_by_asc(need::Column::ReviewBy)
-        .order_by_asc(need::Column::Id)
-        .all(&db.read)
-        .await?;
-
-    let mut by_unit: BTreeMap<i64, Vec<(String, NaiveDate, i64)>> = BTreeMap::new();
-    for r in &due_resources {
-        by_unit.entry(r.organization_id).or_default().push((
-            r.title.clone(),
-            r.review_by.unwrap_or(horizon),
-            r.city_id,
-        ));
+    // Read in pages of a few columns and folded as they come: a city's due entries can be
+    // hundreds of thousands of rows, which must not all sit in memory at once.
+    let mut by_unit: BTreeMap<i64, Due> = BTreeMap::new();
+    let mut after = 0;
+    loop {
+        let page: Vec<(i64, i64, String, Option<NaiveDate>, i64)> = resource::Entity::find()
+            .select_only()
+            .columns([
+                resource::Column::Id,
+                resource::Column::OrganizationId,
+                resource::Column::Title,
+                resource::Column::ReviewBy,
+                resource::Column::CityId,
+            ])
+            .filter(resource::Column::DeletedAt.is_null())
+            .filter(resource::Column::Status.eq(resources::Status::Available.as_str()))
+            .filter(resource::Column::ReviewBy.between(first, horizon))
+            .filter(resource::Column::Id.gt(after))
+            .order_by_asc(resource::Column::Id)
+            .limit(DUE_PAGE)
+            .into_tuple()
+            .all(&db.read)
+            .await?;
+        let Some(last) = page.last() else { break };
+        after = last.0;
+        for (id, owner, title, due, city_id) in page {
+            by_unit
+                .entry(owner)
+                .or_insert_with(|| Due::new(city_id))
+                .add(due.unwrap_or(horizon), id, title);
+        }
     }
-    let mut by_alliance: BTreeMap<i64, Vec<(String, NaiveDate, i64)>> = BTreeMap::new();
-    for n in &due_needs {
-        by_alliance.entry(n.alliance_id).or_default().push((
-            n.title.clone(),
-            n.review_by.unwrap_or(horizon),
-            n.city_id,
-        ));
+    let mut by_alliance: BTreeMap<i64, Due> = BTreeMap::new();
+    let mut after = 0;
+    loop {
+        let page: Vec<(i64, i64, String, Option<NaiveDate>, i64)> = need::Entity::find()
+            .select_only()
+            .columns([
+                need::Column::Id,
+                need::Column::AllianceId,
+                need::Column::Title,
+                need::Column::ReviewBy,
+                need::Column::CityId,
+            ])
+            .filter(need::Column::DeletedAt.is_null())
+            .filter(need::Column::Status.eq(needs::Status::Open.as_str()))
+            .filter(need::Column::ReviewBy.between(first, horizon))
+            .filter(need::Column::Id.gt(after))
+            .order_by_asc(need::Column::Id)
+            .limit(DUE_PAGE)
+            .into_tuple()
+            .all(&db.read)
+            .await?;
+        let Some(last) = page.last() else { break };
+        after = last.0;
+        for (id, owner, title, due, city_id) in page {
+            by_alliance
+                .entry(owner)
+                .or_insert_with(|| Due::new(city_id))
+                .add(due.unwrap_or(horizon), id, title);
+        }
     }
     let unit_people = unit_users(&db.read, by_unit.keys().copied()).await?;
     let alliance_people = coordinators(&db.read, by_alliance.keys().copied()).await?;
 
     let mut by_city: HashMap<i64, Vec<Note>> = HashMap::new();
     let mut remind = |people: &BTreeMap<i64, Vec<i64>>,
-                      groups: &BTreeMap<i64, Vec<(String, NaiveDate, i64)>>,
+                      groups: &BTreeMap<i64, Due>,
                       what: &str,
                       link: &dyn Fn(i64) -> String| {
-        for (owner, entries) in groups {
+        for (owner, due) in groups {
             let Some(users) = people.get(owner) else {
                 continue;
             };
-            let mut listed = entries
+            let mut listed = due
+                .first
                 .iter()
-                .take(5)
-                .map(|(t, d, _)| format!("「{t}」（{d}）"))
+                .map(|(d, _, t)| format!("「{t}」（{d}）"))
                 .collect::<Vec<_>>()
                 .join("、");
-            if entries.len() > 5 {
-                listed.push_str(&format!("等 {} 条", entries.len()));
+            if due.count > due.first.len() {
+                listed.push_str(&format!("等 {} 条", due.count));
             }
-            let city_id = entries[0].2;
             for &user_id in users {
-                by_city.entry(city_id).or_default().push(Note {
+                by_city.entry(due.city_id).or_default().push(Note {
                     user_id,
                     kind: REVIEW_DUE,
                     title: format!(
                         "{} 条{what}将于 {horizon}（含）前到期，请复核确认",
-                        entries.len()
+                        due.count
                     ),
                     body: format!(
                         "请确认以下{what}仍然有效（到期未确认的不再参与匹配）：{listed}。"
@@ -602,4 +664,21 @@ pub async fn remind_reviews(db: &Db, today: NaiveDate) -> Result<usize> {
     }
     tx.commit().await?;
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reminder_lists_the_earliest_entries_and_counts_the_rest() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2027, 1, d).unwrap();
+        let mut due = Due::new(1);
+        for (d, id) in [(9, 1), (3, 2), (7, 3), (3, 4), (1, 5), (8, 6), (2, 7), (9, 8)] {
+            due.add(day(d), id, format!("条目{id}"));
+        }
+        assert_eq!(due.count, 8);
+        let listed: Vec<i64> = due.first.iter().map(|e| e.1).collect();
+        assert_eq!(listed, [5, 7, 2, 4, 3]);
+    }
 }

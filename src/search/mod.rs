@@ -600,6 +600,10 @@ async fn indexer(search: Arc<Search>, db: Db, mut stopped: tokio::sync::watch::R
             _ = stopped.changed() => return,
         }
         if let Err(e) = search.catch_up(&db).await {
+            if *stopped.borrow() {
+                // Shutting down: the database may already be closed; the next start replays.
+                return;
+            }
             tracing::error!(error = ?e, "applying the search outbox failed; retrying");
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
