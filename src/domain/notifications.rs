@@ -674,7 +674,16 @@ mod tests {
     fn a_reminder_lists_the_earliest_entries_and_counts_the_rest() {
         let day = |d: u32| NaiveDate::from_ymd_opt(2027, 1, d).unwrap();
         let mut due = Due::new(1);
-        for (d, id) in [(9, 1), (3, 2), (7, 3), (3, 4), (1, 5), (8, 6), (2, 7), (9, 8)] {
+        for (d, id) in [
+            (9, 1),
+            (3, 2),
+            (7, 3),
+            (3, 4),
+            (1, 5),
+            (8, 6),
+            (2, 7),
+            (9, 8),
+        ] {
             due.add(day(d), id, format!("条目{id}"));
         }
         assert_eq!(due.count, 8);
