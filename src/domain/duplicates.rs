@@ -165,6 +165,43 @@ impl Known {
         Ok(likely(&self.needs[&alliance_id], text))
     }
 
+    /// Locks and loads these units' entries at once, the locks taken in id order (an import
+    /// naming several units: two imports cannot then deadlock on each other's units).
+    pub async fn preload_units(
+        &mut self,
+        db: &impl ConnectionTrait,
+        mut ids: Vec<i64>,
+    ) -> Result<()> {
+        ids.sort_unstable();
+        ids.dedup();
+        ids.retain(|id| !self.resources.contains_key(id));
+        for chunk in ids.chunks(1000) {
+            organization::Entity::find()
+                .filter(organization::Column::Id.is_in(chunk.iter().copied()))
+                .order_by_asc(organization::Column::Id)
+                .lock(LockType::NoKeyUpdate)
+                .all(db)
+                .await?;
+        }
+        let mut loaded: HashMap<i64, Vec<Entry>> = ids.iter().map(|&id| (id, Vec::new())).collect();
+        for chunk in ids.chunks(1000) {
+            let rows = resource::Entity::find()
+                .filter(resource::Column::OrganizationId.is_in(chunk.iter().copied()))
+                .filter(resource::Column::Status.eq(resources::Status::Available.as_str()))
+                .filter(resource::Column::DeletedAt.is_null())
+                .order_by_asc(resource::Column::Id)
+                .all(db)
+                .await?;
+            for r in rows {
+                if let Some(list) = loaded.get_mut(&r.organization_id) {
+                    list.push(entry(r.id, r.title, &r.description));
+                }
+            }
+        }
+        self.resources.extend(loaded);
+        Ok(())
+    }
+
     /// A resource just created (it is available), if its unit's entries are loaded.
     pub fn add_resource(&mut self, r: &resource::Model) {
         if let Some(list) = self.resources.get_mut(&r.organization_id) {

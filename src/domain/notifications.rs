@@ -258,6 +258,26 @@ pub async fn skip_announcing(db: &impl ConnectionTrait) -> Result<()> {
     Ok(())
 }
 
+/// Failed rounds in a row at one cursor position before a resource that cannot be ranked is
+/// skipped.
+const GIVE_UP_AFTER: u32 = 5;
+
+/// Counts a failed round at `from` and returns how many there were in a row at that
+/// position (`i64::MIN`: a round got through, start over).
+fn failing_since(from: i64) -> u32 {
+    static FAILED: std::sync::Mutex<(i64, u32)> = std::sync::Mutex::new((i64::MIN, 0));
+    let mut f = FAILED.lock().unwrap_or_else(|e| e.into_inner());
+    if from == i64::MIN {
+        *f = (i64::MIN, 0);
+        return 0;
+    }
+    if f.0 != from {
+        *f = (from, 0);
+    }
+    f.1 += 1;
+    f.1
+}
+
 /// One announcing round: the resources changed in the outbox rows this instance's index has
 /// applied since the cursor, each matched against open needs; new pairs above the threshold
 /// are announced. Returns how many outbox rows were consumed (0 when there was nothing new,
@@ -304,10 +324,13 @@ pub async fn announce_matches(db: &Db, search: &Search, cfg: &NotifyConfig) -> R
         }
         match matching::for_resource(&db.read, search, city_id, id, &opts).await {
             Ok(matches) => found.extend(matches.into_iter().map(|(n, m)| (r.clone(), n, m))),
-            Err(Error::NotFound(_)) => {}
-            // One resource that cannot be ranked must not stop every announcement after it.
+            Err(Error::NotFound(_) | Error::Validation(_)) => {}
+            // A failure is most likely passing (a busy pool, a deadlock broken, a restart of
+            // the database): the round is retried from the same position. Only a resource
+            // that keeps failing is skipped, so it cannot stop every announcement after it.
+            Err(e) if failing_since(from) < GIVE_UP_AFTER => return Err(e),
             Err(e) => {
-                tracing::error!(resource = id, error = ?e, "ranking for an announcement failed; skipped")
+                tracing::error!(resource = id, error = ?e, "ranking for an announcement keeps failing; skipped")
             }
         }
     }
@@ -316,6 +339,7 @@ pub async fn announce_matches(db: &Db, search: &Search, cfg: &NotifyConfig) -> R
             .await?;
     let told = coordinators(&db.read, found.iter().map(|(_, n, _)| n.alliance_id)).await?;
 
+    failing_since(i64::MIN);
     let tx = db.begin().await?;
     if !advance(&tx, MATCH_CURSOR, from, to).await? {
         tx.rollback().await?;

@@ -330,6 +330,18 @@ pub async fn import(
     let mut created: Vec<(&str, i64, i64)> = Vec::new();
     // The open entries rows are compared with, loaded once for the whole file.
     let mut known = super::duplicates::Known::default();
+    if list == List::Resources && !opts.allow_duplicates {
+        // Every unit the file names is locked up front, in id order: two imports naming the
+        // same units in other orders queue instead of deadlocking.
+        let mut units: Vec<i64> = actor.organization_id.into_iter().collect();
+        for (_, cells) in &table.rows {
+            let name = Row { table, cells }.get("所属单位");
+            if let Some([o]) = names.units.get(name).map(Vec::as_slice) {
+                units.push(o.id);
+            }
+        }
+        known.preload_units(db, units).await?;
+    }
     for (done, (row, cells)) in table.rows.iter().enumerate() {
         // Invisible control characters are refused as the API refuses them in JSON text.
         let hidden: Vec<usize> = cells

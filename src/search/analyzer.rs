@@ -88,11 +88,12 @@ fn term_of(word: &str) -> String {
 }
 
 fn push_term(out: &mut String, word: &str) {
+    // Not `is_uppercase`: titlecase letters such as ǅ change too.
     let cased = word.chars().any(|c| {
         if c.is_ascii() {
             c.is_ascii_uppercase()
         } else {
-            !is_ideograph(c) && c.is_uppercase()
+            !is_ideograph(c) && !c.to_lowercase().eq(std::iter::once(c))
         }
     });
     if cased {

@@ -304,11 +304,22 @@ impl Search {
             tokio::spawn(async move { read_pages(&db, &fields, pages).await })
         };
         let mut count = 0usize;
+        let mut written: Result<()> = Ok(());
         while let Some(docs) = ready.recv().await {
             count += docs.len();
-            self.write(docs, None).await?;
+            written = self.write(docs, None).await;
+            if written.is_err() {
+                break;
+            }
         }
-        reader.await.map_err(blocking_err)??;
+        drop(ready);
+        let read = reader.await.map_err(blocking_err).and_then(|r| r);
+        if let Err(e) = written.and(read) {
+            // The writer holds the deletion of everything and part of the documents: never
+            // let a later commit keep that. A fresh writer is taken next time.
+            *self.writer.lock().unwrap_or_else(|e| e.into_inner()) = None;
+            return Err(e);
+        }
         let anchor = Anchor::at(db, seq).await?;
         self.write(Vec::new(), Some((seq, anchor))).await?;
         // A bulk load leaves many small segments; let the merges finish now (the reported
