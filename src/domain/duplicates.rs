@@ -114,26 +114,7 @@ impl Known {
         organization_id: i64,
         text: (&str, &str),
     ) -> Result<Vec<Duplicate>> {
-        if let std::collections::hash_map::Entry::Vacant(slot) =
-            self.resources.entry(organization_id)
-        {
-            organization::Entity::find_by_id(organization_id)
-                .lock(LockType::NoKeyUpdate)
-                .one(db)
-                .await?;
-            let rows = resource::Entity::find()
-                .filter(resource::Column::OrganizationId.eq(organization_id))
-                .filter(resource::Column::Status.eq(resources::Status::Available.as_str()))
-                .filter(resource::Column::DeletedAt.is_null())
-                .order_by_asc(resource::Column::Id)
-                .all(db)
-                .await?;
-            let entries = rows
-                .into_iter()
-                .map(|r| entry(r.id, r.title, &r.description))
-                .collect();
-            slot.insert(entries);
-        }
+        self.preload_units(db, vec![organization_id]).await?;
         Ok(likely(&self.resources[&organization_id], text))
     }
 

@@ -241,14 +241,7 @@ async fn advance(db: &impl ConnectionTrait, name: &str, from: i64, to: i64) -> R
 /// Marks every change so far as already announced: a bulk load (the demo city) is history,
 /// not news for the coordinators.
 pub async fn skip_announcing(db: &impl ConnectionTrait) -> Result<()> {
-    let newest: i64 = search_outbox::Entity::find()
-        .select_only()
-        .column_as(search_outbox::Column::Seq.max(), "max")
-        .into_tuple::<Option<i64>>()
-        .one(db)
-        .await?
-        .flatten()
-        .unwrap_or(0);
+    let newest = crate::search::newest_seq(db).await?;
     worker_cursor::Entity::update_many()
         .col_expr(worker_cursor::Column::Position, Expr::value(newest))
         .col_expr(worker_cursor::Column::UpdatedAt, Expr::value(Utc::now()))
@@ -346,6 +339,8 @@ pub async fn announce_matches(db: &Db, search: &Search, cfg: &NotifyConfig) -> R
         return Ok(0);
     }
     let now = Utc::now();
+    // Each alliance's webhooks, read once per round.
+    let mut hooks: HashMap<i64, Vec<entity::webhook::Model>> = HashMap::new();
     for (r, n, m) in &found {
         let fresh = match_alert::Entity::insert(match_alert::ActiveModel {
             need_id: Set(n.id),
@@ -412,7 +407,10 @@ pub async fn announce_matches(db: &Db, search: &Search, cfg: &NotifyConfig) -> R
             "scope_relation": m.scope_relation,
             "category_match": m.category_match,
         });
-        webhooks::enqueue(&tx, r.city_id, n.alliance_id, webhooks::MATCH_FOUND, data).await?;
+        if let std::collections::hash_map::Entry::Vacant(slot) = hooks.entry(n.alliance_id) {
+            slot.insert(webhooks::receiving(&tx, n.alliance_id).await?);
+        }
+        webhooks::enqueue_to(&tx, &hooks[&n.alliance_id], webhooks::MATCH_FOUND, &data).await?;
     }
     tx.commit().await?;
     Ok(rows.len())
@@ -505,14 +503,7 @@ pub async fn project_changed(
         "note": note,
         "actor": {"id": actor.user_id, "name": who},
     });
-    webhooks::enqueue(
-        db,
-        p.city_id,
-        p.alliance_id,
-        &webhooks::project_event(to),
-        data,
-    )
-    .await?;
+    webhooks::enqueue(db, p.alliance_id, &webhooks::project_event(to), data).await?;
     Ok(())
 }
 
@@ -550,6 +541,34 @@ impl Due {
     }
 }
 
+/// (id, owner, title, review-by, city) of due entries.
+type DueRow = (i64, i64, String, Option<NaiveDate>, i64);
+
+/// Reads due entries in pages (`page(after)` selects those with ids after `after`, in id
+/// order) and folds them by owner as they come: a city's due entries can be hundreds of
+/// thousands of rows, which must not all sit in memory at once.
+async fn due_by_owner(
+    db: &Db,
+    page: impl Fn(i64) -> sea_orm::Selector<sea_orm::SelectGetableTuple<DueRow>>,
+) -> Result<BTreeMap<i64, Due>> {
+    let mut by_owner: BTreeMap<i64, Due> = BTreeMap::new();
+    let mut after = 0;
+    loop {
+        let rows = page(after).all(&db.read).await?;
+        let Some(last) = rows.last() else { break };
+        after = last.0;
+        for (id, owner, title, due, city_id) in rows {
+            // Never None: the rows are selected by a review-by range.
+            let due = due.unwrap_or(NaiveDate::MAX);
+            by_owner
+                .entry(owner)
+                .or_insert_with(|| Due::new(city_id))
+                .add(due, id, title);
+        }
+    }
+    Ok(by_owner)
+}
+
 /// Once a day: reminds owners of the entries whose review-by date has come within
 /// [`REMIND_DAYS`] since the last reminder (the first run: all of them from today on; after
 /// a long downtime, also those that lapsed meanwhile). One notification per user and day.
@@ -568,12 +587,8 @@ pub async fn remind_reviews(db: &Db, today: NaiveDate) -> Result<usize> {
         .filter(|_| from_pos > 0)
         .map_or(today, |d| d + chrono::Days::new(1));
 
-    // Read in pages of a few columns and folded as they come: a city's due entries can be
-    // hundreds of thousands of rows, which must not all sit in memory at once.
-    let mut by_unit: BTreeMap<i64, Due> = BTreeMap::new();
-    let mut after = 0;
-    loop {
-        let page: Vec<(i64, i64, String, Option<NaiveDate>, i64)> = resource::Entity::find()
+    let by_unit = due_by_owner(db, |after| {
+        resource::Entity::find()
             .select_only()
             .columns([
                 resource::Column::Id,
@@ -589,21 +604,10 @@ pub async fn remind_reviews(db: &Db, today: NaiveDate) -> Result<usize> {
             .order_by_asc(resource::Column::Id)
             .limit(DUE_PAGE)
             .into_tuple()
-            .all(&db.read)
-            .await?;
-        let Some(last) = page.last() else { break };
-        after = last.0;
-        for (id, owner, title, due, city_id) in page {
-            by_unit
-                .entry(owner)
-                .or_insert_with(|| Due::new(city_id))
-                .add(due.unwrap_or(horizon), id, title);
-        }
-    }
-    let mut by_alliance: BTreeMap<i64, Due> = BTreeMap::new();
-    let mut after = 0;
-    loop {
-        let page: Vec<(i64, i64, String, Option<NaiveDate>, i64)> = need::Entity::find()
+    })
+    .await?;
+    let by_alliance = due_by_owner(db, |after| {
+        need::Entity::find()
             .select_only()
             .columns([
                 need::Column::Id,
@@ -619,17 +623,8 @@ pub async fn remind_reviews(db: &Db, today: NaiveDate) -> Result<usize> {
             .order_by_asc(need::Column::Id)
             .limit(DUE_PAGE)
             .into_tuple()
-            .all(&db.read)
-            .await?;
-        let Some(last) = page.last() else { break };
-        after = last.0;
-        for (id, owner, title, due, city_id) in page {
-            by_alliance
-                .entry(owner)
-                .or_insert_with(|| Due::new(city_id))
-                .add(due.unwrap_or(horizon), id, title);
-        }
-    }
+    })
+    .await?;
     let unit_people = unit_users(&db.read, by_unit.keys().copied()).await?;
     let alliance_people = coordinators(&db.read, by_alliance.keys().copied()).await?;
 

@@ -180,11 +180,8 @@ impl Names {
         if text == "全市" || text == self.city.name {
             return Ok((Level::City, None));
         }
-        let mut path: Vec<&str> = text.split(['/', '／']).map(str::trim).collect();
-        let name = path.pop().unwrap_or_default();
-        let found = self.regions.get(name).map(Vec::as_slice).unwrap_or(&[]);
-        let mut found: Vec<&region::Model> =
-            found.iter().filter(|r| self.under(r.id, &path)).collect();
+        let name = text.rsplit(['/', '／']).next().unwrap_or_default().trim();
+        let mut found = self.named(text);
         if found.len() > 1
             && let Some(n) = near
         {
@@ -200,6 +197,19 @@ impl Names {
                 "「{text}」对应多个区域，请写出上级区域，如“区县/街道/{name}”"
             )),
         }
+    }
+
+    /// The regions a cell names: a bare name, or a path (五华区/华山街道/新村社区) as exports
+    /// write names several regions share.
+    fn named(&self, text: &str) -> Vec<&region::Model> {
+        let mut path: Vec<&str> = text.split(['/', '／']).map(str::trim).collect();
+        let name = path.pop().unwrap_or_default();
+        self.regions
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter(|r| self.under(r.id, &path))
+            .collect()
     }
 
     /// Whether the region's ancestors, nearest last, end with `path` (names).
@@ -571,18 +581,12 @@ fn need_row(
         "" => None,
         name if alliance_region.is_some_and(|r| r.name == name) => None,
         name => {
-            // A bare name, or a path as exports write names several regions share.
-            let mut path: Vec<&str> = name.split(['/', '／']).map(str::trim).collect();
-            let last = path.pop().unwrap_or_default();
             let inside: Vec<&region::Model> = names
-                .regions
-                .get(last)
+                .named(name)
                 .into_iter()
-                .flatten()
                 .filter(|r| {
                     r.level == Level::Community.as_str()
                         && (r.id == alliance.region_id || r.parent_id == Some(alliance.region_id))
-                        && names.under(r.id, &path)
                 })
                 .collect();
             match inside.as_slice() {

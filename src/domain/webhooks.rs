@@ -393,54 +393,75 @@ pub async fn delete(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result
     Ok(())
 }
 
-/// Queues `event` for every active webhook of the alliance that asked for it; call it in the
-/// transaction of the change. The body is fixed now, so a retry sends the same bytes.
-pub async fn enqueue(
-    db: &impl ConnectionTrait,
-    city_id: i64,
-    alliance_id: i64,
-    event: &str,
-    data: serde_json::Value,
-) -> Result<usize> {
-    let hooks = webhook::Entity::find()
+/// The alliance's webhooks that receive events now (active, not deleted).
+pub async fn receiving(db: &impl ConnectionTrait, alliance_id: i64) -> Result<Vec<webhook::Model>> {
+    Ok(webhook::Entity::find()
         .filter(webhook::Column::AllianceId.eq(alliance_id))
         .filter(webhook::Column::Active.eq(true))
         .filter(webhook::Column::DeletedAt.is_null())
         .all(db)
-        .await?;
-    let now = Utc::now();
+        .await?)
+}
+
+/// Queues `event` for every active webhook of the alliance that asked for it; call it in the
+/// transaction of the change.
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    alliance_id: i64,
+    event: &str,
+    data: serde_json::Value,
+) -> Result<usize> {
+    let hooks = receiving(db, alliance_id).await?;
+    enqueue_to(db, &hooks, event, &data).await
+}
+
+/// [`enqueue`] to webhooks already loaded with [`receiving`] (a round announcing many
+/// matches of one alliance reads them once).
+pub async fn enqueue_to(
+    db: &impl ConnectionTrait,
+    hooks: &[webhook::Model],
+    event: &str,
+    data: &serde_json::Value,
+) -> Result<usize> {
     let mut queued = 0;
-    for w in hooks {
-        if !events_of(&w).iter().any(|e| e == event) {
-            continue;
-        }
-        let body = serde_json::json!({
-            "event": event,
-            "alliance_id": alliance_id,
-            "webhook_id": w.id,
-            "created_at": crate::time::local(now).to_rfc3339(),
-            "data": data,
-        });
-        webhook_delivery::ActiveModel {
-            city_id: Set(city_id),
-            webhook_id: Set(w.id),
-            event: Set(event.to_owned()),
-            payload: Set(body.to_string()),
-            status: Set(status::PENDING.into()),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            locked_until: Set(None),
-            last_status: Set(None),
-            last_error: Set(None),
-            created_at: Set(now),
-            delivered_at: Set(None),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
+    for w in hooks
+        .iter()
+        .filter(|w| events_of(w).iter().any(|e| e == event))
+    {
+        queue(db, w, event, data).await?;
         queued += 1;
     }
     Ok(queued)
+}
+
+/// One delivery of `event` to `w`. The body is fixed now, so a retry sends the same bytes.
+async fn queue(
+    db: &impl ConnectionTrait,
+    w: &webhook::Model,
+    event: &str,
+    data: &serde_json::Value,
+) -> Result<webhook_delivery::Model> {
+    let now = Utc::now();
+    let body = serde_json::json!({
+        "event": event,
+        "alliance_id": w.alliance_id,
+        "webhook_id": w.id,
+        "created_at": crate::time::local(now).to_rfc3339(),
+        "data": data,
+    });
+    Ok(webhook_delivery::ActiveModel {
+        city_id: Set(w.city_id),
+        webhook_id: Set(w.id),
+        event: Set(event.to_owned()),
+        payload: Set(body.to_string()),
+        status: Set(status::PENDING.into()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
 }
 
 /// Queues a test delivery to this webhook (whatever events it asked for).
@@ -453,27 +474,8 @@ pub async fn ping(
     if !w.active {
         return Err(Error::Conflict("接收地址已暂停，请先启用".into()));
     }
-    let now = Utc::now();
-    let body = serde_json::json!({
-        "event": PING,
-        "alliance_id": w.alliance_id,
-        "webhook_id": w.id,
-        "created_at": crate::time::local(now).to_rfc3339(),
-        "data": {"message": "来自联盟资源对接服务的测试投递"},
-    });
-    let d = webhook_delivery::ActiveModel {
-        city_id: Set(w.city_id),
-        webhook_id: Set(w.id),
-        event: Set(PING.into()),
-        payload: Set(body.to_string()),
-        status: Set(status::PENDING.into()),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
+    let data = serde_json::json!({"message": "来自联盟资源对接服务的测试投递"});
+    let d = queue(db, &w, PING, &data).await?;
     audit::created(
         db,
         Some(actor),

@@ -142,7 +142,7 @@ impl Search {
         .await?;
         // An index that has applied more than the database holds belongs to another (or a
         // restored) database: its documents would be ghosts, so it is rebuilt.
-        let newest = newest_seq(&db).await?;
+        let newest = newest_seq(&db.read).await?;
         let opened = match opened {
             Some((index, seq, anchor))
                 if seq <= newest && Anchor::at(&db, seq).await? == anchor =>
@@ -570,13 +570,14 @@ fn open_existing(dir: &Path) -> Option<(Index, i64, Option<Anchor>)> {
     Some((index, payload.seq, payload.anchor))
 }
 
-async fn newest_seq(db: &Db) -> Result<i64> {
+/// The newest outbox sequence (0 when the outbox is empty).
+pub(crate) async fn newest_seq(db: &impl sea_orm::ConnectionTrait) -> Result<i64> {
     use entity::search_outbox::{Column, Entity};
     Ok(Entity::find()
         .select_only()
         .column_as(Column::Seq.max(), "max")
         .into_tuple::<Option<i64>>()
-        .one(&db.read)
+        .one(db)
         .await?
         .flatten()
         .unwrap_or(0))
@@ -598,7 +599,7 @@ async fn settled_seq(db: &Db) -> Result<i64> {
         .flatten();
     match oldest_recent {
         Some(first) => Ok(first - 1),
-        None => newest_seq(db).await,
+        None => newest_seq(&db.read).await,
     }
 }
 

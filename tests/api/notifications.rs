@@ -514,6 +514,31 @@ async fn deliveries(app: &TestApp, token: &str, hook: i64) -> Vec<Value> {
     items(&a.body)
 }
 
+/// Waits until one of the webhook's deliveries satisfies `wanted`, and gives it.
+async fn delivery(
+    app: &TestApp,
+    token: &str,
+    hook: i64,
+    what: &str,
+    wanted: impl Fn(&Value) -> bool,
+) -> Value {
+    eventually(what, || async {
+        deliveries(app, token, hook)
+            .await
+            .into_iter()
+            .find(|d| wanted(d))
+    })
+    .await
+}
+
+/// [`delivery`] of the one with this id, once it has this status.
+async fn delivery_of(app: &TestApp, token: &str, hook: i64, id: i64, status: &str) -> Value {
+    delivery(app, token, hook, &format!("delivery {id} {status}"), |d| {
+        d["id"].as_i64() == Some(id) && d["status"] == status
+    })
+    .await
+}
+
 async fn webhooks_deliver_signed_events_and_retry_a_failing_receiver(app: TestApp) {
     let w = app.world().await;
     // The receiver fails its first two calls.
@@ -562,11 +587,8 @@ async fn webhooks_deliver_signed_events_and_retry_a_failing_receiver(app: TestAp
     assert_eq!(r.status, StatusCode::CREATED);
     let r = r.id();
 
-    let done = eventually("the match is delivered", || async {
-        let d = deliveries(&app, &w.coordinator, hook).await;
-        d.iter()
-            .find(|d| d["event"] == "match.found" && d["status"] == "delivered")
-            .cloned()
+    let done = delivery(&app, &w.coordinator, hook, "the match is delivered", |d| {
+        d["event"] == "match.found" && d["status"] == "delivered"
     })
     .await;
     assert_eq!(done["attempts"], 3, "{done:#}");
@@ -615,12 +637,13 @@ async fn webhooks_deliver_signed_events_and_retry_a_failing_receiver(app: TestAp
         )
         .await;
     assert_eq!(moved.status, StatusCode::OK, "{:?}", moved.body);
-    let proposed = eventually("the proposal is delivered", || async {
-        deliveries(&app, &w.coordinator, hook)
-            .await
-            .into_iter()
-            .find(|d| d["event"] == "project.proposed" && d["status"] == "delivered")
-    })
+    let proposed = delivery(
+        &app,
+        &w.coordinator,
+        hook,
+        "the proposal is delivered",
+        |d| d["event"] == "project.proposed" && d["status"] == "delivered",
+    )
     .await;
     assert_eq!(
         proposed["payload"]["data"]["project"]["id"].as_i64(),
@@ -649,13 +672,7 @@ async fn webhooks_deliver_signed_events_and_retry_a_failing_receiver(app: TestAp
         .await;
     assert_eq!(ping.status, StatusCode::ACCEPTED, "{:?}", ping.body);
     let ping_id = ping.id();
-    let failed = eventually("the ping is given up", || async {
-        deliveries(&app, &w.coordinator, hook)
-            .await
-            .into_iter()
-            .find(|d| d["id"].as_i64() == Some(ping_id) && d["status"] == "failed")
-    })
-    .await;
+    let failed = delivery_of(&app, &w.coordinator, hook, ping_id, "failed").await;
     assert_eq!(failed["attempts"], 4);
     assert_eq!(failed["last_status"], 500);
     assert!(
@@ -687,13 +704,7 @@ async fn webhooks_deliver_signed_events_and_retry_a_failing_receiver(app: TestAp
         )
         .await;
     assert_eq!(retried.status, StatusCode::ACCEPTED, "{:?}", retried.body);
-    eventually("the ping is delivered on retry", || async {
-        deliveries(&app, &w.coordinator, hook)
-            .await
-            .into_iter()
-            .find(|d| d["id"].as_i64() == Some(ping_id) && d["status"] == "delivered")
-    })
-    .await;
+    delivery_of(&app, &w.coordinator, hook, ping_id, "delivered").await;
 
     // Paused: events are not queued, and a ping is refused.
     let paused = app
@@ -739,13 +750,7 @@ async fn webhooks_deliver_signed_events_and_retry_a_failing_receiver(app: TestAp
         )
         .await
         .id();
-    eventually("the ping under the new secret", || async {
-        deliveries(&app, &w.coordinator, hook)
-            .await
-            .into_iter()
-            .find(|d| d["id"].as_i64() == Some(ping) && d["status"] == "delivered")
-    })
-    .await;
+    delivery_of(&app, &w.coordinator, hook, ping, "delivered").await;
     let (headers, body) = receiver.calls().last().cloned().unwrap();
     verify(&fresh, &headers, &body);
 }
@@ -966,13 +971,7 @@ async fn private_addresses_are_refused_when_delivering(app: TestApp) {
         )
         .await
         .id();
-    let failed = eventually("the ping is refused", || async {
-        deliveries(&strict, &w.coordinator, hook)
-            .await
-            .into_iter()
-            .find(|d| d["id"].as_i64() == Some(ping) && d["status"] == "failed")
-    })
-    .await;
+    let failed = delivery_of(&strict, &w.coordinator, hook, ping, "failed").await;
     assert_eq!(failed["attempts"], 1, "no retry for a refused address");
     assert!(
         failed["last_error"].as_str().unwrap().contains("已拒绝"),
