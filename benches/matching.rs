@@ -66,30 +66,39 @@ fn options_with_limit(limit: usize) -> MatchOptions {
 }
 
 fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usize) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("bench.db").display()
-    );
-    let config = Config::new(url, dir.path().to_path_buf());
+    // `LIANMENG_BENCH_DIR=path` keeps the seeded database (one per size) between runs, so
+    // that working on the ranking does not mean seeding a million rows each time.
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = match std::env::var_os("LIANMENG_BENCH_DIR") {
+        Some(d) => Path::new(&d).join(size.to_string()),
+        None => temp.path().to_path_buf(),
+    };
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
+    let config = Config::new(url, dir.clone());
     let state = rt
         .block_on(lianmeng::cli::prepare(config, Some(ADMIN_PASSWORD)))
         .expect("prepare");
     let db = state.db.clone();
-    rt.block_on(async {
-        lianmeng::demo::seed(&db, &state.config)
-            .await
-            .expect("demo city");
-        state.search.catch_up(&db).await.expect("index the demo");
-    });
-    let demo = rt
+    let present = rt
+        .block_on(entity::resource::Entity::find().count(&db.read))
+        .expect("count") as usize;
+    if present == 0 {
+        rt.block_on(async {
+            lianmeng::demo::seed(&db, &state.config)
+                .await
+                .expect("demo city");
+            state.search.catch_up(&db).await.expect("index the demo");
+        });
+    }
+    let have = rt
         .block_on(entity::resource::Entity::find().count(&db.read))
         .expect("count") as usize;
     let started = Instant::now();
     let added = rt
         .block_on(lianmeng::demo::synthetic::seed_resources(
             &db,
-            size.saturating_sub(demo),
+            size.saturating_sub(have),
             0x5EED,
         ))
         .expect("synthetic resources");
@@ -111,7 +120,7 @@ fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usi
     let started = Instant::now();
     rt.block_on(state.search.rebuild(&db)).expect("rebuild");
     let indexing = started.elapsed();
-    let index_bytes = dir_size(&dir.path().join("index"));
+    let index_bytes = dir_size(&dir.join("index"));
     let segments = state.search.searcher().segment_readers().len();
 
     let admin = rt
@@ -130,6 +139,18 @@ fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usi
         )
         .expect("open needs");
 
+    // The first match after the rebuild also reads each segment's filter columns once
+    // (`search::matching::AttrCache`): what the first query after a merge pays.
+    let t = Instant::now();
+    rt.block_on(for_need(
+        &db.read,
+        &state.search,
+        &actor,
+        needs[0],
+        &options(),
+    ))
+    .expect("match");
+    let first_match = t.elapsed();
     // Warm up (first queries open segment files and fill caches), then percentiles, one
     // query at a time: the index alone, then the whole match.
     for &id in needs.iter().take(50) {
@@ -201,11 +222,13 @@ fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usi
     let (fp50, fp99) = (percentile(&mut full, 50.0), percentile(&mut full, 99.0));
     println!(
         "\nRESULT size={size} resources_added={added} seed_s={:.1} docs={docs} \
-         rebuild_s={:.1} rebuild_docs_per_s={:.0} index_mb={:.1} segments={segments}",
+         rebuild_s={:.1} rebuild_docs_per_s={:.0} index_mb={:.1} segments={segments} \
+         first_match_ms={:.1}",
         seeded.as_secs_f64(),
         indexing.as_secs_f64(),
         docs as f64 / indexing.as_secs_f64(),
         index_bytes as f64 / 1e6,
+        ms(first_match),
     );
     println!(
         "RESULT size={size} needs={} empty={empty} index_p50_ms={:.2} index_p99_ms={:.2} \

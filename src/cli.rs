@@ -124,6 +124,10 @@ enum Command {
         /// Print each need's top results.
         #[arg(long)]
         details: bool,
+        /// Match with this synonym dictionary instead of the built-in one: measures an edited
+        /// `synonyms.txt` before it is put in a data directory.
+        #[arg(long)]
+        synonyms: Option<PathBuf>,
     },
     /// Load data into the database.
     Seed {
@@ -294,8 +298,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             file,
             empty_database,
             details,
+            synonyms,
         } => {
-            let scores = crate::eval::run(&file, empty_database, details).await?;
+            let scores =
+                crate::eval::run(&file, empty_database, details, synonyms.as_deref()).await?;
             println!(
                 "\n{:<28} {:>8} {:>10} {:>30}",
                 "system", "nDCG@10", "recall@10", "withdrawn/out-of-scope in top 10"

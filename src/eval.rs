@@ -19,7 +19,7 @@ use tower::ServiceExt;
 use crate::config::Config;
 use crate::domain::matching::{NeedProbe, keep_matchable_resources};
 use crate::search::documents::{self, Kind};
-use crate::search::matching::{MatchOptions, QueryTerm, rank_with};
+use crate::search::matching::{AttrCache, MatchOptions, QueryTerm, rank_with};
 use crate::search::schema;
 use crate::state::AppState;
 
@@ -98,6 +98,7 @@ pub struct Need {
 }
 
 /// One system's scores over the whole set.
+#[derive(Debug)]
 pub struct Score {
     pub system: &'static str,
     pub ndcg: f64,
@@ -314,13 +315,28 @@ pub async fn run(
     path: &Path,
     database_url: Option<String>,
     details: bool,
+    synonyms: Option<&Path>,
 ) -> anyhow::Result<Vec<Score>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let fixture: Fixture = serde_json::from_str(&text)
         .with_context(|| format!("{} is not an evaluation set", path.display()))?;
+    // A dictionary that does not parse is refused here, before anything is created.
+    let dictionary = match synonyms {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read {}", p.display()))?;
+            crate::search::synonyms::Synonyms::parse(&text)
+                .map_err(|e| anyhow!("{}: {e}", p.display()))?;
+            Some(text)
+        }
+        None => None,
+    };
     let dir = std::env::temp_dir().join(format!("lianmeng-eval-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir)?;
+    if let Some(text) = dictionary {
+        std::fs::write(dir.join(crate::search::synonyms::FILE_NAME), text)?;
+    }
     let url = database_url.unwrap_or_else(|| Config::default_database_url(&dir));
     let password = "eval-admin-password";
     let state = crate::cli::prepare(Config::new(url, dir.clone()), Some(password)).await?;
@@ -382,6 +398,7 @@ async fn evaluate(
         w.commit()?;
     }
     let bigram_searcher = bigram.reader()?.searcher();
+    let bigram_cache = AttrCache::default();
 
     let postgres = state.db.backend() == sea_orm::DbBackend::Postgres;
     if postgres {
@@ -451,6 +468,7 @@ async fn evaluate(
         let ranked = rank_with(
             &bigram_searcher,
             &fields,
+            &bigram_cache,
             &np.probe(),
             &bigram_terms,
             &opts(false),

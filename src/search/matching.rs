@@ -27,16 +27,18 @@ use crate::error::Result;
 const MAX_TERMS: usize = 64;
 /// Of those, the ones a match is scored on (see [`most_telling`]).
 const MAX_SCORED_TERMS: usize = 16;
-const SYNONYM_WEIGHT: f32 = 0.7;
+const SYNONYM_WEIGHT: f32 = 0.85;
 const DESCRIPTION_WEIGHT: f32 = 0.5;
 const WEAK_WEIGHT: f32 = 0.3;
 /// How the final score (0–1) is made: text relevance and the need's category carry most of it
 /// (the category a coordinator files a need under is a strong hint, measured on the
 /// evaluation set); service-scope proximity, alliance membership and quantity fit break ties.
+/// Proximity 0.03 and alliance 0.05 (with synonyms at 0.85 of their word) were chosen on the
+/// tuned set and checked on the held-out one, which moved the same way (BENCHMARKS.md).
 const W_TEXT: f64 = 0.5;
 const W_CATEGORY: f64 = 0.4;
-const W_PROXIMITY: f64 = 0.05;
-const W_ALLIANCE: f64 = 0.03;
+const W_PROXIMITY: f64 = 0.03;
+const W_ALLIANCE: f64 = 0.05;
 const W_QUANTITY: f64 = 0.02;
 /// The BM25-scale score a document gets for sharing the query's category.
 const CATEGORY_SCORE: f32 = 0.5;
@@ -110,17 +112,10 @@ fn text_query(
             Term::from_field_text(f.topic, c),
             IndexRecordOption::WithFreqs,
         );
-        let top_score = |q: &dyn Query| -> Result<f32> {
-            Ok(searcher
-                .search(q, &TopDocs::with_limit(1).order_by_score())
-                .map_err(blocking_err)?
-                .first()
-                .map_or(0.0, |(score, _)| *score))
-        };
-        let unit = top_score(&same)?;
+        let unit = first_score(searcher, &same)?;
         if unit > 0.0 {
             let boosted = BoostQuery::new(Box::new(same), category_bonus / unit);
-            bonus = top_score(&boosted)?;
+            bonus = first_score(searcher, &boosted)?;
             clauses.push((Occur::Should, Box::new(boosted)));
         }
     }
@@ -135,6 +130,26 @@ fn text_query(
         ));
     }
     Ok((BooleanQuery::new(clauses), bonus))
+}
+
+/// The score `q` gives the first document it matches (0 when none; a deleted document still
+/// counts until merged away, which only costs its clause some pruning). For a query on a field
+/// with one token per document every match scores the same, so this is its score without
+/// running a search over all of them (a category has tens of thousands of documents at 1M).
+fn first_score(searcher: &tantivy::Searcher, q: &dyn Query) -> Result<f32> {
+    use tantivy::DocSet;
+    let weight = q
+        .weight(tantivy::query::EnableScoring::enabled_from_searcher(
+            searcher,
+        ))
+        .map_err(blocking_err)?;
+    for reader in searcher.segment_readers() {
+        let mut scorer = weight.scorer(reader, 1.0).map_err(blocking_err)?;
+        if scorer.doc() != tantivy::TERMINATED {
+            return Ok(scorer.score());
+        }
+    }
+    Ok(0.0)
 }
 
 fn filter(q: impl Query) -> (Occur, Box<dyn Query>) {
@@ -180,22 +195,161 @@ struct Filter {
     category_clause: f32,
 }
 
-/// [`Filter`] resolved against one segment's columns (terms as ordinals).
+/// Per segment, a plain copy of the columns that every document the text query offers is
+/// tested on. Reading them through tantivy's columns (optional index, bit-unpacking,
+/// multi-value ranges) was about 40 % of a match at 1M resources; a segment never changes
+/// once written (deletions are a separate bitset, still checked), so the copy is made once,
+/// when the reader loads a searcher that has the segment (tantivy's `Warmer`: before any
+/// query sees it), and dropped once no live searcher has it. 28 bytes a document: 28 MB at
+/// a million.
+struct SegmentAttrs {
+    docs: Vec<DocAttrs>,
+}
+
+/// One document's filter columns; term values as their ordinals in the segment, days as
+/// `i32` (see [`day32`]; open ends stay the furthest days, which keeps every comparison).
+#[derive(Clone, Copy)]
+struct DocAttrs {
+    /// `covers` ordinal; [`SEVERAL`] for a need (whose place is a chain of terms, read from
+    /// the column then), [`NONE`] without any.
+    cover: u32,
+    /// `kind` ordinal << 16 | `status` ordinal.
+    kind_status: u32,
+    city: u32,
+    category: u32,
+    from: i32,
+    until: i32,
+    review_by: i32,
+}
+
+const NONE: u32 = u32::MAX;
+const SEVERAL: u32 = u32::MAX - 1;
+
+fn small_ord(o: Option<u64>) -> u32 {
+    o.filter(|o| *o < u64::from(SEVERAL))
+        .map_or(NONE, |o| o as u32)
+}
+
+/// A day as `i32`, clamped one short of either end: `i32::MIN` / `i32::MAX` mark a missing
+/// value, which then fails every comparison as it did on the column.
+fn day32(d: i64) -> i32 {
+    d.clamp(i64::from(i32::MIN) + 1, i64::from(i32::MAX) - 1) as i32
+}
+
+impl SegmentAttrs {
+    fn read(reader: &tantivy::SegmentReader) -> Result<Self> {
+        let ff = reader.fast_fields();
+        let str_column = |name: &str| ff.str(name).map_err(blocking_err);
+        let first_ord = |c: &Option<tantivy::columnar::StrColumn>, doc| {
+            small_ord(c.as_ref().and_then(|c| c.term_ords(doc).next()))
+        };
+        let (covers, kind, status, category) = (
+            str_column("covers")?,
+            str_column("kind")?,
+            str_column("status")?,
+            str_column("category")?,
+        );
+        let city = ff.u64("city").map_err(blocking_err)?;
+        let from = ff.i64("from").map_err(blocking_err)?;
+        let until = ff.i64("until").map_err(blocking_err)?;
+        let review_by = ff.i64("review_by").map_err(blocking_err)?;
+        let docs = (0..reader.max_doc())
+            .map(|doc| {
+                let cover = match &covers {
+                    None => NONE,
+                    Some(c) => {
+                        let mut ords = c.term_ords(doc);
+                        match (ords.next(), ords.next()) {
+                            (first, None) => small_ord(first),
+                            (Some(_), Some(_)) => SEVERAL,
+                            (None, Some(_)) => NONE,
+                        }
+                    }
+                };
+                let (k, st) = (first_ord(&kind, doc), first_ord(&status, doc));
+                DocAttrs {
+                    cover,
+                    kind_status: if k < 0xFFFF && st < 0xFFFF {
+                        (k << 16) | st
+                    } else {
+                        NONE
+                    },
+                    city: city
+                        .first(doc)
+                        .filter(|c| *c < u64::from(SEVERAL))
+                        .map_or(NONE, |c| c as u32),
+                    category: first_ord(&category, doc),
+                    from: from.first(doc).map_or(i32::MAX, day32),
+                    until: until.first(doc).map_or(i32::MIN, day32),
+                    review_by: review_by.first(doc).map_or(i32::MIN, day32),
+                }
+            })
+            .collect();
+        Ok(SegmentAttrs { docs })
+    }
+}
+
+/// The [`SegmentAttrs`] of one index's segments. `Search` registers it as its reader's
+/// warmer, so copies are made at reload, off the query path; a reader without one (the
+/// evaluation's in-memory baseline) gets them on first use.
+#[derive(Default)]
+pub struct AttrCache {
+    segments: std::sync::Mutex<HashMap<tantivy::index::SegmentId, std::sync::Arc<SegmentAttrs>>>,
+}
+
+impl AttrCache {
+    fn get(&self, reader: &tantivy::SegmentReader) -> Result<std::sync::Arc<SegmentAttrs>> {
+        let id = reader.segment_id();
+        if let Some(a) = self.lock().get(&id) {
+            return Ok(a.clone());
+        }
+        // Read outside the lock: two queries meeting a new segment at once may both read it.
+        let attrs = std::sync::Arc::new(SegmentAttrs::read(reader)?);
+        self.lock().insert(id, attrs.clone());
+        Ok(attrs)
+    }
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<tantivy::index::SegmentId, std::sync::Arc<SegmentAttrs>>>
+    {
+        self.segments
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl tantivy::Warmer for AttrCache {
+    fn warm(&self, searcher: &tantivy::Searcher) -> tantivy::Result<()> {
+        for reader in searcher.segment_readers() {
+            if let Err(e) = self.get(reader) {
+                // The query that meets the segment reads it then (and fails as clearly).
+                tracing::warn!(error = %e, "could not copy a segment's filter columns");
+            }
+        }
+        Ok(())
+    }
+
+    fn garbage_collect(&self, live: &[&tantivy::SearcherGeneration]) {
+        self.lock()
+            .retain(|id, _| live.iter().any(|g| g.segments().contains_key(id)));
+    }
+}
+
+/// [`Filter`] resolved against one segment (terms as its ordinals).
 struct SegmentFilter {
-    kind: tantivy::columnar::StrColumn,
-    kind_ord: u64,
-    status: tantivy::columnar::StrColumn,
-    status_ord: u64,
-    city: tantivy::columnar::Column<u64>,
+    attrs: std::sync::Arc<SegmentAttrs>,
+    /// The kind and status wanted, as [`DocAttrs::kind_status`] has them.
+    kind_status: u32,
+    city: u32,
     covers: tantivy::columnar::StrColumn,
     /// The probe's region terms present here, with the proximity each one means.
-    cover_ords: Vec<(u64, Proximity)>,
-    until: tantivy::columnar::Column<i64>,
-    review_by: tantivy::columnar::Column<i64>,
-    from: Option<tantivy::columnar::Column<i64>>,
-    category: Option<tantivy::columnar::StrColumn>,
-    only_category_ord: Option<u64>,
-    probe_category_ord: Option<u64>,
+    cover_ords: Vec<(u32, Proximity)>,
+    until_at_least: i32,
+    today: i32,
+    from_at_most: Option<i32>,
+    only_category_ord: Option<u32>,
+    probe_category_ord: Option<u32>,
     alliances: tantivy::columnar::Column<u64>,
     quantity: tantivy::columnar::Column<i64>,
     alive: Option<tantivy::fastfield::AliveBitSet>,
@@ -204,13 +358,20 @@ struct SegmentFilter {
 
 impl SegmentFilter {
     /// `None` when no document of the segment can pass (a wanted term is absent from it).
-    fn open(reader: &tantivy::SegmentReader, filter: &Filter) -> Result<Option<Self>> {
+    fn open(
+        reader: &tantivy::SegmentReader,
+        filter: &Filter,
+        cache: &AttrCache,
+    ) -> Result<Option<Self>> {
         let ff = reader.fast_fields();
         let str_column = |name: &str| -> Result<Option<tantivy::columnar::StrColumn>> {
             ff.str(name).map_err(blocking_err)
         };
-        let ord = |c: &tantivy::columnar::StrColumn, value: &str| -> Result<Option<u64>> {
-            c.dictionary().term_ord(value).map_err(blocking_err)
+        let ord = |c: &tantivy::columnar::StrColumn, value: &str| -> Result<Option<u32>> {
+            Ok(small_ord(
+                c.dictionary().term_ord(value).map_err(blocking_err)?,
+            ))
+            .map(|o| (o != NONE).then_some(o))
         };
         let (Some(kind), Some(status), Some(covers)) = (
             str_column("kind")?,
@@ -224,6 +385,9 @@ impl SegmentFilter {
         else {
             return Ok(None);
         };
+        if kind_ord >= 0xFFFF || status_ord >= 0xFFFF || filter.city >= u64::from(SEVERAL) {
+            return Ok(None);
+        }
         let mut cover_ords = Vec::new();
         for c in &filter.covers {
             if let Some(o) = ord(&covers, c)? {
@@ -234,7 +398,7 @@ impl SegmentFilter {
             return Ok(None);
         }
         let category = str_column("category")?;
-        let ord_in_category = |value: &str| -> Result<Option<u64>> {
+        let ord_in_category = |value: &str| -> Result<Option<u32>> {
             match &category {
                 Some(c) => ord(c, value),
                 None => Ok(None),
@@ -249,20 +413,14 @@ impl SegmentFilter {
         };
         let probe_category_ord = ord_in_category(&filter.probe_category)?;
         Ok(Some(SegmentFilter {
-            kind,
-            kind_ord,
-            status,
-            status_ord,
-            city: ff.u64("city").map_err(blocking_err)?,
+            attrs: cache.get(reader)?,
+            kind_status: (kind_ord << 16) | status_ord,
+            city: filter.city as u32,
             covers,
             cover_ords,
-            until: ff.i64("until").map_err(blocking_err)?,
-            review_by: ff.i64("review_by").map_err(blocking_err)?,
-            from: match filter.from_at_most {
-                Some(_) => Some(ff.i64("from").map_err(blocking_err)?),
-                None => None,
-            },
-            category,
+            until_at_least: day32(filter.until_at_least),
+            today: day32(filter.today),
+            from_at_most: filter.from_at_most.map(day32),
             only_category_ord,
             probe_category_ord,
             alliances: ff.u64("alliances").map_err(blocking_err)?,
@@ -272,45 +430,53 @@ impl SegmentFilter {
         }))
     }
 
-    fn category_ord(&self, doc: tantivy::DocId) -> Option<u64> {
-        self.category.as_ref()?.term_ords(doc).next()
+    fn category_ord(&self, doc: tantivy::DocId) -> Option<u32> {
+        let c = self.attrs.docs[doc as usize].category;
+        (c != NONE).then_some(c)
     }
 
-    /// The document's proximity when it passes every filter.
-    fn accepts(&self, doc: tantivy::DocId, filter: &Filter) -> Option<Proximity> {
-        let pass = self.alive.as_ref().is_none_or(|a| a.is_alive(doc))
-            && self.kind.term_ords(doc).next() == Some(self.kind_ord)
-            && self.status.term_ords(doc).next() == Some(self.status_ord)
-            && self.city.first(doc) == Some(filter.city)
-            && self
-                .until
-                .first(doc)
-                .is_some_and(|u| u >= filter.until_at_least)
-            && self.review_by.first(doc).is_some_and(|r| r >= filter.today)
-            && match (&self.from, filter.from_at_most) {
-                (Some(column), Some(max)) => column.first(doc).is_some_and(|f| f <= max),
-                _ => true,
-            }
-            && (self.only_category_ord.is_none()
-                || self.category_ord(doc) == self.only_category_ord);
+    /// The document's proximity when it passes every filter: first what its record says
+    /// (one cache line), then its scope (a need's chain of places is read from the column),
+    /// then whether it is deleted.
+    fn accepts(&self, doc: tantivy::DocId) -> Option<Proximity> {
+        let a = &self.attrs.docs[doc as usize];
+        let pass = a.kind_status == self.kind_status
+            && a.city == self.city
+            && a.until >= self.until_at_least
+            && a.review_by >= self.today
+            && self.from_at_most.is_none_or(|max| a.from <= max)
+            && self.only_category_ord.is_none_or(|c| a.category == c);
         if !pass {
             return None;
         }
-        self.covers.term_ords(doc).find_map(|o| {
+        let wanted = |o: u32| {
             self.cover_ords
                 .iter()
                 .find(|(wanted, _)| *wanted == o)
                 .map(|(_, proximity)| *proximity)
-        })
+        };
+        let near = match a.cover {
+            NONE => None,
+            SEVERAL => self
+                .covers
+                .term_ords(doc)
+                .find_map(|o| wanted(small_ord(Some(o)))),
+            o => wanted(o),
+        }?;
+        self.alive
+            .as_ref()
+            .is_none_or(|alive| alive.is_alive(doc))
+            .then_some(near)
     }
 }
 
 /// The best `limit` documents by final score passing a [`Filter`], ties broken by id (so which
 /// documents survive the cut never depends on where they sit in the index: two instances, a
 /// merge or a rebuild give the same answer).
-struct FilteredTop {
+struct FilteredTop<'a> {
     limit: usize,
     filter: std::sync::Arc<Filter>,
+    cache: &'a AttrCache,
 }
 
 /// One kept document with its reasons; `Ord` puts the better one last (higher score, then
@@ -354,7 +520,7 @@ impl FilteredTopSegment {
     fn offer(&mut self, doc: tantivy::DocId, query_score: f32) -> f32 {
         let f = &*self.filter;
         if let Some(columns) = &self.columns
-            && let Some((scope_relation, near)) = columns.accepts(doc, f)
+            && let Some((scope_relation, near)) = columns.accepts(doc)
         {
             let category_match = columns.probe_category_ord.is_some()
                 && columns.category_ord(doc) == columns.probe_category_ord;
@@ -442,7 +608,7 @@ impl tantivy::collector::SegmentCollector for FilteredTopSegment {
     }
 }
 
-impl tantivy::collector::Collector for FilteredTop {
+impl tantivy::collector::Collector for FilteredTop<'_> {
     type Fruit = Vec<Ranked>;
     type Child = FilteredTopSegment;
 
@@ -451,7 +617,7 @@ impl tantivy::collector::Collector for FilteredTop {
         _segment: u32,
         reader: &tantivy::SegmentReader,
     ) -> tantivy::Result<FilteredTopSegment> {
-        let columns = SegmentFilter::open(reader, &self.filter)
+        let columns = SegmentFilter::open(reader, &self.filter, self.cache)
             .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
         Ok(FilteredTopSegment {
             limit: self.limit,
@@ -549,7 +715,14 @@ pub fn rank(
     );
     let searcher = search.searcher();
     let terms = most_telling(&searcher, search.fields.body, terms, MAX_SCORED_TERMS);
-    let ranked = rank_with(&searcher, &search.fields, probe, &terms, opts)?;
+    let ranked = rank_with(
+        &searcher,
+        &search.fields,
+        &search.attrs,
+        probe,
+        &terms,
+        opts,
+    )?;
     Ok((terms, ranked))
 }
 
@@ -601,6 +774,7 @@ fn most_telling(
 pub fn rank_with(
     searcher: &tantivy::Searcher,
     f: &Fields,
+    cache: &AttrCache,
     probe: &Probe,
     terms: &[QueryTerm],
     opts: &MatchOptions,
@@ -643,6 +817,7 @@ pub fn rank_with(
     let collector = FilteredTop {
         limit: opts.limit,
         filter,
+        cache,
     };
     // Best first, exactly `limit` at most (see `FilteredTop`).
     let mut ranked = searcher.search(&query, &collector).map_err(blocking_err)?;
@@ -811,4 +986,115 @@ fn html_escape(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::TantivyDocument;
+
+    fn resource(f: &Fields, id: u64, scope: &str, status: &str) -> TantivyDocument {
+        let mut d = TantivyDocument::default();
+        d.add_u64(f.id, id);
+        d.add_text(f.kind, "resource");
+        d.add_u64(f.city, 1);
+        d.add_text(f.status, status);
+        d.add_text(f.category, "养老助残");
+        d.add_text(f.covers, scope);
+        d.add_i64(f.from, i64::MIN);
+        d.add_i64(f.until, i64::MAX);
+        d.add_i64(f.review_by, i64::MAX);
+        d.add_i64(f.quantity, 0);
+        d
+    }
+
+    /// The copies follow the reader: made for each segment when a searcher is loaded, kept
+    /// while a live searcher has the segment, dropped after a merge replaces it; and what
+    /// they hold matches the columns (open windows pass, the wrong status or place does not).
+    #[test]
+    fn segment_copies_follow_the_reader() {
+        let (schema, f) = super::super::schema::build();
+        let index = tantivy::Index::create_in_ram(schema);
+        super::super::register(&index);
+        let cache = std::sync::Arc::new(AttrCache::default());
+        let warmer: std::sync::Weak<dyn tantivy::Warmer> = std::sync::Arc::downgrade(&cache) as _;
+        let reader = index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .warmers(vec![warmer])
+            .try_into()
+            .unwrap();
+        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        writer
+            .add_document(resource(&f, 1, "c1", "available"))
+            .unwrap();
+        writer
+            .add_document(resource(&f, 2, "m7", "withdrawn"))
+            .unwrap();
+        writer.commit().unwrap();
+        writer
+            .add_document(resource(&f, 3, "m8", "available"))
+            .unwrap();
+        writer.commit().unwrap();
+        reader.reload().unwrap();
+        let searcher = reader.searcher();
+        let ids: Vec<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        assert_eq!(ids.len(), 2);
+        assert!(ids.iter().all(|id| cache.lock().contains_key(id)));
+
+        let filter = Filter {
+            kind: "resource",
+            status: "available",
+            city: 1,
+            covers: vec!["c1".into(), "m7".into()],
+            until_at_least: 20_000,
+            today: 20_000,
+            from_at_most: Some(i64::MAX),
+            only_category: None,
+            probe_kind: Kind::Need,
+            probe_category: "养老助残".into(),
+            probe_quantity: None,
+            probe_alliances: Vec::new(),
+            own_proximity: None,
+            category_clause: 0.0,
+        };
+        let mut accepted = Vec::new();
+        for r in searcher.segment_readers() {
+            let Some(sf) = SegmentFilter::open(r, &filter, &cache).unwrap() else {
+                continue;
+            };
+            let id = r.fast_fields().u64("id").unwrap();
+            for doc in 0..r.max_doc() {
+                if sf.accepts(doc).is_some() {
+                    accepted.push(id.first(doc).unwrap());
+                }
+            }
+        }
+        // 2 is withdrawn, 3 serves another community.
+        assert_eq!(accepted, vec![1]);
+
+        writer.merge(&ids).wait().unwrap();
+        reader.reload().unwrap();
+        drop(searcher);
+        let live: Vec<_> = reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        assert!(live.iter().all(|id| cache.lock().contains_key(id)));
+        // tantivy collects garbage on its own thread, every second or so, once no searcher
+        // holds the old segments.
+        let gone = (0..100).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            let cache = cache.lock();
+            ids.iter().all(|id| !cache.contains_key(id))
+        });
+        assert!(gone, "the merged-away segments' copies are dropped");
+        assert!(live.iter().all(|id| cache.lock().contains_key(id)));
+    }
 }

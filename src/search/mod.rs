@@ -59,6 +59,8 @@ pub struct Search {
     queries: tokio::sync::Semaphore,
     /// Signalled each time the applied position moves (the match announcer waits on it).
     advanced: tokio::sync::Notify,
+    /// Per-segment copies of the columns matching filters on (see `matching::AttrCache`).
+    pub(crate) attrs: Arc<matching::AttrCache>,
     data_dir: PathBuf,
 }
 
@@ -167,9 +169,12 @@ impl Search {
             }
         };
         let (_, fields) = schema::build();
+        let attrs = Arc::new(matching::AttrCache::default());
+        let warmer: std::sync::Weak<dyn tantivy::Warmer> = Arc::downgrade(&attrs) as _;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            .warmers(vec![warmer])
             .try_into()?;
         let writer = index.writer(WRITER_MEMORY)?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -192,6 +197,7 @@ impl Search {
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
             advanced: tokio::sync::Notify::new(),
+            attrs,
             data_dir: data_dir.to_owned(),
         });
         if fresh {

@@ -14,7 +14,9 @@ pub const FILE_NAME: &str = "synonyms.txt";
 
 #[derive(Debug, Default)]
 pub struct Synonyms {
-    groups: Vec<Vec<String>>,
+    /// Each group's words with the index terms that stand for each: the word itself when
+    /// jieba keeps it whole, otherwise its parts (worked out once here, not per query).
+    groups: Vec<Vec<(String, Vec<String>)>>,
     /// Each word (lowercased) → the groups it belongs to.
     member_of: HashMap<String, Vec<usize>>,
 }
@@ -53,7 +55,20 @@ impl Synonyms {
                     groups.push(id);
                 }
             }
-            s.groups.push(words);
+            s.groups.push(
+                words
+                    .into_iter()
+                    .map(|w| {
+                        let parts = analyzer::distinct_terms(&w);
+                        let terms = if parts.contains(&w) {
+                            vec![w.clone()]
+                        } else {
+                            parts
+                        };
+                        (w, terms)
+                    })
+                    .collect(),
+            );
         }
         Ok(s)
     }
@@ -79,20 +94,13 @@ impl Synonyms {
         };
         let mut out = Vec::new();
         for &g in groups {
-            for word in &self.groups[g] {
+            for (word, terms) in &self.groups[g] {
                 if word == term {
                     continue;
                 }
-                // A word jieba keeps whole is one term; otherwise its parts stand for it.
-                let parts = analyzer::distinct_terms(word);
-                let terms = if parts.contains(word) {
-                    vec![word.clone()]
-                } else {
-                    parts
-                };
                 for t in terms {
-                    if t != term && !out.contains(&t) {
-                        out.push(t);
+                    if t != term && !out.contains(t) {
+                        out.push(t.clone());
                     }
                 }
             }

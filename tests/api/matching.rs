@@ -59,6 +59,7 @@ struct Story {
     legal: i64,
     withdrawn: i64,
     elsewhere: i64,
+    unrelated: i64,
 }
 
 /// The need of the issue and offers around it: the right one in other words, one that shares
@@ -100,6 +101,14 @@ async fn story(app: &TestApp, w: &World) -> Story {
         "category": "养老助残", "scope_level": "street", "scope_region_id": w.other_street}),
     )
     .await;
+    // Serves the whole city but shares neither a word nor the category with the need: being
+    // in scope alone never makes a match.
+    let unrelated = post(
+        &w.member_b,
+        json!({"title": "篮球场晚间开放", "description": "体育馆的篮球场晚上七点到十点开放，可预约。",
+        "category": "文化体育", "scope_level": "city"}),
+    )
+    .await;
     let need = app
         .post("/api/v1/needs", &w.coordinator, json!({"community_id": w.community, "title": "社区独居长者需要助餐服务",
             "description": "辖区独居老人吃饭难，希望每天有人送一顿热乎的午饭。", "category": "养老助残", "quantity": 30}))
@@ -112,6 +121,7 @@ async fn story(app: &TestApp, w: &World) -> Story {
         legal,
         withdrawn,
         elsewhere,
+        unrelated,
     }
 }
 
@@ -130,6 +140,7 @@ async fn a_need_finds_the_meal_service_by_meaning(app: TestApp) {
         !found.contains(&s.elsewhere),
         "never another street's offer"
     );
+    assert!(!found.contains(&s.unrelated), "in scope is not a match");
     if let Some(pos) = found.iter().position(|id| *id == s.legal) {
         assert!(pos > 0, "sharing 服务 is not enough to rank first");
     }
