@@ -139,8 +139,9 @@ fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usi
         )
         .expect("open needs");
 
-    // The first match after the rebuild also reads each segment's filter columns once
-    // (`search::matching::AttrCache`): what the first query after a merge pays.
+    // The first match after the rebuild: the reader's warmer copied the segments' filter
+    // columns when the rebuild reloaded it (`search::matching::AttrCache`), so this is what
+    // a query right after a merge pays (files opened, caches cold), not the copying.
     let t = Instant::now();
     rt.block_on(for_need(
         &db.read,

@@ -225,9 +225,23 @@ struct DocAttrs {
 const NONE: u32 = u32::MAX;
 const SEVERAL: u32 = u32::MAX - 1;
 
+/// A term ordinal or id as the `u32` the records keep (`None` for the few values that do not
+/// fit below the markers).
+fn fits(o: Option<u64>) -> Option<u32> {
+    o.filter(|o| *o < u64::from(SEVERAL)).map(|o| o as u32)
+}
+
 fn small_ord(o: Option<u64>) -> u32 {
-    o.filter(|o| *o < u64::from(SEVERAL))
-        .map_or(NONE, |o| o as u32)
+    fits(o).unwrap_or(NONE)
+}
+
+/// [`DocAttrs::kind_status`] from the two ordinals ([`NONE`] when either is wider than 16 bits).
+fn kind_status(kind: u32, status: u32) -> u32 {
+    if kind < 0xFFFF && status < 0xFFFF {
+        (kind << 16) | status
+    } else {
+        NONE
+    }
 }
 
 /// A day as `i32`, clamped one short of either end: `i32::MIN` / `i32::MAX` mark a missing
@@ -266,18 +280,10 @@ impl SegmentAttrs {
                         }
                     }
                 };
-                let (k, st) = (first_ord(&kind, doc), first_ord(&status, doc));
                 DocAttrs {
                     cover,
-                    kind_status: if k < 0xFFFF && st < 0xFFFF {
-                        (k << 16) | st
-                    } else {
-                        NONE
-                    },
-                    city: city
-                        .first(doc)
-                        .filter(|c| *c < u64::from(SEVERAL))
-                        .map_or(NONE, |c| c as u32),
+                    kind_status: kind_status(first_ord(&kind, doc), first_ord(&status, doc)),
+                    city: small_ord(city.first(doc)),
                     category: first_ord(&category, doc),
                     from: from.first(doc).map_or(i32::MAX, day32),
                     until: until.first(doc).map_or(i32::MIN, day32),
@@ -368,10 +374,7 @@ impl SegmentFilter {
             ff.str(name).map_err(blocking_err)
         };
         let ord = |c: &tantivy::columnar::StrColumn, value: &str| -> Result<Option<u32>> {
-            Ok(small_ord(
-                c.dictionary().term_ord(value).map_err(blocking_err)?,
-            ))
-            .map(|o| (o != NONE).then_some(o))
+            Ok(fits(c.dictionary().term_ord(value).map_err(blocking_err)?))
         };
         let (Some(kind), Some(status), Some(covers)) = (
             str_column("kind")?,
@@ -380,12 +383,15 @@ impl SegmentFilter {
         ) else {
             return Ok(None);
         };
-        let (Some(kind_ord), Some(status_ord)) =
-            (ord(&kind, filter.kind)?, ord(&status, filter.status)?)
-        else {
+        let (Some(kind_ord), Some(status_ord), Some(city)) = (
+            ord(&kind, filter.kind)?,
+            ord(&status, filter.status)?,
+            fits(Some(filter.city)),
+        ) else {
             return Ok(None);
         };
-        if kind_ord >= 0xFFFF || status_ord >= 0xFFFF || filter.city >= u64::from(SEVERAL) {
+        let wanted_kind_status = kind_status(kind_ord, status_ord);
+        if wanted_kind_status == NONE {
             return Ok(None);
         }
         let mut cover_ords = Vec::new();
@@ -414,8 +420,8 @@ impl SegmentFilter {
         let probe_category_ord = ord_in_category(&filter.probe_category)?;
         Ok(Some(SegmentFilter {
             attrs: cache.get(reader)?,
-            kind_status: (kind_ord << 16) | status_ord,
-            city: filter.city as u32,
+            kind_status: wanted_kind_status,
+            city,
             covers,
             cover_ords,
             until_at_least: day32(filter.until_at_least),
@@ -430,9 +436,10 @@ impl SegmentFilter {
         }))
     }
 
-    fn category_ord(&self, doc: tantivy::DocId) -> Option<u32> {
-        let c = self.attrs.docs[doc as usize].category;
-        (c != NONE).then_some(c)
+    /// Whether the document shares the probe's category.
+    fn same_category(&self, doc: tantivy::DocId) -> bool {
+        self.probe_category_ord
+            .is_some_and(|c| self.attrs.docs[doc as usize].category == c)
     }
 
     /// The document's proximity when it passes every filter: first what its record says
@@ -522,8 +529,7 @@ impl FilteredTopSegment {
         if let Some(columns) = &self.columns
             && let Some((scope_relation, near)) = columns.accepts(doc)
         {
-            let category_match = columns.probe_category_ord.is_some()
-                && columns.category_ord(doc) == columns.probe_category_ord;
+            let category_match = columns.same_category(doc);
             // The query scored the category clause at `category_clause`; the final score
             // counts it at CATEGORY_SCORE.
             let bm25 = if category_match {
