@@ -379,9 +379,13 @@ async fn evaluate(
     // fields are cut into overlapping pairs of characters.
     let (bigram_schema, fields) = schema::build();
     let bigram = tantivy::Index::create_in_ram(bigram_schema);
+    let pairs = tantivy::tokenizer::NgramTokenizer::new(2, 2, false).map_err(|e| anyhow!("{e}"))?;
+    bigram
+        .tokenizers()
+        .register(crate::search::analyzer::TOKENIZER, pairs.clone());
     bigram.tokenizers().register(
-        crate::search::analyzer::TOKENIZER,
-        tantivy::tokenizer::NgramTokenizer::new(2, 2, false).map_err(|e| anyhow!("{e}"))?,
+        crate::search::analyzer::PLACED_TOKENIZER,
+        crate::search::analyzer::Placed(pairs),
     );
     {
         let mut w: tantivy::IndexWriter = bigram.writer(50_000_000)?;

@@ -2,12 +2,34 @@
 //! words, lowercased, punctuation and whitespace dropped. The same analyzer indexes documents
 //! and analyzes queries (registered as [`TOKENIZER`]).
 
+use std::rc::Rc;
 use std::sync::{Arc, LazyLock};
 
 use jieba_rs::{Jieba, TokenizeMode};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 pub const TOKENIZER: &str = "zh";
+/// The analysis of `placed` text: [`TOKENIZER`]'s terms, each filed under a part of the city.
+pub const PLACED_TOKENIZER: &str = "zh_placed";
+
+/// Between a part and the text in a `placed` value (see [`placed_value`]).
+const PART_END: char = '\u{1f}';
+
+/// A text to index in a `placed` field, filed under `part` (a region term).
+pub fn placed_value(part: &str, text: &str) -> String {
+    format!("{part}{PART_END}{text}")
+}
+
+/// The indexed term for `term` filed under `part`. Region terms have no `:`, so the first one
+/// ends the part.
+pub fn placed_term(part: &str, term: &str) -> String {
+    format!("{part}:{term}")
+}
+
+/// The term a placed term stands for.
+pub fn unplaced_term(placed: &str) -> &str {
+    placed.split_once(':').map_or(placed, |(_, term)| term)
+}
 
 /// The domain words jieba's own dictionary would split or join wrongly (党建联盟, 楼栋长 …).
 const USER_DICT: &str = include_str!("dict/user_dict.txt");
@@ -148,9 +170,50 @@ impl ChineseTokenizer {
 /// The meaningful segments of one text, handed to tantivy one at a time through a single
 /// reused token (its text buffer is refilled, not reallocated, for each term).
 pub struct ChineseTokenStream<'a> {
-    words: std::vec::IntoIter<jieba_rs::Token<'a>>,
+    text: &'a str,
+    words: Spans,
+    next: usize,
     token: Token,
-    next_position: usize,
+}
+
+/// How many texts each indexing thread remembers the segmentation of (see [`segments`]).
+const RECENT_TEXTS: usize = 4;
+
+/// The byte spans of a text's meaningful words.
+type Spans = Rc<[(usize, usize)]>;
+
+thread_local! {
+    static RECENT: std::cell::RefCell<std::collections::VecDeque<(TokenizeMode, String, Spans)>> =
+        const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
+}
+
+/// The byte spans of the meaningful words of `text`. A document hands the same text to the
+/// analyzer several times (`body` has the title three times and the tags twice, `placed` all
+/// of it again), so each thread keeps the last few segmentations and runs jieba — most of
+/// the indexing time — once per distinct text.
+fn segments(mode: TokenizeMode, text: &str) -> Spans {
+    let hit = RECENT.with_borrow(|recent| {
+        recent
+            .iter()
+            .find(|(m, t, _)| *m == mode && t == text)
+            .map(|(_, _, words)| words.clone())
+    });
+    if let Some(words) = hit {
+        return words;
+    }
+    let words: Spans = JIEBA
+        .tokenize(text, mode, true)
+        .into_iter()
+        .filter(|t| meaningful(t.word))
+        .map(|t| (t.byte_start, t.byte_end))
+        .collect();
+    RECENT.with_borrow_mut(|recent| {
+        if recent.len() == RECENT_TEXTS {
+            recent.pop_back();
+        }
+        recent.push_front((mode, text.to_owned(), words.clone()));
+    });
+    words
 }
 
 impl Tokenizer for ChineseTokenizer {
@@ -158,29 +221,77 @@ impl Tokenizer for ChineseTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ChineseTokenStream<'a> {
         ChineseTokenStream {
-            words: JIEBA.tokenize(text, self.mode, true).into_iter(),
+            text,
+            words: segments(self.mode, text),
+            next: 0,
             token: Token::default(),
-            next_position: 0,
         }
     }
 }
 
 impl TokenStream for ChineseTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        for t in self.words.by_ref() {
-            if !meaningful(t.word) {
-                continue;
-            }
-            self.token.text.clear();
-            push_term(&mut self.token.text, t.word);
-            self.token.offset_from = t.byte_start;
-            self.token.offset_to = t.byte_end;
-            self.token.position = self.next_position;
-            self.token.position_length = 1;
-            self.next_position += 1;
-            return true;
+        let Some(&(start, end)) = self.words.get(self.next) else {
+            return false;
+        };
+        self.token.text.clear();
+        push_term(&mut self.token.text, &self.text[start..end]);
+        self.token.offset_from = start;
+        self.token.offset_to = end;
+        self.token.position = self.next;
+        self.token.position_length = 1;
+        self.next += 1;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
+/// Another tokenizer's terms, each prefixed with the part its value names (see
+/// [`placed_value`]; a value without one gets an empty part, which no query asks for).
+#[derive(Clone)]
+pub struct Placed<T>(pub T);
+
+pub struct PlacedTokenStream<'a, S> {
+    part: &'a str,
+    inner: S,
+    token: Token,
+}
+
+impl<T: Tokenizer> Tokenizer for Placed<T> {
+    type TokenStream<'a> = PlacedTokenStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        let (part, text) = text.split_once(PART_END).unwrap_or(("", text));
+        PlacedTokenStream {
+            part,
+            inner: self.0.token_stream(text),
+            token: Token::default(),
         }
-        false
+    }
+}
+
+impl<S: TokenStream> TokenStream for PlacedTokenStream<'_, S> {
+    fn advance(&mut self) -> bool {
+        if !self.inner.advance() {
+            return false;
+        }
+        let t = self.inner.token();
+        self.token.text.clear();
+        self.token.text.push_str(self.part);
+        self.token.text.push(':');
+        self.token.text.push_str(&t.text);
+        self.token.offset_from = t.offset_from;
+        self.token.offset_to = t.offset_to;
+        self.token.position = t.position;
+        self.token.position_length = t.position_length;
+        true
     }
 
     fn token(&self) -> &Token {
@@ -211,6 +322,24 @@ mod tests {
             t.contains(&"法律".to_owned()) && t.contains(&"咨询".to_owned()),
             "{t:?}"
         );
+    }
+
+    #[test]
+    fn placed_terms_are_the_terms_under_their_part() {
+        let mut placed = Placed(ChineseTokenizer::default());
+        let mut stream = placed.token_stream("d12\u{1f}老年食堂 AED");
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+        let want: Vec<String> = terms("老年食堂 AED")
+            .iter()
+            .map(|t| placed_term("d12", t))
+            .collect();
+        assert_eq!(out, want);
+        assert!(out.contains(&"d12:aed".to_owned()), "{out:?}");
+        assert_eq!(unplaced_term("d12:aed"), "aed");
+        assert_eq!(placed_value("c1", "x"), "c1\u{1f}x");
     }
 
     #[test]

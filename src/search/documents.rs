@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tantivy::TantivyDocument;
 
+use super::analyzer;
 use super::schema::Fields;
 use crate::domain::validation::tags_from_json;
 use crate::error::Result;
@@ -106,24 +107,28 @@ pub fn resource_doc(
     d.add_text(f.category, &r.category);
     d.add_text(f.topic, &r.category);
     d.add_text(f.covers, scope_term(r));
-    match r.scope_region_id {
-        Some(id) => regions
-            .chain(id)
-            .into_iter()
-            .for_each(|t| d.add_text(f.within, t)),
-        None => d.add_text(f.within, region_term("city", r.city_id)),
+    let city = region_term("city", r.city_id);
+    let within = match r.scope_region_id {
+        Some(id) => regions.chain(id),
+        None => vec![city.clone()],
+    };
+    let part = part_of(&within).unwrap_or(&city).to_owned();
+    for t in within {
+        d.add_text(f.within, t);
     }
     d.add_u64(f.organization, r.organization_id as u64);
     for a in alliances {
         d.add_u64(f.alliances, *a as u64);
     }
-    add_text(
-        f,
-        &mut d,
-        &r.title,
-        &tags_from_json(&r.tags).join(" "),
-        &r.description,
-    );
+    let tags = tags_from_json(&r.tags).join(" ");
+    add_text(f, &mut d, &r.title, &tags, &r.description);
+    d.add_text(f.placed_topic, analyzer::placed_term(&part, &r.category));
+    for_body(&r.title, &tags, &r.description, |text| {
+        d.add_text(f.placed, analyzer::placed_value(&part, text));
+    });
+    for text in [&r.title, &tags, &r.description] {
+        d.add_text(f.words, text);
+    }
     d.add_i64(f.from, r.available_from.map_or(i64::MIN, day));
     d.add_i64(f.until, r.available_until.map_or(i64::MAX, day));
     d.add_i64(f.review_by, review_day(r.review_by));
@@ -139,18 +144,39 @@ fn review_day(review_by: Option<NaiveDate>) -> i64 {
     review_by.map_or(i64::MAX, day)
 }
 
-/// The text fields, and `body` (see [`Fields::body`]).
+/// The text fields as written (stored, for reasons and snippets).
 fn add_text(f: &Fields, d: &mut TantivyDocument, title: &str, tags: &str, description: &str) {
     d.add_text(f.title, title);
     d.add_text(f.tags, tags);
     d.add_text(f.description, description);
-    for _ in 0..3 {
-        d.add_text(f.body, title);
+}
+
+/// The values of a need's `body` or a resource's `placed`: the title three times, the tags
+/// twice and the description, which weights the title and tags within one field.
+fn for_body(title: &str, tags: &str, description: &str, mut add: impl FnMut(&str)) {
+    for text in [title, title, title, tags, tags, description] {
+        add(text);
     }
-    for _ in 0..2 {
-        d.add_text(f.body, tags);
-    }
-    d.add_text(f.body, description);
+}
+
+/// The part of the city a resource's text is filed under in `placed` (see
+/// [`Fields::placed`]): the district its scope lies in, given the scope's chain of regions;
+/// `None` for a city-wide scope (filed under the city).
+pub fn part_of(chain: &[String]) -> Option<&str> {
+    chain
+        .iter()
+        .find(|t| t.starts_with('d'))
+        .map(String::as_str)
+}
+
+/// The parts a need's matches can be filed under: its district's and its city's, from the
+/// need's place and the regions above it (a need placed at the city level only has the city's).
+pub fn parts_for(place_chain: &[String]) -> Vec<String> {
+    place_chain
+        .iter()
+        .filter(|t| t.starts_with('d') || t.starts_with('c'))
+        .cloned()
+        .collect()
 }
 
 pub fn need_doc(f: &Fields, n: &need::Model, regions: &Regions) -> TantivyDocument {
@@ -167,13 +193,11 @@ pub fn need_doc(f: &Fields, n: &need::Model, regions: &Regions) -> TantivyDocume
         d.add_text(f.within, term);
     }
     d.add_u64(f.alliances, n.alliance_id as u64);
-    add_text(
-        f,
-        &mut d,
-        &n.title,
-        &tags_from_json(&n.tags).join(" "),
-        &n.description,
-    );
+    let tags = tags_from_json(&n.tags).join(" ");
+    add_text(f, &mut d, &n.title, &tags, &n.description);
+    for_body(&n.title, &tags, &n.description, |text| {
+        d.add_text(f.body, text)
+    });
     d.add_i64(f.from, i64::MIN);
     d.add_i64(f.until, n.needed_by.map_or(i64::MAX, day));
     d.add_i64(f.review_by, review_day(n.review_by));

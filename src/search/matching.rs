@@ -1,8 +1,10 @@
 //! Ranking resources for a need (and needs for a resource), and free-text search.
 //!
 //! A match is scored on the need's most telling terms (at most 16, by weight × idf, with the
-//! synonym dictionary widening them) against one `body` field (title ×3, tags ×2,
-//! description), plus a category clause. That text query is a plain union of term queries, so
+//! synonym dictionary widening them) against one body field (title ×3, tags ×2,
+//! description), plus a category clause. Resources keep that text filed under the part of the
+//! city they serve (`placed`), and a need's query reads its district's part and the city's
+//! only, scored with the statistics of one field over both lists (`BodyStats`). That text query is a plain union of term queries, so
 //! tantivy prunes it with block-max WAND; the hard filters (kind, city, status, scope covering
 //! the place, availability window) are checked from fast fields in the collector, which also
 //! computes the final score (text, category, proximity, alliance, quantity) and keeps the
@@ -90,6 +92,105 @@ pub fn query_terms(synonyms: Option<&Synonyms>, main: &str, secondary: &str) -> 
     out
 }
 
+/// Where a query looks: the text and category fields, and for a need's query the parts of the
+/// city its terms are filed under (see [`Fields::placed`]); no parts means the plain fields.
+struct Lookup {
+    text: Field,
+    topic: Field,
+    parts: Vec<String>,
+}
+
+impl Lookup {
+    fn of(f: &Fields, probe: &Probe) -> Self {
+        match probe.kind {
+            Kind::Need => Lookup {
+                text: f.placed,
+                topic: f.placed_topic,
+                parts: super::documents::parts_for(&probe.covers),
+            },
+            Kind::Resource => Lookup::plain(f),
+        }
+    }
+
+    fn plain(f: &Fields) -> Self {
+        Lookup {
+            text: f.body,
+            topic: f.topic,
+            parts: Vec::new(),
+        }
+    }
+
+    /// The index terms for one word of `field`: one per part, or the word itself.
+    fn terms(&self, field: Field, word: &str) -> Vec<Term> {
+        if self.parts.is_empty() {
+            return vec![Term::from_field_text(field, word)];
+        }
+        self.parts
+            .iter()
+            .map(|p| Term::from_field_text(field, &analyzer::placed_term(p, word)))
+            .collect()
+    }
+}
+
+/// BM25 statistics of one body field over both lists: a need's `body` and a resource's
+/// `placed` text (whichever part it is filed under) count as one field, a word as common as
+/// the needs' `body` and the resources' `words` say, and a placed category as common as
+/// `topic` says. A resource then scores exactly as it would with its text in `body`, as one
+/// index field did before the resources were filed by part (the evaluation is unchanged).
+struct BodyStats<'a> {
+    searcher: &'a tantivy::Searcher,
+    f: &'a Fields,
+}
+
+impl BodyStats<'_> {
+    /// How many documents have `word` in their text (a need's body or a resource's words).
+    fn word_freq(&self, word: &str) -> tantivy::Result<u64> {
+        Ok(self
+            .searcher
+            .doc_freq(&Term::from_field_text(self.f.body, word))?
+            + self
+                .searcher
+                .doc_freq(&Term::from_field_text(self.f.words, word))?)
+    }
+}
+
+impl tantivy::query::Bm25StatisticsProvider for BodyStats<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        use tantivy::query::Bm25StatisticsProvider as Stats;
+        let f = self.f;
+        if field == f.body || field == f.placed {
+            Ok(Stats::total_num_tokens(self.searcher, f.body)?
+                + Stats::total_num_tokens(self.searcher, f.placed)?)
+        } else if field == f.placed_topic {
+            Stats::total_num_tokens(self.searcher, f.topic)
+        } else {
+            Stats::total_num_tokens(self.searcher, field)
+        }
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        tantivy::query::Bm25StatisticsProvider::total_num_docs(self.searcher)
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        let field = term.field();
+        let value = term.value();
+        let text = value.as_str().unwrap_or("");
+        if field == self.f.body {
+            self.word_freq(text)
+        } else if field == self.f.placed {
+            self.word_freq(analyzer::unplaced_term(text))
+        } else if field == self.f.placed_topic {
+            self.searcher.doc_freq(&Term::from_field_text(
+                self.f.topic,
+                analyzer::unplaced_term(text),
+            ))
+        } else {
+            self.searcher.doc_freq(term)
+        }
+    }
+}
+
 /// Text relevance over title, tags and description: a plain union of term queries, so tantivy
 /// can prune it with block-max WAND. With a category, documents of that category are
 /// candidates too even when they share no word (a coordinator who files a need under 养老助残
@@ -100,34 +201,32 @@ pub fn query_terms(synonyms: Option<&Synonyms>, main: &str, secondary: &str) -> 
 /// category).
 fn text_query(
     searcher: &tantivy::Searcher,
-    f: &Fields,
+    stats: &BodyStats,
+    at: &Lookup,
     terms: &[QueryTerm],
     category: Option<&str>,
     category_bonus: f32,
 ) -> Result<(BooleanQuery, f32)> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut bonus = 0.0;
-    if let Some(c) = category {
-        let same = TermQuery::new(
-            Term::from_field_text(f.topic, c),
-            IndexRecordOption::WithFreqs,
-        );
-        let unit = first_score(searcher, &same)?;
+    for c in category.map(|c| at.terms(at.topic, c)).unwrap_or_default() {
+        // Every part's term counts as the plain one (`BodyStats`): one constant for all.
+        let same = TermQuery::new(c, IndexRecordOption::WithFreqs);
+        let unit = first_score(searcher, stats, &same)?;
         if unit > 0.0 {
             let boosted = BoostQuery::new(Box::new(same), category_bonus / unit);
-            bonus = first_score(searcher, &boosted)?;
+            bonus = first_score(searcher, stats, &boosted)?;
             clauses.push((Occur::Should, Box::new(boosted)));
         }
     }
     for t in terms {
-        let q = TermQuery::new(
-            Term::from_field_text(f.body, &t.term),
-            IndexRecordOption::WithFreqs,
-        );
-        clauses.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(Box::new(q), t.weight)),
-        ));
+        for term in at.terms(at.text, &t.term) {
+            let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(q), t.weight)),
+            ));
+        }
     }
     Ok((BooleanQuery::new(clauses), bonus))
 }
@@ -136,12 +235,10 @@ fn text_query(
 /// counts until merged away, which only costs its clause some pruning). For a query on a field
 /// with one token per document every match scores the same, so this is its score without
 /// running a search over all of them (a category has tens of thousands of documents at 1M).
-fn first_score(searcher: &tantivy::Searcher, q: &dyn Query) -> Result<f32> {
+fn first_score(searcher: &tantivy::Searcher, stats: &BodyStats, q: &dyn Query) -> Result<f32> {
     use tantivy::DocSet;
     let weight = q
-        .weight(tantivy::query::EnableScoring::enabled_from_searcher(
-            searcher,
-        ))
+        .weight(tantivy::query::EnableScoring::enabled_from_statistics_provider(stats, searcher))
         .map_err(blocking_err)?;
     for reader in searcher.segment_readers() {
         let mut scorer = weight.scorer(reader, 1.0).map_err(blocking_err)?;
@@ -484,6 +581,11 @@ struct FilteredTop<'a> {
     limit: usize,
     filter: std::sync::Arc<Filter>,
     cache: &'a AttrCache,
+    /// The best so far over the segments already searched: each segment starts from them, so
+    /// WAND prunes from its first block with the bar the earlier segments set, instead of
+    /// finding it again from nothing (segments are searched one after the other; were they
+    /// searched at once, each would just start with what is there).
+    best: std::sync::Mutex<std::collections::BinaryHeap<std::cmp::Reverse<Kept>>>,
 }
 
 /// One kept document with its reasons; `Ord` puts the better one last (higher score, then
@@ -553,13 +655,22 @@ impl FilteredTopSegment {
                 category_match,
                 same_alliance,
             };
-            if self.kept.len() < self.limit {
-                self.kept.push(std::cmp::Reverse(kept));
-            } else if self.kept.peek().is_some_and(|worst| kept > worst.0) {
-                self.kept.pop();
-                self.kept.push(std::cmp::Reverse(kept));
-            }
+            self.keep(kept);
         }
+        self.bar()
+    }
+
+    fn keep(&mut self, kept: Kept) {
+        if self.kept.len() < self.limit {
+            self.kept.push(std::cmp::Reverse(kept));
+        } else if self.kept.peek().is_some_and(|worst| kept > worst.0) {
+            self.kept.pop();
+            self.kept.push(std::cmp::Reverse(kept));
+        }
+    }
+
+    /// The query score a document must exceed to have a chance.
+    fn bar(&self) -> f32 {
         match self.kept.peek() {
             Some(worst) if self.kept.len() >= self.limit => self.least_query_score(worst.0.score),
             _ => f32::MIN,
@@ -614,6 +725,16 @@ impl tantivy::collector::SegmentCollector for FilteredTopSegment {
     }
 }
 
+impl FilteredTop<'_> {
+    fn best(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::BinaryHeap<std::cmp::Reverse<Kept>>> {
+        self.best
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 impl tantivy::collector::Collector for FilteredTop<'_> {
     type Fruit = Vec<Ranked>;
     type Child = FilteredTopSegment;
@@ -643,16 +764,29 @@ impl tantivy::collector::Collector for FilteredTop<'_> {
         segment: u32,
         reader: &tantivy::SegmentReader,
     ) -> tantivy::Result<Vec<Kept>> {
-        use tantivy::collector::SegmentCollector;
         let mut child = self.for_segment(segment, reader)?;
-        if child.columns.is_some() && self.limit > 0 {
-            weight.for_each_pruning(f32::MIN, reader, &mut |doc, score| child.offer(doc, score))?;
+        if child.columns.is_none() || self.limit == 0 {
+            return Ok(Vec::new());
         }
-        Ok(child.harvest())
+        child.kept = std::mem::take(&mut *self.best());
+        let bar = child.bar();
+        weight.for_each_pruning(bar, reader, &mut |doc, score| child.offer(doc, score))?;
+        let mut best = self.best();
+        // Empty unless another segment was searched at the same time: keep the better.
+        for k in std::mem::take(&mut *best) {
+            child.keep(k.0);
+        }
+        *best = child.kept;
+        Ok(Vec::new())
     }
 
     fn merge_fruits(&self, fruits: Vec<Vec<Kept>>) -> tantivy::Result<Vec<Ranked>> {
-        let mut all: Vec<Kept> = fruits.into_iter().flatten().collect();
+        let best = std::mem::take(&mut *self.best());
+        let mut all: Vec<Kept> = fruits
+            .into_iter()
+            .flatten()
+            .chain(best.into_iter().map(|k| k.0))
+            .collect();
         all.sort_unstable_by(|a, b| b.cmp(a));
         all.truncate(self.limit);
         Ok(all
@@ -720,7 +854,7 @@ pub fn rank(
         probe.description,
     );
     let searcher = search.searcher();
-    let terms = most_telling(&searcher, search.fields.body, terms, MAX_SCORED_TERMS);
+    let terms = most_telling(&searcher, &search.fields, terms, MAX_SCORED_TERMS);
     let ranked = rank_with(
         &searcher,
         &search.fields,
@@ -750,18 +884,17 @@ pub fn explain(
 /// query slow at a million resources, and those common words barely move BM25 anyway.
 fn most_telling(
     searcher: &tantivy::Searcher,
-    field: Field,
+    f: &Fields,
     terms: Vec<QueryTerm>,
     keep: usize,
 ) -> Vec<QueryTerm> {
     let n = searcher.num_docs() as f64;
+    let stats = BodyStats { searcher, f };
     let mut scored: Vec<(f64, usize)> = terms
         .iter()
         .enumerate()
         .filter_map(|(i, t)| {
-            let df = searcher
-                .doc_freq(&Term::from_field_text(field, &t.term))
-                .unwrap_or(0) as f64;
+            let df = stats.word_freq(&t.term).unwrap_or(0) as f64;
             (df > 0.0).then(|| {
                 let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
                 (f64::from(t.weight) * idf, i)
@@ -793,8 +926,16 @@ pub fn rank_with(
     // Only what can still be taken up: an available resource, an open need; in the region
     // terms the probe covers; not past its end (a resource still offered today, a need not
     // past its date), and a resource that starts before the need's date.
-    let (query, category_clause) =
-        text_query(searcher, f, terms, Some(probe.category), CATEGORY_CLAUSE)?;
+    let stats = BodyStats { searcher, f };
+    let at = Lookup::of(f, probe);
+    let (query, category_clause) = text_query(
+        searcher,
+        &stats,
+        &at,
+        terms,
+        Some(probe.category),
+        CATEGORY_CLAUSE,
+    )?;
     // No word of the text is in the index and no document shares the category: nothing to
     // rank (with only the category, its documents are still offered, best fit first).
     if terms.is_empty() && category_clause == 0.0 {
@@ -824,9 +965,12 @@ pub fn rank_with(
         limit: opts.limit,
         filter,
         cache,
+        best: Default::default(),
     };
     // Best first, exactly `limit` at most (see `FilteredTop`).
-    let mut ranked = searcher.search(&query, &collector).map_err(blocking_err)?;
+    let mut ranked = searcher
+        .search_with_statistics_provider(&query, &collector, &stats)
+        .map_err(blocking_err)?;
     ranked.retain(|r| r.score >= opts.min_score);
     Ok(ranked)
 }
@@ -917,7 +1061,19 @@ pub fn search_text(search: &Search, sq: &SearchQuery) -> Result<(usize, Vec<Hit>
         return Ok((0, Vec::new()));
     }
     let searcher = search.searcher();
-    let (text, _) = text_query(&searcher, f, &terms, None, 0.0)?;
+    let stats = BodyStats {
+        searcher: &searcher,
+        f,
+    };
+    let at = match sq.kind {
+        Kind::Need => Lookup::plain(f),
+        Kind::Resource => Lookup {
+            text: f.placed,
+            topic: f.placed_topic,
+            parts: parts_in_index(&searcher, f)?,
+        },
+    };
+    let (text, _) = text_query(&searcher, &stats, &at, &terms, None, 0.0)?;
     let mut clauses = vec![
         (Occur::Must, Box::new(text.clone()) as Box<dyn Query>),
         filter(term(f.kind, sq.kind.as_str())),
@@ -987,6 +1143,30 @@ pub fn search_text(search: &Search, sq: &SearchQuery) -> Result<(usize, Vec<Hit>
     Ok((total, hits))
 }
 
+/// Every part of a city that resources can be filed under (see [`Fields::placed`]), as the
+/// index has them: the city and district terms of `within` (a few dozen, read from each
+/// segment's term dictionary, so a district added since the process started is included).
+fn parts_in_index(searcher: &tantivy::Searcher, f: &Fields) -> Result<Vec<String>> {
+    let mut parts = std::collections::BTreeSet::new();
+    for reader in searcher.segment_readers() {
+        let index = reader.inverted_index(f.within).map_err(blocking_err)?;
+        // Region terms start with their level's letter: city `c`, district `d`.
+        let mut stream = index
+            .terms()
+            .range()
+            .ge("c")
+            .lt("e")
+            .into_stream()
+            .map_err(blocking_err)?;
+        while stream.advance() {
+            if let Ok(part) = std::str::from_utf8(stream.key()) {
+                parts.insert(part.to_owned());
+            }
+        }
+    }
+    Ok(parts.into_iter().collect())
+}
+
 fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -1012,6 +1192,92 @@ mod tests {
         d.add_i64(f.review_by, i64::MAX);
         d.add_i64(f.quantity, 0);
         d
+    }
+
+    /// A resource filed under its part scores exactly as it would with its text in `body`
+    /// (the layout before parts: same idf over both lists, same length normalisation), and a
+    /// need's body likewise; a part's query finds only that part's resources.
+    #[test]
+    fn filed_by_part_scores_as_one_body() {
+        let docs = [
+            (1, "d1", "老年食堂送餐上门"),
+            (2, "d1", "送餐"),
+            (3, "c9", "社区送餐服务，每天中午送到家里，两荤一素"),
+            (4, "d2", "法律咨询"),
+            (5, "", "独居老人需要送餐"),
+            (6, "", "孩子放学后没人管"),
+        ];
+        let index = |parts: bool| {
+            let (schema, f) = super::super::schema::build();
+            let index = tantivy::Index::create_in_ram(schema);
+            super::super::register(&index);
+            let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+            for (id, part, text) in docs {
+                let mut d = resource(&f, id, part, "available");
+                if part.is_empty() || !parts {
+                    d.add_text(f.body, text);
+                } else {
+                    d.add_text(f.placed, analyzer::placed_value(part, text));
+                    d.add_text(f.words, text);
+                }
+                writer.add_document(d).unwrap();
+            }
+            writer.commit().unwrap();
+            (index.reader().unwrap().searcher(), f)
+        };
+        let scores = |searcher: &tantivy::Searcher, f: &Fields, q: &dyn Query| {
+            let stats = BodyStats { searcher, f };
+            let top = TopDocs::with_limit(10).order_by_score();
+            let hits = searcher
+                .search_with_statistics_provider(q, &top, &stats)
+                .unwrap();
+            let mut out: Vec<(u64, f32)> = hits
+                .into_iter()
+                .map(|(score, addr)| {
+                    let doc: TantivyDocument = searcher.doc(addr).unwrap();
+                    (doc.get_first(f.id).unwrap().as_u64().unwrap(), score)
+                })
+                .collect();
+            out.sort_by_key(|(id, _)| *id);
+            out
+        };
+        let with_freqs = |t: Term| -> Box<dyn Query> {
+            Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs))
+        };
+        let (one_body, f) = index(false);
+        let before = scores(
+            &one_body,
+            &f,
+            &*with_freqs(Term::from_field_text(f.body, "送餐")),
+        );
+        assert_eq!(before.len(), 4, "{before:?}");
+
+        let (by_part, f) = index(true);
+        let at = Lookup {
+            text: f.placed,
+            topic: f.placed_topic,
+            parts: vec!["d1".into(), "c9".into(), "d2".into()],
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = at
+            .terms(at.text, "送餐")
+            .into_iter()
+            .map(|t| (Occur::Should, with_freqs(t)))
+            .collect();
+        clauses.push((
+            Occur::Should,
+            with_freqs(Term::from_field_text(f.body, "送餐")),
+        ));
+        assert_eq!(scores(&by_part, &f, &BooleanQuery::new(clauses)), before);
+
+        let only_d2 = Lookup {
+            parts: vec!["d2".into()],
+            ..at
+        };
+        let q = with_freqs(only_d2.terms(only_d2.text, "送餐").remove(0));
+        assert!(
+            scores(&by_part, &f, &*q).is_empty(),
+            "another part is never read"
+        );
     }
 
     /// The copies follow the reader: made for each segment when a searcher is loaded, kept

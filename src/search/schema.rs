@@ -4,10 +4,10 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-use super::analyzer::TOKENIZER;
+use super::analyzer::{PLACED_TOKENIZER, TOKENIZER};
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 #[derive(Clone, Copy)]
 pub struct Fields {
@@ -35,10 +35,23 @@ pub struct Fields {
     pub title: Field,
     pub tags: Field,
     pub description: Field,
-    /// Title (three times), tags (twice) and description in one field: what matching scores.
-    /// One posting list per query term instead of three keeps block-max WAND cheap (its cost
-    /// grows with the number of term scorers), and repeating the title and tags weights them.
+    /// A need's title (three times), tags (twice) and description in one field: what matching
+    /// scores. One posting list per query term instead of three keeps block-max WAND cheap
+    /// (its cost grows with the number of term scorers), and repeating the title and tags
+    /// weights them.
     pub body: Field,
+    /// A resource's text as `body` has a need's, each term filed under the part of the city
+    /// the resource serves (`d12:助餐` for anything within district 12, `c1:助餐` for the
+    /// whole city 1), and its category likewise (`placed_topic`). A need's query reads only
+    /// its own district's part and the city's, so the resources of the other districts (most
+    /// of a city's list, and none of them a possible match) are never walked.
+    pub placed: Field,
+    pub placed_topic: Field,
+    /// A resource's distinct terms, without frequencies: how many resources have a word,
+    /// whatever part they are filed under. With `body` and `placed` it gives the statistics of
+    /// one body field over both lists (`matching::BodyStats`), so a resource scores exactly as
+    /// it would if its text were in `body`.
+    pub words: Field,
     /// Availability window (resources) or the [today, needed-by] window (needs), as days
     /// since 1970; open ends are `i64::MIN` / `i64::MAX`.
     pub from: Field,
@@ -79,6 +92,30 @@ pub fn build() -> (Schema, Fields) {
             TextOptions::default().set_indexing_options(
                 TextFieldIndexing::default()
                     .set_tokenizer(TOKENIZER)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        ),
+        placed: b.add_text_field(
+            "placed",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(PLACED_TOKENIZER)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        ),
+        words: b.add_text_field(
+            "words",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(TOKENIZER)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
+        placed_topic: b.add_text_field(
+            "placed_topic",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer("raw")
                     .set_index_option(IndexRecordOption::WithFreqs),
             ),
         ),

@@ -18,7 +18,8 @@ both!(
     two_instances_share_the_outbox,
     synonyms_reload_without_restart,
     match_parameters_are_checked,
-    a_late_commit_is_not_skipped
+    a_late_commit_is_not_skipped,
+    every_scope_level_is_found_from_its_part_of_the_city
 );
 
 /// Polls until `pred` holds for the answer (the index applies writes asynchronously).
@@ -588,4 +589,112 @@ async fn restored_database(app: TestApp) {
     assert_eq!(found("抽水泵").await, 1, "written after the restore");
     assert_eq!(found("救生衣").await, 0, "lost with the restore");
     assert_eq!(found("防汛沙袋").await, 1, "kept by the backup");
+}
+
+/// The index files a resource's text under its district (or the city when it serves the whole
+/// city) and a need's query reads only its own district's part and the city's: every level of
+/// scope that covers the need's place is still found, with the right relation, and nothing of
+/// the other district is, whether the need sits in a community or at its street.
+async fn every_scope_level_is_found_from_its_part_of_the_city(app: TestApp) {
+    let w = app.world().await;
+    let districts = app.get("/api/v1/districts", &w.admin).await;
+    let other_district = districts.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_i64().unwrap())
+        .find(|id| *id != w.district)
+        .expect("the world has a second district");
+    let mut offers: Vec<(&str, i64)> = Vec::new();
+    for (label, token, level, region) in [
+        ("本社区", &w.member_a, "community", Some(w.community)),
+        ("本街道", &w.member_a, "street", Some(w.street)),
+        ("本区县", &w.member_a, "district", Some(w.district)),
+        ("全市", &w.member_b, "city", None),
+        ("其他区县", &w.member_b, "district", Some(other_district)),
+        (
+            "其他区县的社区",
+            &w.member_b,
+            "community",
+            Some(w.other_community),
+        ),
+        (
+            "其他区县的街道",
+            &w.member_b,
+            "street",
+            Some(w.other_street),
+        ),
+    ] {
+        let a = app
+            .post(
+                "/api/v1/resources",
+                token,
+                // One text for all: only the scope tells them apart.
+                json!({"title": "老年食堂送餐上门",
+                       "description": "为独居老人每天中午送一顿热饭。", "category": "养老助残",
+                       "scope_level": level, "scope_region_id": region, "allow_duplicate": true}),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{:?}", a.body);
+        offers.push((label, a.id()));
+    }
+    let in_community = app
+        .post(
+            "/api/v1/needs",
+            &w.coordinator,
+            json!({"community_id": w.community,
+            "title": "独居老人需要送餐", "description": "中午没人做饭。", "category": "养老助残"}),
+        )
+        .await
+        .id();
+    let at_street = app
+        .post(
+            "/api/v1/needs",
+            &w.coordinator,
+            json!({"title": "街道独居老人需要送餐",
+            "description": "中午没人做饭。", "category": "养老助残", "allow_duplicate": true}),
+        )
+        .await
+        .id();
+    app.indexed().await;
+    let relations = |body: &Value| -> Vec<(i64, String)> {
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                let scope = i["reasons"]["scope"].as_str().unwrap().to_owned();
+                (i["resource"]["id"].as_i64().unwrap(), scope)
+            })
+            .collect()
+    };
+    let expect = |labels: &[&str]| -> Vec<(i64, String)> {
+        let mut v: Vec<(i64, String)> = offers
+            .iter()
+            .filter(|(l, _)| labels.contains(l))
+            .map(|(l, id)| (*id, (*l).to_owned()))
+            .collect();
+        v.sort();
+        v
+    };
+    for (need, labels) in [
+        (in_community, &["本社区", "本街道", "本区县", "全市"][..]),
+        (at_street, &["本街道", "本区县", "全市"][..]),
+    ] {
+        let path = format!("/api/v1/needs/{need}/matches");
+        let body = app.get(&path, &w.coordinator).await.body;
+        let mut got = relations(&body);
+        got.sort();
+        assert_eq!(got, expect(labels), "{body}");
+    }
+    // Nearer first: the offers share their text, so the scope orders them.
+    let body = app
+        .get(
+            &format!("/api/v1/needs/{in_community}/matches"),
+            &w.coordinator,
+        )
+        .await
+        .body;
+    let order: Vec<String> = relations(&body).into_iter().map(|(_, s)| s).collect();
+    assert_eq!(order, ["本社区", "本街道", "本区县", "全市"], "{body}");
 }
