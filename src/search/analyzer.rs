@@ -1,6 +1,7 @@
 //! Chinese analysis: jieba search-mode segmentation with a user dictionary of community-service
 //! words, lowercased, punctuation and whitespace dropped. The same analyzer indexes documents
-//! and analyzes queries (registered as [`TOKENIZER`]).
+//! and analyzes queries (registered as [`TOKENIZER`]); [`Placed`] files a resource's terms
+//! under the part of the city it serves ([`PLACED_TOKENIZER`]).
 
 use std::rc::Rc;
 use std::sync::{Arc, LazyLock};
@@ -176,7 +177,7 @@ pub struct ChineseTokenStream<'a> {
     token: Token,
 }
 
-/// How many texts each indexing thread remembers the segmentation of (see [`segments`]).
+/// How many texts each thread remembers the segmentation of (see [`segments`]).
 const RECENT_TEXTS: usize = 4;
 
 /// The byte spans of a text's meaningful words.
@@ -188,9 +189,9 @@ thread_local! {
 }
 
 /// The byte spans of the meaningful words of `text`. A document hands the same text to the
-/// analyzer several times (`body` has the title three times and the tags twice, `placed` all
-/// of it again), so each thread keeps the last few segmentations and runs jieba — most of
-/// the indexing time — once per distinct text.
+/// analyzer several times (a need's `body` or a resource's `placed` has the title three times
+/// and the tags twice, a resource's `words` all of it again), so each thread keeps the last
+/// few segmentations and runs jieba — most of the indexing time — once per distinct text.
 fn segments(mode: TokenizeMode, text: &str) -> Spans {
     let hit = RECENT.with_borrow(|recent| {
         recent

@@ -72,6 +72,14 @@ impl Regions {
         self.0.contains_key(&id)
     }
 
+    /// Whether a region term names a district of this city (`None` when the term is not a
+    /// district's or the district is unknown here).
+    pub fn district_of_city(&self, term: &str, city_id: i64) -> Option<bool> {
+        let id: i64 = term.strip_prefix('d')?.parse().ok()?;
+        let district = self.0.get(&id)?;
+        Some(district.city_id == Some(city_id) || district.parent_id == Some(city_id))
+    }
+
     /// A place and every region above it, as terms, nearest first.
     pub fn chain(&self, id: i64) -> Vec<String> {
         let mut out = Vec::new();

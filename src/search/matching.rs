@@ -4,8 +4,8 @@
 //! synonym dictionary widening them) against one body field (title ×3, tags ×2,
 //! description), plus a category clause. Resources keep that text filed under the part of the
 //! city they serve (`placed`), and a need's query reads its district's part and the city's
-//! only, scored with the statistics of one field over both lists (`BodyStats`). That text query is a plain union of term queries, so
-//! tantivy prunes it with block-max WAND; the hard filters (kind, city, status, scope covering
+//! only, scored with the statistics of one field over both lists (`BodyStats`). The text
+//! query is a plain union of term queries, so tantivy prunes it with block-max WAND; the hard filters (kind, city, status, scope covering
 //! the place, availability window) are checked from fast fields in the collector, which also
 //! computes the final score (text, category, proximity, alliance, quantity) and keeps the
 //! exact top by it, ties broken by id, so the order is stable. Measured in BENCHMARKS.md.
@@ -92,22 +92,18 @@ pub fn query_terms(synonyms: Option<&Synonyms>, main: &str, secondary: &str) -> 
     out
 }
 
-/// Where a query looks: the text and category fields, and for a need's query the parts of the
-/// city its terms are filed under (see [`Fields::placed`]); no parts means the plain fields.
+/// Where a query looks: the text and category fields, and for resources the parts of the city
+/// their terms are filed under (see [`Fields::placed`]; `None` for the plain fields of needs).
 struct Lookup {
     text: Field,
     topic: Field,
-    parts: Vec<String>,
+    parts: Option<Vec<String>>,
 }
 
 impl Lookup {
     fn of(f: &Fields, probe: &Probe) -> Self {
         match probe.kind {
-            Kind::Need => Lookup {
-                text: f.placed,
-                topic: f.placed_topic,
-                parts: super::documents::parts_for(&probe.covers),
-            },
+            Kind::Need => Lookup::placed(f, super::documents::parts_for(&probe.covers)),
             Kind::Resource => Lookup::plain(f),
         }
     }
@@ -116,19 +112,28 @@ impl Lookup {
         Lookup {
             text: f.body,
             topic: f.topic,
-            parts: Vec::new(),
+            parts: None,
         }
     }
 
-    /// The index terms for one word of `field`: one per part, or the word itself.
-    fn terms(&self, field: Field, word: &str) -> Vec<Term> {
-        if self.parts.is_empty() {
-            return vec![Term::from_field_text(field, word)];
+    fn placed(f: &Fields, parts: Vec<String>) -> Self {
+        Lookup {
+            text: f.placed,
+            topic: f.placed_topic,
+            parts: Some(parts),
         }
-        self.parts
-            .iter()
-            .map(|p| Term::from_field_text(field, &analyzer::placed_term(p, word)))
-            .collect()
+    }
+
+    /// The index terms for one word of `field`: the word itself, or one per part (none
+    /// without parts: a place outside the region tree is served by nothing).
+    fn terms(&self, field: Field, word: &str) -> Vec<Term> {
+        match &self.parts {
+            None => vec![Term::from_field_text(field, word)],
+            Some(parts) => parts
+                .iter()
+                .map(|p| Term::from_field_text(field, &analyzer::placed_term(p, word)))
+                .collect(),
+        }
     }
 }
 
@@ -297,13 +302,15 @@ struct Filter {
 /// multi-value ranges) was about 40 % of a match at 1M resources; a segment never changes
 /// once written (deletions are a separate bitset, still checked), so the copy is made once,
 /// when the reader loads a searcher that has the segment (tantivy's `Warmer`: before any
-/// query sees it), and dropped once no live searcher has it. 28 bytes a document: 28 MB at
-/// a million.
+/// query sees it), and dropped once no live searcher has it. The record also has what the
+/// final score of a document that passes reads (its id, quantity and alliance), which is most
+/// of them since a need's query reads only its part of the city. 48 bytes a document: 48 MB
+/// at a million.
 struct SegmentAttrs {
     docs: Vec<DocAttrs>,
 }
 
-/// One document's filter columns; term values as their ordinals in the segment, days as
+/// One document's filter and score columns; term values as their ordinals in the segment, days as
 /// `i32` (see [`day32`]; open ends stay the furthest days, which keeps every comparison).
 #[derive(Clone, Copy)]
 struct DocAttrs {
@@ -317,6 +324,11 @@ struct DocAttrs {
     from: i32,
     until: i32,
     review_by: i32,
+    /// The one alliance of the document's unit (a need's own), [`SEVERAL`] when there are
+    /// more (read from the column then), [`NONE`] without any.
+    alliance: u32,
+    quantity: i32,
+    id: u64,
 }
 
 const NONE: u32 = u32::MAX;
@@ -361,6 +373,9 @@ impl SegmentAttrs {
             str_column("category")?,
         );
         let city = ff.u64("city").map_err(blocking_err)?;
+        let alliances = ff.u64("alliances").map_err(blocking_err)?;
+        let quantity = ff.i64("quantity").map_err(blocking_err)?;
+        let id = ff.u64("id").map_err(blocking_err)?;
         let from = ff.i64("from").map_err(blocking_err)?;
         let until = ff.i64("until").map_err(blocking_err)?;
         let review_by = ff.i64("review_by").map_err(blocking_err)?;
@@ -385,6 +400,18 @@ impl SegmentAttrs {
                     from: from.first(doc).map_or(i32::MAX, day32),
                     until: until.first(doc).map_or(i32::MIN, day32),
                     review_by: review_by.first(doc).map_or(i32::MIN, day32),
+                    alliance: {
+                        let mut all = alliances.values_for_doc(doc);
+                        match (all.next(), all.next()) {
+                            (None, _) => NONE,
+                            (Some(a), None) => fits(Some(a)).unwrap_or(SEVERAL),
+                            (Some(_), Some(_)) => SEVERAL,
+                        }
+                    },
+                    quantity: quantity.first(doc).map_or(0, |q| {
+                        q.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+                    }),
+                    id: id.first(doc).unwrap_or(u64::MAX),
                 }
             })
             .collect();
@@ -454,9 +481,7 @@ struct SegmentFilter {
     only_category_ord: Option<u32>,
     probe_category_ord: Option<u32>,
     alliances: tantivy::columnar::Column<u64>,
-    quantity: tantivy::columnar::Column<i64>,
     alive: Option<tantivy::fastfield::AliveBitSet>,
-    id: tantivy::columnar::Column<u64>,
 }
 
 impl SegmentFilter {
@@ -527,9 +552,7 @@ impl SegmentFilter {
             only_category_ord,
             probe_category_ord,
             alliances: ff.u64("alliances").map_err(blocking_err)?,
-            quantity: ff.i64("quantity").map_err(blocking_err)?,
             alive: reader.alive_bitset().cloned(),
-            id: ff.u64("id").map_err(blocking_err)?,
         }))
     }
 
@@ -639,18 +662,19 @@ impl FilteredTopSegment {
             } else {
                 query_score
             };
-            let same_alliance = columns
-                .alliances
-                .values_for_doc(doc)
-                .any(|a| f.probe_alliances.contains(&(a as i64)));
-            let fit = quantity_fit(
-                f.probe_kind,
-                f.probe_quantity,
-                columns.quantity.first(doc).unwrap_or(0),
-            );
+            let a = &columns.attrs.docs[doc as usize];
+            let same_alliance = match a.alliance {
+                NONE => false,
+                SEVERAL => columns
+                    .alliances
+                    .values_for_doc(doc)
+                    .any(|a| f.probe_alliances.contains(&(a as i64))),
+                one => f.probe_alliances.contains(&i64::from(one)),
+            };
+            let fit = quantity_fit(f.probe_kind, f.probe_quantity, i64::from(a.quantity));
             let kept = Kept {
                 score: final_score(bm25, category_match, near, same_alliance, fit),
-                id: columns.id.first(doc).unwrap_or(u64::MAX),
+                id: a.id,
                 scope_relation,
                 category_match,
                 same_alliance,
@@ -1067,11 +1091,14 @@ pub fn search_text(search: &Search, sq: &SearchQuery) -> Result<(usize, Vec<Hit>
     };
     let at = match sq.kind {
         Kind::Need => Lookup::plain(f),
-        Kind::Resource => Lookup {
-            text: f.placed,
-            topic: f.placed_topic,
-            parts: parts_in_index(&searcher, f)?,
-        },
+        Kind::Resource => {
+            let regions = search.regions();
+            let mut parts = parts_in_index(&searcher, f)?;
+            // This city's parts: a district the cached tree does not know yet is kept.
+            let city = super::documents::region_term("city", sq.city_id);
+            parts.retain(|p| *p == city || regions.district_of_city(p, sq.city_id) != Some(false));
+            Lookup::placed(f, parts)
+        }
     };
     let (text, _) = text_query(&searcher, &stats, &at, &terms, None, 0.0)?;
     let mut clauses = vec![
@@ -1098,7 +1125,9 @@ pub fn search_text(search: &Search, sq: &SearchQuery) -> Result<(usize, Vec<Hit>
             .order_by_score(),
         Count,
     );
-    let (hits, total) = searcher.search(&query, &collector).map_err(blocking_err)?;
+    let (hits, total) = searcher
+        .search_with_statistics_provider(&query, &collector, &stats)
+        .map_err(blocking_err)?;
     // Snippets cut the text with jieba's default mode, whose tokens never overlap: tantivy's
     // snippet code assumes ordered, non-overlapping offsets, which search mode (parts before
     // the whole word) does not give.
@@ -1143,9 +1172,9 @@ pub fn search_text(search: &Search, sq: &SearchQuery) -> Result<(usize, Vec<Hit>
     Ok((total, hits))
 }
 
-/// Every part of a city that resources can be filed under (see [`Fields::placed`]), as the
-/// index has them: the city and district terms of `within` (a few dozen, read from each
-/// segment's term dictionary, so a district added since the process started is included).
+/// Every part that resources can be filed under (see [`Fields::placed`]), as the index has
+/// them: the city and district terms of `within` (a few dozen, read from each segment's term
+/// dictionary, so a district added since the region tree was cached is included).
 fn parts_in_index(searcher: &tantivy::Searcher, f: &Fields) -> Result<Vec<String>> {
     let mut parts = std::collections::BTreeSet::new();
     for reader in searcher.segment_readers() {
@@ -1253,11 +1282,7 @@ mod tests {
         assert_eq!(before.len(), 4, "{before:?}");
 
         let (by_part, f) = index(true);
-        let at = Lookup {
-            text: f.placed,
-            topic: f.placed_topic,
-            parts: vec!["d1".into(), "c9".into(), "d2".into()],
-        };
+        let at = Lookup::placed(&f, vec!["d1".into(), "c9".into(), "d2".into()]);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = at
             .terms(at.text, "送餐")
             .into_iter()
@@ -1269,14 +1294,18 @@ mod tests {
         ));
         assert_eq!(scores(&by_part, &f, &BooleanQuery::new(clauses)), before);
 
-        let only_d2 = Lookup {
-            parts: vec!["d2".into()],
-            ..at
-        };
-        let q = with_freqs(only_d2.terms(only_d2.text, "送餐").remove(0));
+        // One part's query reads that part's resources only.
+        let only_d1 = Lookup::placed(&f, vec!["d1".into()]);
+        let q = with_freqs(only_d1.terms(only_d1.text, "送餐").remove(0));
+        let d1: Vec<u64> = scores(&by_part, &f, &*q)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(d1, [1, 2]);
         assert!(
-            scores(&by_part, &f, &*q).is_empty(),
-            "another part is never read"
+            Lookup::placed(&f, Vec::new())
+                .terms(f.placed, "送餐")
+                .is_empty()
         );
     }
 

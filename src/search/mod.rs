@@ -260,6 +260,14 @@ impl Search {
         Ok(groups)
     }
 
+    /// The region tree as cached (see [`Search::regions_with`]).
+    pub fn regions(&self) -> Arc<documents::Regions> {
+        self.regions
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     /// The region tree, reloaded from the database if it does not know `id` yet.
     pub async fn regions_with(
         &self,

@@ -63,7 +63,8 @@ pub struct Fields {
 
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    // The text as written, stored for reasons and snippets; only `body` is indexed.
+    // The text as written, stored for reasons and snippets; what is searched is indexed in
+    // `body` (needs), `placed` and `words` (resources).
     let text = TextOptions::default().set_stored();
     let fields = Fields {
         key: b.add_text_field("key", STRING),
