@@ -80,20 +80,20 @@ fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usi
         .block_on(lianmeng::cli::prepare(config, Some(ADMIN_PASSWORD)))
         .expect("prepare");
     let db = state.db.clone();
-    let present = rt
-        .block_on(entity::resource::Entity::find().count(&db.read))
-        .expect("count") as usize;
-    if present == 0 {
+    let count = || {
+        rt.block_on(entity::resource::Entity::find().count(&db.read))
+            .expect("count") as usize
+    };
+    let mut have = count();
+    if have == 0 {
         rt.block_on(async {
             lianmeng::demo::seed(&db, &state.config)
                 .await
                 .expect("demo city");
             state.search.catch_up(&db).await.expect("index the demo");
         });
+        have = count();
     }
-    let have = rt
-        .block_on(entity::resource::Entity::find().count(&db.read))
-        .expect("count") as usize;
     let started = Instant::now();
     let added = rt
         .block_on(lianmeng::demo::synthetic::seed_resources(

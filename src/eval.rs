@@ -380,13 +380,7 @@ async fn evaluate(
     let (bigram_schema, fields) = schema::build();
     let bigram = tantivy::Index::create_in_ram(bigram_schema);
     let pairs = tantivy::tokenizer::NgramTokenizer::new(2, 2, false).map_err(|e| anyhow!("{e}"))?;
-    bigram
-        .tokenizers()
-        .register(crate::search::analyzer::TOKENIZER, pairs.clone());
-    bigram.tokenizers().register(
-        crate::search::analyzer::PLACED_TOKENIZER,
-        crate::search::analyzer::Placed(pairs),
-    );
+    crate::search::register_analysis(&bigram, pairs);
     {
         let mut w: tantivy::IndexWriter = bigram.writer(50_000_000)?;
         let keys: Vec<(Kind, i64)> = loaded

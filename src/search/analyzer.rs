@@ -24,7 +24,15 @@ pub fn placed_value(part: &str, text: &str) -> String {
 /// The indexed term for `term` filed under `part`. Region terms have no `:`, so the first one
 /// ends the part.
 pub fn placed_term(part: &str, term: &str) -> String {
-    format!("{part}:{term}")
+    let mut out = String::with_capacity(part.len() + 1 + term.len());
+    push_placed(&mut out, part, term);
+    out
+}
+
+fn push_placed(out: &mut String, part: &str, term: &str) {
+    out.push_str(part);
+    out.push(':');
+    out.push_str(term);
 }
 
 /// The term a placed term stands for.
@@ -285,9 +293,7 @@ impl<S: TokenStream> TokenStream for PlacedTokenStream<'_, S> {
         }
         let t = self.inner.token();
         self.token.text.clear();
-        self.token.text.push_str(self.part);
-        self.token.text.push(':');
-        self.token.text.push_str(&t.text);
+        push_placed(&mut self.token.text, self.part, &t.text);
         self.token.offset_from = t.offset_from;
         self.token.offset_to = t.offset_to;
         self.token.position = t.position;

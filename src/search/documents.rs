@@ -77,7 +77,7 @@ impl Regions {
     pub fn district_of_city(&self, term: &str, city_id: i64) -> Option<bool> {
         let id: i64 = term.strip_prefix('d')?.parse().ok()?;
         let district = self.0.get(&id)?;
-        Some(district.city_id == Some(city_id) || district.parent_id == Some(city_id))
+        Some(district.city_id == Some(city_id))
     }
 
     /// A place and every region above it, as terms, nearest first.

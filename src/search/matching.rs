@@ -145,17 +145,37 @@ impl Lookup {
 struct BodyStats<'a> {
     searcher: &'a tantivy::Searcher,
     f: &'a Fields,
+    /// Each word's count, looked up once: choosing a match's terms and weighting each of its
+    /// parts' clauses ask for the same words again.
+    known: std::sync::Mutex<HashMap<String, u64>>,
 }
 
-impl BodyStats<'_> {
+impl<'a> BodyStats<'a> {
+    fn new(searcher: &'a tantivy::Searcher, f: &'a Fields) -> Self {
+        BodyStats {
+            searcher,
+            f,
+            known: Default::default(),
+        }
+    }
+
     /// How many documents have `word` in their text (a need's body or a resource's words).
     fn word_freq(&self, word: &str) -> tantivy::Result<u64> {
-        Ok(self
+        let mut known = self
+            .known
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = known.get(word) {
+            return Ok(*n);
+        }
+        let n = self
             .searcher
             .doc_freq(&Term::from_field_text(self.f.body, word))?
             + self
                 .searcher
-                .doc_freq(&Term::from_field_text(self.f.words, word))?)
+                .doc_freq(&Term::from_field_text(self.f.words, word))?;
+        known.insert(word.to_owned(), n);
+        Ok(n)
     }
 }
 
@@ -205,7 +225,6 @@ impl tantivy::query::Bm25StatisticsProvider for BodyStats<'_> {
 /// Returns the query and the constant as tantivy computes it (0 when no document has the
 /// category).
 fn text_query(
-    searcher: &tantivy::Searcher,
     stats: &BodyStats,
     at: &Lookup,
     terms: &[QueryTerm],
@@ -217,10 +236,10 @@ fn text_query(
     for c in category.map(|c| at.terms(at.topic, c)).unwrap_or_default() {
         // Every part's term counts as the plain one (`BodyStats`): one constant for all.
         let same = TermQuery::new(c, IndexRecordOption::WithFreqs);
-        let unit = first_score(searcher, stats, &same)?;
+        let unit = first_score(stats, &same)?;
         if unit > 0.0 {
             let boosted = BoostQuery::new(Box::new(same), category_bonus / unit);
-            bonus = first_score(searcher, stats, &boosted)?;
+            bonus = first_score(stats, &boosted)?;
             clauses.push((Occur::Should, Box::new(boosted)));
         }
     }
@@ -240,8 +259,9 @@ fn text_query(
 /// counts until merged away, which only costs its clause some pruning). For a query on a field
 /// with one token per document every match scores the same, so this is its score without
 /// running a search over all of them (a category has tens of thousands of documents at 1M).
-fn first_score(searcher: &tantivy::Searcher, stats: &BodyStats, q: &dyn Query) -> Result<f32> {
+fn first_score(stats: &BodyStats, q: &dyn Query) -> Result<f32> {
     use tantivy::DocSet;
+    let searcher = stats.searcher;
     let weight = q
         .weight(tantivy::query::EnableScoring::enabled_from_statistics_provider(stats, searcher))
         .map_err(blocking_err)?;
@@ -878,15 +898,9 @@ pub fn rank(
         probe.description,
     );
     let searcher = search.searcher();
-    let terms = most_telling(&searcher, &search.fields, terms, MAX_SCORED_TERMS);
-    let ranked = rank_with(
-        &searcher,
-        &search.fields,
-        &search.attrs,
-        probe,
-        &terms,
-        opts,
-    )?;
+    let stats = BodyStats::new(&searcher, &search.fields);
+    let terms = most_telling(&stats, terms, MAX_SCORED_TERMS);
+    let ranked = rank_by(&stats, &search.attrs, probe, &terms, opts)?;
     Ok((terms, ranked))
 }
 
@@ -906,14 +920,8 @@ pub fn explain(
 /// as "more like this" queries pick them — in their original order. A whole need text gives
 /// 30–60 terms; scoring every document that shares any of them (社区, 居民 …) is what makes a
 /// query slow at a million resources, and those common words barely move BM25 anyway.
-fn most_telling(
-    searcher: &tantivy::Searcher,
-    f: &Fields,
-    terms: Vec<QueryTerm>,
-    keep: usize,
-) -> Vec<QueryTerm> {
-    let n = searcher.num_docs() as f64;
-    let stats = BodyStats { searcher, f };
+fn most_telling(stats: &BodyStats, terms: Vec<QueryTerm>, keep: usize) -> Vec<QueryTerm> {
+    let n = stats.searcher.num_docs() as f64;
     let mut scored: Vec<(f64, usize)> = terms
         .iter()
         .enumerate()
@@ -942,6 +950,17 @@ pub fn rank_with(
     terms: &[QueryTerm],
     opts: &MatchOptions,
 ) -> Result<Vec<Ranked>> {
+    rank_by(&BodyStats::new(searcher, f), cache, probe, terms, opts)
+}
+
+fn rank_by(
+    stats: &BodyStats,
+    cache: &AttrCache,
+    probe: &Probe,
+    terms: &[QueryTerm],
+    opts: &MatchOptions,
+) -> Result<Vec<Ranked>> {
+    let (searcher, f) = (stats.searcher, stats.f);
     let today = day(crate::time::today());
     let target = match probe.kind {
         Kind::Need => Kind::Resource,
@@ -950,16 +969,9 @@ pub fn rank_with(
     // Only what can still be taken up: an available resource, an open need; in the region
     // terms the probe covers; not past its end (a resource still offered today, a need not
     // past its date), and a resource that starts before the need's date.
-    let stats = BodyStats { searcher, f };
     let at = Lookup::of(f, probe);
-    let (query, category_clause) = text_query(
-        searcher,
-        &stats,
-        &at,
-        terms,
-        Some(probe.category),
-        CATEGORY_CLAUSE,
-    )?;
+    let (query, category_clause) =
+        text_query(stats, &at, terms, Some(probe.category), CATEGORY_CLAUSE)?;
     // No word of the text is in the index and no document shares the category: nothing to
     // rank (with only the category, its documents are still offered, best fit first).
     if terms.is_empty() && category_clause == 0.0 {
@@ -993,7 +1005,7 @@ pub fn rank_with(
     };
     // Best first, exactly `limit` at most (see `FilteredTop`).
     let mut ranked = searcher
-        .search_with_statistics_provider(&query, &collector, &stats)
+        .search_with_statistics_provider(&query, &collector, stats)
         .map_err(blocking_err)?;
     ranked.retain(|r| r.score >= opts.min_score);
     Ok(ranked)
@@ -1085,10 +1097,7 @@ pub fn search_text(search: &Search, sq: &SearchQuery) -> Result<(usize, Vec<Hit>
         return Ok((0, Vec::new()));
     }
     let searcher = search.searcher();
-    let stats = BodyStats {
-        searcher: &searcher,
-        f,
-    };
+    let stats = BodyStats::new(&searcher, f);
     let at = match sq.kind {
         Kind::Need => Lookup::plain(f),
         Kind::Resource => {
@@ -1100,7 +1109,7 @@ pub fn search_text(search: &Search, sq: &SearchQuery) -> Result<(usize, Vec<Hit>
             Lookup::placed(f, parts)
         }
     };
-    let (text, _) = text_query(&searcher, &stats, &at, &terms, None, 0.0)?;
+    let (text, _) = text_query(&stats, &at, &terms, None, 0.0)?;
     let mut clauses = vec![
         (Occur::Must, Box::new(text.clone()) as Box<dyn Query>),
         filter(term(f.kind, sq.kind.as_str())),
@@ -1255,7 +1264,7 @@ mod tests {
             (index.reader().unwrap().searcher(), f)
         };
         let scores = |searcher: &tantivy::Searcher, f: &Fields, q: &dyn Query| {
-            let stats = BodyStats { searcher, f };
+            let stats = BodyStats::new(searcher, f);
             let top = TopDocs::with_limit(10).order_by_score();
             let hits = searcher
                 .search_with_statistics_provider(q, &top, &stats)

@@ -578,13 +578,21 @@ fn create(dir: &Path) -> tantivy::Result<Index> {
 }
 
 fn register(index: &Index) {
+    register_analysis(index, analyzer::ChineseTokenizer::default());
+}
+
+/// Registers `tokenizer` as the analysis of our text fields: as it is, and under parts for
+/// `placed` (the evaluation's bigram baseline registers its own this way).
+pub(crate) fn register_analysis<T>(index: &Index, tokenizer: T)
+where
+    T: tantivy::tokenizer::Tokenizer + Clone,
+{
     index
         .tokenizers()
-        .register(analyzer::TOKENIZER, analyzer::ChineseTokenizer::default());
-    index.tokenizers().register(
-        analyzer::PLACED_TOKENIZER,
-        analyzer::Placed(analyzer::ChineseTokenizer::default()),
-    );
+        .register(analyzer::TOKENIZER, tokenizer.clone());
+    index
+        .tokenizers()
+        .register(analyzer::PLACED_TOKENIZER, analyzer::Placed(tokenizer));
 }
 
 /// The index in `dir`, its applied sequence and anchor, if it opens and has our schema version.

@@ -61,6 +61,15 @@ pub struct Fields {
     pub quantity: Field,
 }
 
+/// Text indexed (not stored) with `tokenizer`, recording `what` of each term.
+fn indexed(tokenizer: &str, what: IndexRecordOption) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(what),
+    )
+}
+
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
     // The text as written, stored for reasons and snippets; what is searched is indexed in
@@ -73,14 +82,7 @@ pub fn build() -> (Schema, Fields) {
         city: b.add_u64_field("city", INDEXED | FAST),
         status: b.add_text_field("status", STRING | STORED | FAST),
         category: b.add_text_field("category", STRING | STORED | FAST),
-        topic: b.add_text_field(
-            "topic",
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer("raw")
-                    .set_index_option(IndexRecordOption::WithFreqs),
-            ),
-        ),
+        topic: b.add_text_field("topic", indexed("raw", IndexRecordOption::WithFreqs)),
         covers: b.add_text_field("covers", STRING | STORED | FAST),
         within: b.add_text_field("within", STRING),
         organization: b.add_u64_field("organization", INDEXED | STORED),
@@ -88,38 +90,14 @@ pub fn build() -> (Schema, Fields) {
         title: b.add_text_field("title", text.clone()),
         tags: b.add_text_field("tags", text.clone()),
         description: b.add_text_field("description", text),
-        body: b.add_text_field(
-            "body",
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(TOKENIZER)
-                    .set_index_option(IndexRecordOption::WithFreqs),
-            ),
-        ),
+        body: b.add_text_field("body", indexed(TOKENIZER, IndexRecordOption::WithFreqs)),
         placed: b.add_text_field(
             "placed",
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(PLACED_TOKENIZER)
-                    .set_index_option(IndexRecordOption::WithFreqs),
-            ),
+            indexed(PLACED_TOKENIZER, IndexRecordOption::WithFreqs),
         ),
-        words: b.add_text_field(
-            "words",
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(TOKENIZER)
-                    .set_index_option(IndexRecordOption::Basic),
-            ),
-        ),
-        placed_topic: b.add_text_field(
-            "placed_topic",
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer("raw")
-                    .set_index_option(IndexRecordOption::WithFreqs),
-            ),
-        ),
+        words: b.add_text_field("words", indexed(TOKENIZER, IndexRecordOption::Basic)),
+        placed_topic: b
+            .add_text_field("placed_topic", indexed("raw", IndexRecordOption::WithFreqs)),
         from: b.add_i64_field("from", INDEXED | FAST),
         until: b.add_i64_field("until", INDEXED | FAST),
         review_by: b.add_i64_field("review_by", FAST),
