@@ -92,6 +92,21 @@ impl Regions {
     }
 }
 
+/// How many of a unit's alliances a resource's document keeps (the lowest ids; a unit is a
+/// member of its street's alliance and a community meeting or two, so this is never reached
+/// in practice). Every resource with alliances has exactly this many `placed_alliance`
+/// tokens, padded, which keeps the alliance clause's score the same for all of them; the
+/// `alliances` column keeps the same ones, so the bonus and the clause always agree.
+pub const ALLIANCES_KEPT: usize = 16;
+
+fn alliances_kept(alliances: &[i64]) -> Vec<i64> {
+    let mut kept = alliances.to_vec();
+    kept.sort_unstable();
+    kept.dedup();
+    kept.truncate(ALLIANCES_KEPT);
+    kept
+}
+
 /// The term of a resource's scope.
 pub fn scope_term(r: &resource::Model) -> String {
     match r.scope_region_id {
@@ -125,12 +140,22 @@ pub fn resource_doc(
         d.add_text(f.within, t);
     }
     d.add_u64(f.organization, r.organization_id as u64);
-    for a in alliances {
+    let alliances = alliances_kept(alliances);
+    for a in &alliances {
         d.add_u64(f.alliances, *a as u64);
     }
     let tags = tags_from_json(&r.tags).join(" ");
     add_text(f, &mut d, &r.title, &tags, &r.description);
     d.add_text(f.placed_topic, analyzer::placed_term(&part, &r.category));
+    if !alliances.is_empty() {
+        for a in &alliances {
+            let term = analyzer::placed_term(&part, &a.to_string());
+            d.add_text(f.placed_alliance, term);
+        }
+        for _ in alliances.len()..ALLIANCES_KEPT {
+            d.add_text(f.placed_alliance, analyzer::placed_term(&part, "-"));
+        }
+    }
     for_body(&r.title, &tags, &r.description, |text| {
         d.add_text(f.placed, analyzer::placed_value(&part, text));
     });

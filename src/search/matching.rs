@@ -34,20 +34,30 @@ const DESCRIPTION_WEIGHT: f32 = 0.5;
 const WEAK_WEIGHT: f32 = 0.3;
 /// How the final score (0–1) is made: text relevance and the need's category carry most of it
 /// (the category a coordinator files a need under is a strong hint, measured on the
-/// evaluation set); service-scope proximity, alliance membership and quantity fit break ties.
-/// Proximity 0.03 and alliance 0.05 (with synonyms at 0.85 of their word) were chosen on the
-/// tuned set and checked on the held-out one, which moved the same way (BENCHMARKS.md).
+/// evaluation set), and a resource of a unit in the need's alliance gets a flat bonus. The
+/// service scope's proximity and the quantity fit count as a little more text
+/// (`PROXIMITY_LIFT` and `QUANTITY_LIFT` BM25 at full, added before the text is mapped onto
+/// 0–1): they order resources of about the same relevance, but no longer lift a weak text
+/// over a strong one. As flat bonuses (0.03 and 0.02, until the sixth slice) they gave the
+/// same evaluation, but pruning cannot see them, so every document whose text came within
+/// their reach of the cut had to be scored in full: about 10,000 a match at a million
+/// resources, where about 40 could make the cut (BENCHMARKS.md). Synonyms count 0.85 of
+/// their word; the weights were chosen on the tuned set and checked on the held-out one.
 const W_TEXT: f64 = 0.5;
 const W_CATEGORY: f64 = 0.4;
-const W_PROXIMITY: f64 = 0.03;
 const W_ALLIANCE: f64 = 0.05;
-const W_QUANTITY: f64 = 0.02;
+const PROXIMITY_LIFT: f64 = 0.5;
+const QUANTITY_LIFT: f64 = 0.25;
 /// The BM25-scale score a document gets for sharing the query's category.
 const CATEGORY_SCORE: f32 = 0.5;
 /// What the category clause adds inside the query: far above any text score, so that once
 /// enough same-category documents are found, WAND skips the blocks without one. The final
 /// score counts the category at `CATEGORY_SCORE`; the collector converts.
 const CATEGORY_CLAUSE: f32 = 64.0;
+/// What the alliance clause adds inside the query: about the BM25 that the alliance bonus is
+/// worth near the top of a match (it varies with the text score), so that pruning's cut is
+/// close to exact for resources with and without it alike; any value keeps it exact.
+const ALLIANCE_CLAUSE: f32 = 8.0;
 
 /// One weighted query term, and the word of the text it stands for when it is a synonym.
 #[derive(Debug, Clone)]
@@ -97,6 +107,8 @@ pub fn query_terms(synonyms: Option<&Synonyms>, main: &str, secondary: &str) -> 
 struct Lookup {
     text: Field,
     topic: Field,
+    /// Where a resource's alliances are filed by part (`None` for needs).
+    alliance: Option<Field>,
     parts: Option<Vec<String>>,
 }
 
@@ -112,6 +124,7 @@ impl Lookup {
         Lookup {
             text: f.body,
             topic: f.topic,
+            alliance: None,
             parts: None,
         }
     }
@@ -120,6 +133,7 @@ impl Lookup {
         Lookup {
             text: f.placed,
             topic: f.placed_topic,
+            alliance: Some(f.placed_alliance),
             parts: Some(parts),
         }
     }
@@ -219,30 +233,27 @@ impl tantivy::query::Bm25StatisticsProvider for BodyStats<'_> {
 /// Text relevance over title, tags and description: a plain union of term queries, so tantivy
 /// can prune it with block-max WAND. With a category, documents of that category are
 /// candidates too even when they share no word (a coordinator who files a need under 养老助残
-/// wants to see that category's offers): their category clause adds `category_bonus`. The
-/// category term's BM25 is the same for every document (one token per field), so a boost
-/// of `category_bonus / its score` makes it that constant while keeping it a term query.
-/// Returns the query and the constant as tantivy computes it (0 when no document has the
-/// category).
+/// wants to see that category's offers): their category clause adds `CATEGORY_CLAUSE`. With
+/// one alliance and resources filed by part, the resources of that alliance's units get
+/// `ALLIANCE_CLAUSE`, so that pruning can tell them from the others (see
+/// [`FilteredTopSegment::least_query_score`]).
 fn text_query(
     stats: &BodyStats,
     at: &Lookup,
     terms: &[QueryTerm],
     category: Option<&str>,
-    category_bonus: f32,
-) -> Result<(BooleanQuery, f32)> {
+    alliances: &[i64],
+) -> Result<(BooleanQuery, Constants)> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut bonus = 0.0;
-    for c in category.map(|c| at.terms(at.topic, c)).unwrap_or_default() {
-        // Every part's term counts as the plain one (`BodyStats`): one constant for all.
-        let same = TermQuery::new(c, IndexRecordOption::WithFreqs);
-        let unit = first_score(stats, &same)?;
-        if unit > 0.0 {
-            let boosted = BoostQuery::new(Box::new(same), category_bonus / unit);
-            bonus = first_score(stats, &boosted)?;
-            clauses.push((Occur::Should, Box::new(boosted)));
-        }
-    }
+    let category_terms = category.map(|c| at.terms(at.topic, c)).unwrap_or_default();
+    let alliance_terms = match (at.alliance, alliances) {
+        (Some(field), [one]) => at.terms(field, &one.to_string()),
+        _ => Vec::new(),
+    };
+    let constants = Constants {
+        category: constant_clauses(stats, category_terms, CATEGORY_CLAUSE, &mut clauses)?,
+        alliance: constant_clauses(stats, alliance_terms, ALLIANCE_CLAUSE, &mut clauses)?,
+    };
     for t in terms {
         for term in at.terms(at.text, &t.term) {
             let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
@@ -252,7 +263,41 @@ fn text_query(
             ));
         }
     }
-    Ok((BooleanQuery::new(clauses), bonus))
+    Ok((BooleanQuery::new(clauses), constants))
+}
+
+/// What a match query's constant clauses add to a document that has them (0 for a clause
+/// the query does not have, or that no document matches).
+#[derive(Clone, Copy, Default)]
+struct Constants {
+    category: f32,
+    alliance: f32,
+}
+
+/// Clauses for `terms` of a field on which every document that has a term scores the same
+/// (a category: one token per document; alliances: the same number of tokens in every
+/// document that has any): a boost of `bonus / that score` makes it `bonus` while keeping a
+/// term query, which WAND can prune.
+/// Returns the constant as tantivy computes it (0 when no document has any of the terms).
+/// A document matches at most one of them: each is filed under one part.
+fn constant_clauses(
+    stats: &BodyStats,
+    terms: Vec<Term>,
+    bonus: f32,
+    clauses: &mut Vec<(Occur, Box<dyn Query>)>,
+) -> Result<f32> {
+    let mut constant = 0.0;
+    for t in terms {
+        // Every part's term counts as the plain one (`BodyStats`): one constant for all.
+        let same = TermQuery::new(t, IndexRecordOption::WithFreqs);
+        let unit = first_score(stats, &same)?;
+        if unit > 0.0 {
+            let boosted = BoostQuery::new(Box::new(same), bonus / unit);
+            constant = first_score(stats, &boosted)?;
+            clauses.push((Occur::Should, Box::new(boosted)));
+        }
+    }
+    Ok(constant)
 }
 
 /// The score `q` gives the first document it matches (0 when none; a deleted document still
@@ -314,7 +359,8 @@ struct Filter {
     /// The scope relation when it is the probe's own scope (a resource looking for needs).
     own_proximity: Option<Proximity>,
     /// What the category clause adds in the query (see [`text_query`]).
-    category_clause: f32,
+    /// What the query's category and alliance clauses add (see [`text_query`]).
+    constants: Constants,
 }
 
 /// Per segment, a plain copy of the columns that every document the text query offers is
@@ -328,6 +374,10 @@ struct Filter {
 /// at a million.
 struct SegmentAttrs {
     docs: Vec<DocAttrs>,
+    /// The distinct sets of alliances the segment's documents belong to (a unit is often a
+    /// member of several: then every one of its resources has the same set), each sorted;
+    /// [`DocAttrs::alliances`] points into it. A query tests each set once per segment.
+    alliance_sets: Vec<Box<[u64]>>,
 }
 
 /// One document's filter and score columns; term values as their ordinals in the segment, days as
@@ -344,9 +394,9 @@ struct DocAttrs {
     from: i32,
     until: i32,
     review_by: i32,
-    /// The one alliance of the document's unit (a need's own), [`SEVERAL`] when there are
-    /// more (read from the column then), [`NONE`] without any.
-    alliance: u32,
+    /// The index of the document's alliances (its unit's, or a need's own) in
+    /// [`SegmentAttrs::alliance_sets`], [`NONE`] without any.
+    alliances: u32,
     quantity: i32,
     id: u64,
 }
@@ -399,6 +449,8 @@ impl SegmentAttrs {
         let from = ff.i64("from").map_err(blocking_err)?;
         let until = ff.i64("until").map_err(blocking_err)?;
         let review_by = ff.i64("review_by").map_err(blocking_err)?;
+        let mut alliance_sets: Vec<Box<[u64]>> = Vec::new();
+        let mut set_index: HashMap<Box<[u64]>, u32> = HashMap::new();
         let docs = (0..reader.max_doc())
             .map(|doc| {
                 let cover = match &covers {
@@ -420,12 +472,18 @@ impl SegmentAttrs {
                     from: from.first(doc).map_or(i32::MAX, day32),
                     until: until.first(doc).map_or(i32::MIN, day32),
                     review_by: review_by.first(doc).map_or(i32::MIN, day32),
-                    alliance: {
-                        let mut all = alliances.values_for_doc(doc);
-                        match (all.next(), all.next()) {
-                            (None, _) => NONE,
-                            (Some(a), None) => fits(Some(a)).unwrap_or(SEVERAL),
-                            (Some(_), Some(_)) => SEVERAL,
+                    alliances: {
+                        let mut set: Vec<u64> = alliances.values_for_doc(doc).collect();
+                        if set.is_empty() {
+                            NONE
+                        } else {
+                            set.sort_unstable();
+                            set.dedup();
+                            let set = set.into_boxed_slice();
+                            *set_index.entry(set.clone()).or_insert_with(|| {
+                                alliance_sets.push(set);
+                                (alliance_sets.len() - 1) as u32
+                            })
                         }
                     },
                     quantity: quantity.first(doc).map_or(0, |q| {
@@ -435,7 +493,10 @@ impl SegmentAttrs {
                 }
             })
             .collect();
-        Ok(SegmentAttrs { docs })
+        Ok(SegmentAttrs {
+            docs,
+            alliance_sets,
+        })
     }
 }
 
@@ -500,7 +561,8 @@ struct SegmentFilter {
     from_at_most: Option<i32>,
     only_category_ord: Option<u32>,
     probe_category_ord: Option<u32>,
-    alliances: tantivy::columnar::Column<u64>,
+    /// Per entry of [`SegmentAttrs::alliance_sets`]: whether it has one of the probe's.
+    same_alliance: Vec<bool>,
     alive: Option<tantivy::fastfield::AliveBitSet>,
 }
 
@@ -560,8 +622,19 @@ impl SegmentFilter {
             },
         };
         let probe_category_ord = ord_in_category(&filter.probe_category)?;
+        let attrs = cache.get(reader)?;
+        let same_alliance = attrs
+            .alliance_sets
+            .iter()
+            .map(|set| {
+                filter
+                    .probe_alliances
+                    .iter()
+                    .any(|a| u64::try_from(*a).is_ok_and(|a| set.binary_search(&a).is_ok()))
+            })
+            .collect();
         Ok(Some(SegmentFilter {
-            attrs: cache.get(reader)?,
+            attrs,
             kind_status: wanted_kind_status,
             city,
             covers,
@@ -571,7 +644,7 @@ impl SegmentFilter {
             from_at_most: filter.from_at_most.map(day32),
             only_category_ord,
             probe_category_ord,
-            alliances: ff.u64("alliances").map_err(blocking_err)?,
+            same_alliance,
             alive: reader.alive_bitset().cloned(),
         }))
     }
@@ -670,27 +743,34 @@ impl FilteredTopSegment {
     /// Offers a document with its query score; returns the query score a document must now
     /// exceed to have a chance.
     fn offer(&mut self, doc: tantivy::DocId, query_score: f32) -> f32 {
+        #[cfg(test)]
+        tests::OFFERED.set(tests::OFFERED.get() + 1);
         let f = &*self.filter;
         if let Some(columns) = &self.columns
             && let Some((scope_relation, near)) = columns.accepts(doc)
         {
             let category_match = columns.same_category(doc);
-            // The query scored the category clause at `category_clause`; the final score
-            // counts it at CATEGORY_SCORE.
-            let bm25 = if category_match {
-                (query_score - f.category_clause).max(0.0) + CATEGORY_SCORE
-            } else {
-                query_score
-            };
             let a = &columns.attrs.docs[doc as usize];
-            let same_alliance = match a.alliance {
-                NONE => false,
-                SEVERAL => columns
-                    .alliances
-                    .values_for_doc(doc)
-                    .any(|a| f.probe_alliances.contains(&(a as i64))),
-                one => f.probe_alliances.contains(&i64::from(one)),
-            };
+            let same_alliance = columns
+                .same_alliance
+                .get(a.alliances as usize)
+                .copied()
+                .unwrap_or(false);
+            // The text's score without the constant clauses; the final score counts the
+            // category as CATEGORY_SCORE more text, and the alliance apart.
+            let constants = f.constants;
+            let text = query_score
+                - if category_match {
+                    constants.category
+                } else {
+                    0.0
+                }
+                - if same_alliance {
+                    constants.alliance
+                } else {
+                    0.0
+                };
+            let bm25 = text.max(0.0) + if category_match { CATEGORY_SCORE } else { 0.0 };
             let fit = quantity_fit(f.probe_kind, f.probe_quantity, i64::from(a.quantity));
             let kept = Kept {
                 score: final_score(bm25, category_match, near, same_alliance, fit),
@@ -715,6 +795,10 @@ impl FilteredTopSegment {
 
     /// The query score a document must exceed to have a chance.
     fn bar(&self) -> f32 {
+        #[cfg(test)]
+        if tests::EXHAUSTIVE.get() {
+            return f32::MIN;
+        }
         match self.kept.peek() {
             Some(worst) if self.kept.len() >= self.limit => self.least_query_score(worst.0.score),
             _ => f32::MIN,
@@ -722,38 +806,56 @@ impl FilteredTopSegment {
     }
 
     /// The query score below which a document cannot reach `worst` (a final score), whatever
-    /// its proximity, alliance and quantity: the text part must make up the rest.
+    /// its proximity and quantity fit: the least over each kind of document the query can
+    /// tell apart (with or without the category, with or without the alliance; one it
+    /// cannot tell apart is assumed to have the bonus), of the least text score that kind
+    /// needs plus what its constant clauses add.
     fn least_query_score(&self, worst: f64) -> f32 {
         // Final scores are rounded to 1e-4: a document that rounds to `worst` may still win
         // on its id, so leave that much room.
         let target = worst - 2e-4;
-        let rest = W_PROXIMITY + W_ALLIANCE + W_QUANTITY;
-        // The least BM25 (as `final_score` takes it) that reaches `target` given `other`.
-        let least_bm25 = |other: f64| -> Option<f64> {
-            let t = (target - other) / W_TEXT;
+        // The least BM25 (as `final_score` takes it) that reaches `target` with `bonus`,
+        // whatever its proximity and quantity fit, which add up to their lifts at most.
+        let least_bm25 = |bonus: f64| -> Option<f64> {
+            let t = (target - bonus) / W_TEXT;
             if t <= 0.0 {
                 Some(0.0)
             } else if t >= 1.0 {
                 None
             } else {
-                Some(TEXT_HALF * t / (1.0 - t))
+                Some((TEXT_HALF * t / (1.0 - t) - PROXIMITY_LIFT - QUANTITY_LIFT).max(0.0))
             }
         };
-        let f = &*self.filter;
-        let other_category = least_bm25(rest);
-        let same_category = if f.category_clause > 0.0 {
-            least_bm25(rest + W_CATEGORY)
-                .map(|b| b - f64::from(CATEGORY_SCORE) + f64::from(f.category_clause))
-        } else {
-            None
-        };
-        let least = match (other_category, same_category) {
-            (Some(a), Some(b)) => a.min(b),
-            (Some(a), None) | (None, Some(a)) => a,
-            (None, None) => return f32::MAX,
-        };
-        // Leave a little room for float rounding in the scorers.
-        (least * 0.999 - 1e-3) as f32
+        let c = self.filter.constants;
+        let mut least: Option<f64> = None;
+        for category in [false, true] {
+            // Without the clause no document of the part has the category.
+            if category && c.category <= 0.0 {
+                continue;
+            }
+            for alliance in [false, true] {
+                // Without the clause the query cannot tell: every document may have it.
+                if !alliance && c.alliance <= 0.0 {
+                    continue;
+                }
+                let bonus = if category { W_CATEGORY } else { 0.0 }
+                    + if alliance { W_ALLIANCE } else { 0.0 };
+                let Some(b) = least_bm25(bonus) else {
+                    continue;
+                };
+                let q = if category {
+                    b - f64::from(CATEGORY_SCORE) + f64::from(c.category)
+                } else {
+                    b
+                } + if alliance { f64::from(c.alliance) } else { 0.0 };
+                least = Some(least.map_or(q, |l| l.min(q)));
+            }
+        }
+        match least {
+            // Leave a little room for float rounding in the scorers.
+            Some(least) => (least * 0.999 - 1e-3) as f32,
+            None => f32::MAX,
+        }
     }
 }
 
@@ -970,11 +1072,10 @@ fn rank_by(
     // terms the probe covers; not past its end (a resource still offered today, a need not
     // past its date), and a resource that starts before the need's date.
     let at = Lookup::of(f, probe);
-    let (query, category_clause) =
-        text_query(stats, &at, terms, Some(probe.category), CATEGORY_CLAUSE)?;
+    let (query, constants) = text_query(stats, &at, terms, Some(probe.category), &probe.alliances)?;
     // No word of the text is in the index and no document shares the category: nothing to
     // rank (with only the category, its documents are still offered, best fit first).
-    if terms.is_empty() && category_clause == 0.0 {
+    if terms.is_empty() && constants.category == 0.0 {
         return Ok(Vec::new());
     }
     let filter = std::sync::Arc::new(Filter {
@@ -995,7 +1096,7 @@ fn rank_by(
         probe_alliances: probe.alliances.clone(),
         own_proximity: (probe.kind == Kind::Resource)
             .then(|| proximity(probe.covers.first().map_or("", String::as_str))),
-        category_clause,
+        constants,
     });
     let collector = FilteredTop {
         limit: opts.limit,
@@ -1035,12 +1136,11 @@ fn final_score(
     same_alliance: bool,
     quantity_fit: f64,
 ) -> f64 {
-    let text = f64::from(bm25) / (f64::from(bm25) + TEXT_HALF);
+    let b = f64::from(bm25) + PROXIMITY_LIFT * near + QUANTITY_LIFT * quantity_fit;
+    let text = b / (b + TEXT_HALF);
     let score = W_TEXT * text
         + if category_match { W_CATEGORY } else { 0.0 }
-        + W_PROXIMITY * near
-        + if same_alliance { W_ALLIANCE } else { 0.0 }
-        + W_QUANTITY * quantity_fit;
+        + if same_alliance { W_ALLIANCE } else { 0.0 };
     (score * 10_000.0).round() / 10_000.0
 }
 
@@ -1109,7 +1209,7 @@ pub fn search_text(search: &Search, sq: &SearchQuery) -> Result<(usize, Vec<Hit>
             Lookup::placed(f, parts)
         }
     };
-    let (text, _) = text_query(&stats, &at, &terms, None, 0.0)?;
+    let (text, _) = text_query(&stats, &at, &terms, None, &[])?;
     let mut clauses = vec![
         (Occur::Must, Box::new(text.clone()) as Box<dyn Query>),
         filter(term(f.kind, sq.kind.as_str())),
@@ -1216,6 +1316,133 @@ fn html_escape(s: &str) -> String {
 mod tests {
     use super::*;
     use tantivy::TantivyDocument;
+
+    thread_local! {
+        /// Turns pruning off (the collector then sees every document the query matches).
+        pub(super) static EXHAUSTIVE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        /// Documents offered to the collector on this thread.
+        pub(super) static OFFERED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    }
+
+    /// Pruning is exact: with the bar the collector gives WAND, a need's matches (ids, scores
+    /// and order) are the same as when every matching document is scored, over resources
+    /// of every scope, alliance, quantity and category, in several segments, with many ties.
+    #[test]
+    fn pruning_keeps_exactly_the_best() {
+        const WORDS: [&str; 12] = [
+            "送餐", "老年", "食堂", "助餐", "上门", "午餐", "法律", "咨询", "义诊", "体检", "社区",
+            "服务",
+        ];
+        let (schema, f) = super::super::schema::build();
+        let index = tantivy::Index::create_in_ram(schema);
+        super::super::register(&index);
+        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        let mut seed = 0x5EED_u64;
+        let mut below = |n: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) % n
+        };
+        for id in 1..=3_000 {
+            // The need's own community, another one of its street, its street, another
+            // street, its district, the city, another district.
+            let (scope, part) = [
+                ("m1", "d1"),
+                ("m2", "d1"),
+                ("s1", "d1"),
+                ("s2", "d1"),
+                ("d1", "d1"),
+                ("c1", "c1"),
+                ("d2", "d2"),
+            ][below(7) as usize];
+            let text: Vec<&str> = (0..2 + below(5))
+                .map(|_| WORDS[below(WORDS.len() as u64) as usize])
+                .collect();
+            let text = text.join("");
+            let status = if below(10) == 0 {
+                "withdrawn"
+            } else {
+                "available"
+            };
+            let category = ["养老助残", "法律服务"][below(2) as usize];
+            let mut d = TantivyDocument::default();
+            d.add_u64(f.id, id);
+            d.add_text(f.kind, "resource");
+            d.add_u64(f.city, 1);
+            d.add_text(f.status, status);
+            d.add_text(f.category, category);
+            d.add_text(f.topic, category);
+            d.add_text(f.placed_topic, analyzer::placed_term(part, category));
+            d.add_text(f.covers, scope);
+            d.add_i64(f.from, i64::MIN);
+            d.add_i64(f.until, i64::MAX);
+            d.add_i64(f.review_by, i64::MAX);
+            d.add_i64(f.quantity, below(40) as i64);
+            d.add_text(f.placed, analyzer::placed_value(part, &text));
+            d.add_text(f.words, &text);
+            let mut alliances: Vec<u64> = (0..below(3)).map(|a| 5 + a + below(3)).collect();
+            alliances.sort_unstable();
+            alliances.dedup();
+            for a in &alliances {
+                d.add_u64(f.alliances, *a);
+                d.add_text(
+                    f.placed_alliance,
+                    analyzer::placed_term(part, &a.to_string()),
+                );
+            }
+            if !alliances.is_empty() {
+                for _ in alliances.len()..super::super::documents::ALLIANCES_KEPT {
+                    d.add_text(f.placed_alliance, analyzer::placed_term(part, "-"));
+                }
+            }
+            writer.add_document(d).unwrap();
+            if id % 700 == 0 {
+                writer.commit().unwrap();
+            }
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert!(searcher.segment_readers().len() > 1);
+        let chain: Vec<String> = ["m1", "s1", "d1", "c1"].map(String::from).into();
+        let probe = Probe {
+            kind: Kind::Need,
+            city_id: 1,
+            title: "老年食堂送餐",
+            tags: &[],
+            description: "社区老人需要午餐上门",
+            category: "养老助残",
+            quantity: Some(20),
+            covers: chain,
+            alliances: vec![6],
+            window: (i64::MIN, i64::MAX),
+        };
+        let terms = query_terms(None, probe.title, probe.description);
+        let cache = AttrCache::default();
+        let run = |exhaustive: bool| {
+            EXHAUSTIVE.set(exhaustive);
+            OFFERED.set(0);
+            let opts = MatchOptions {
+                limit: 20,
+                category: None,
+                min_score: 0.0,
+                synonyms: false,
+            };
+            let ranked = rank_with(&searcher, &f, &cache, &probe, &terms, &opts).unwrap();
+            let found: Vec<(i64, f64, &str, bool)> = ranked
+                .iter()
+                .map(|r| (r.id, r.score, r.scope_relation, r.same_alliance))
+                .collect();
+            (found, OFFERED.get())
+        };
+        let (everything, scored) = run(true);
+        let (pruned, offered) = run(false);
+        assert_eq!(pruned, everything);
+        assert_eq!(pruned.len(), 20);
+        // Several scopes and both alliance cases made the cut: the bonuses were in play.
+        let scopes: HashSet<&str> = pruned.iter().map(|(_, _, s, _)| *s).collect();
+        assert!(scopes.len() > 1, "{pruned:?}");
+        assert!(pruned.iter().any(|(_, _, _, allied)| *allied), "{pruned:?}");
+        assert!(offered * 2 < scored, "pruned {offered} of {scored}");
+    }
 
     fn resource(f: &Fields, id: u64, scope: &str, status: &str) -> TantivyDocument {
         let mut d = TantivyDocument::default();
@@ -1370,7 +1597,7 @@ mod tests {
             probe_quantity: None,
             probe_alliances: Vec::new(),
             own_proximity: None,
-            category_clause: 0.0,
+            constants: Constants::default(),
         };
         let mut accepted = Vec::new();
         for r in searcher.segment_readers() {

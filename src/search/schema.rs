@@ -7,7 +7,7 @@ use tantivy::schema::{
 use super::analyzer::{PLACED_TOKENIZER, TOKENIZER};
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 #[derive(Clone, Copy)]
 pub struct Fields {
@@ -47,6 +47,13 @@ pub struct Fields {
     /// of a city's list, and none of them a possible match) are never walked.
     pub placed: Field,
     pub placed_topic: Field,
+    /// A resource's alliances (its unit's) filed under its part like `placed_topic`
+    /// (`d12:7`), padded to the same number of tokens in every resource that has any (see
+    /// `documents::ALLIANCES_KEPT`), so that every resource of an alliance scores the same on
+    /// it: a need's query has a clause for its own alliance, which lets pruning tell those
+    /// resources (they get the alliance bonus) from the others. (Without length norms the
+    /// score would be the same too, but tantivy then records no block maxima for WAND.)
+    pub placed_alliance: Field,
     /// A resource's distinct terms, without frequencies: how many resources have a word,
     /// whatever part they are filed under. With `body` and `placed` it gives the statistics of
     /// one body field over both lists (`matching::BodyStats`), so a resource scores exactly as
@@ -98,6 +105,10 @@ pub fn build() -> (Schema, Fields) {
         words: b.add_text_field("words", indexed(TOKENIZER, IndexRecordOption::Basic)),
         placed_topic: b
             .add_text_field("placed_topic", indexed("raw", IndexRecordOption::WithFreqs)),
+        placed_alliance: b.add_text_field(
+            "placed_alliance",
+            indexed("raw", IndexRecordOption::WithFreqs),
+        ),
         from: b.add_i64_field("from", INDEXED | FAST),
         until: b.add_i64_field("until", INDEXED | FAST),
         review_by: b.add_i64_field("review_by", FAST),
