@@ -167,7 +167,10 @@ pub async fn for_resource(
     let r = resources::get(db, city_id, resource_id).await?;
     let scope = scope_term(&r);
     let tags = tags_from_json(&r.tags);
-    let org_alliances = alliances::organization_alliance_ids(db, r.organization_id).await?;
+    // As the index keeps a resource's alliances, so that the bonus is the same both ways.
+    let org_alliances = crate::search::documents::alliances_kept(
+        &alliances::organization_alliance_ids(db, r.organization_id).await?,
+    );
     let probe = Probe {
         kind: Kind::Resource,
         city_id: r.city_id,

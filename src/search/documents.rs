@@ -99,12 +99,30 @@ impl Regions {
 /// `alliances` column keeps the same ones, so the bonus and the clause always agree.
 pub const ALLIANCES_KEPT: usize = 16;
 
-fn alliances_kept(alliances: &[i64]) -> Vec<i64> {
-    let mut kept = alliances.to_vec();
+pub fn alliances_kept(alliances: &[i64]) -> Vec<i64> {
+    let mut kept: Vec<i64> = alliances.iter().copied().filter(|a| *a >= 0).collect();
     kept.sort_unstable();
     kept.dedup();
     kept.truncate(ALLIANCES_KEPT);
     kept
+}
+
+/// A resource's alliances, filed under `part`: in the `alliances` column (the bonus) and in
+/// `placed_alliance` (the query's clause), from the same list, so that the two always agree.
+pub fn add_alliances(f: &Fields, d: &mut TantivyDocument, part: &str, alliances: &[i64]) {
+    let kept = alliances_kept(alliances);
+    for a in &kept {
+        d.add_u64(f.alliances, *a as u64);
+        d.add_text(
+            f.placed_alliance,
+            analyzer::placed_term(part, &a.to_string()),
+        );
+    }
+    if !kept.is_empty() {
+        for _ in kept.len()..ALLIANCES_KEPT {
+            d.add_text(f.placed_alliance, analyzer::placed_term(part, "-"));
+        }
+    }
 }
 
 /// The term of a resource's scope.
@@ -140,22 +158,10 @@ pub fn resource_doc(
         d.add_text(f.within, t);
     }
     d.add_u64(f.organization, r.organization_id as u64);
-    let alliances = alliances_kept(alliances);
-    for a in &alliances {
-        d.add_u64(f.alliances, *a as u64);
-    }
     let tags = tags_from_json(&r.tags).join(" ");
     add_text(f, &mut d, &r.title, &tags, &r.description);
     d.add_text(f.placed_topic, analyzer::placed_term(&part, &r.category));
-    if !alliances.is_empty() {
-        for a in &alliances {
-            let term = analyzer::placed_term(&part, &a.to_string());
-            d.add_text(f.placed_alliance, term);
-        }
-        for _ in alliances.len()..ALLIANCES_KEPT {
-            d.add_text(f.placed_alliance, analyzer::placed_term(&part, "-"));
-        }
-    }
+    add_alliances(f, &mut d, &part, alliances);
     for_body(&r.title, &tags, &r.description, |text| {
         d.add_text(f.placed, analyzer::placed_value(&part, text));
     });

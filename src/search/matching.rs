@@ -246,14 +246,21 @@ fn text_query(
 ) -> Result<(BooleanQuery, Constants)> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let category_terms = category.map(|c| at.terms(at.topic, c)).unwrap_or_default();
-    let alliance_terms = match (at.alliance, alliances) {
-        (Some(field), [one]) => at.terms(field, &one.to_string()),
-        _ => Vec::new(),
+    let category = constant_clauses(stats, category_terms, CATEGORY_CLAUSE, &mut clauses)?;
+    let alliance = match (at.alliance, alliances) {
+        (_, []) => Some(0.0),
+        (Some(field), [one]) => {
+            let terms = at.terms(field, &one.to_string());
+            Some(constant_clauses(
+                stats,
+                terms,
+                ALLIANCE_CLAUSE,
+                &mut clauses,
+            )?)
+        }
+        _ => None,
     };
-    let constants = Constants {
-        category: constant_clauses(stats, category_terms, CATEGORY_CLAUSE, &mut clauses)?,
-        alliance: constant_clauses(stats, alliance_terms, ALLIANCE_CLAUSE, &mut clauses)?,
-    };
+    let constants = Constants { category, alliance };
     for t in terms {
         for term in at.terms(at.text, &t.term) {
             let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
@@ -266,12 +273,15 @@ fn text_query(
     Ok((BooleanQuery::new(clauses), constants))
 }
 
-/// What a match query's constant clauses add to a document that has them (0 for a clause
-/// the query does not have, or that no document matches).
+/// What a match query's constant clauses add to a document that has them.
 #[derive(Clone, Copy, Default)]
 struct Constants {
+    /// 0 without a category clause (no document of the parts read has the category).
     category: f32,
-    alliance: f32,
+    /// `Some` when the query tells exactly which documents get the alliance bonus: they,
+    /// and only they, score this much more (`Some(0.0)`: none can get it). `None` when it
+    /// cannot tell (needs have no alliance terms by part; a probe of several alliances).
+    alliance: Option<f32>,
 }
 
 /// Clauses for `terms` of a field on which every document that has a term scores the same
@@ -288,7 +298,9 @@ fn constant_clauses(
 ) -> Result<f32> {
     let mut constant = 0.0;
     for t in terms {
-        // Every part's term counts as the plain one (`BodyStats`): one constant for all.
+        // Each part's term has its own statistics (a category's count as the plain one, see
+        // `BodyStats`), hence its own boost; the constants they give differ by float rounding
+        // only, far inside the room `least_query_score` leaves.
         let same = TermQuery::new(t, IndexRecordOption::WithFreqs);
         let unit = first_score(stats, &same)?;
         if unit > 0.0 {
@@ -358,7 +370,6 @@ struct Filter {
     probe_alliances: Vec<i64>,
     /// The scope relation when it is the probe's own scope (a resource looking for needs).
     own_proximity: Option<Proximity>,
-    /// What the category clause adds in the query (see [`text_query`]).
     /// What the query's category and alliance clauses add (see [`text_query`]).
     constants: Constants,
 }
@@ -369,9 +380,9 @@ struct Filter {
 /// once written (deletions are a separate bitset, still checked), so the copy is made once,
 /// when the reader loads a searcher that has the segment (tantivy's `Warmer`: before any
 /// query sees it), and dropped once no live searcher has it. The record also has what the
-/// final score of a document that passes reads (its id, quantity and alliance), which is most
-/// of them since a need's query reads only its part of the city. 48 bytes a document: 48 MB
-/// at a million.
+/// final score of a document that passes reads (its id, quantity and which set of alliances it
+/// has), which is most of them since a need's query reads only its part of the city. 48 bytes
+/// a document: 48 MB at a million, plus the few distinct alliance sets.
 struct SegmentAttrs {
     docs: Vec<DocAttrs>,
     /// The distinct sets of alliances the segment's documents belong to (a unit is often a
@@ -765,10 +776,9 @@ impl FilteredTopSegment {
                 } else {
                     0.0
                 }
-                - if same_alliance {
-                    constants.alliance
-                } else {
-                    0.0
+                - match constants.alliance {
+                    Some(clause) if same_alliance => clause,
+                    _ => 0.0,
                 };
             let bm25 = text.max(0.0) + if category_match { CATEGORY_SCORE } else { 0.0 };
             let fit = quantity_fit(f.probe_kind, f.probe_quantity, i64::from(a.quantity));
@@ -834,8 +844,13 @@ impl FilteredTopSegment {
                 continue;
             }
             for alliance in [false, true] {
-                // Without the clause the query cannot tell: every document may have it.
-                if !alliance && c.alliance <= 0.0 {
+                // Which documents the query can tell have the bonus: those of the clause, or
+                // none; when it cannot tell, every document may have it.
+                let possible = match c.alliance {
+                    Some(clause) => !alliance || clause > 0.0,
+                    None => alliance,
+                };
+                if !possible {
                     continue;
                 }
                 let bonus = if category { W_CATEGORY } else { 0.0 }
@@ -847,7 +862,11 @@ impl FilteredTopSegment {
                     b - f64::from(CATEGORY_SCORE) + f64::from(c.category)
                 } else {
                     b
-                } + if alliance { f64::from(c.alliance) } else { 0.0 };
+                } + if alliance {
+                    f64::from(c.alliance.unwrap_or(0.0))
+                } else {
+                    0.0
+                };
                 least = Some(least.map_or(q, |l| l.min(q)));
             }
         }
@@ -1379,65 +1398,76 @@ mod tests {
             d.add_i64(f.quantity, below(40) as i64);
             d.add_text(f.placed, analyzer::placed_value(part, &text));
             d.add_text(f.words, &text);
-            let mut alliances: Vec<u64> = (0..below(3)).map(|a| 5 + a + below(3)).collect();
-            alliances.sort_unstable();
-            alliances.dedup();
-            for a in &alliances {
-                d.add_u64(f.alliances, *a);
-                d.add_text(
-                    f.placed_alliance,
-                    analyzer::placed_term(part, &a.to_string()),
-                );
-            }
-            if !alliances.is_empty() {
-                for _ in alliances.len()..super::super::documents::ALLIANCES_KEPT {
-                    d.add_text(f.placed_alliance, analyzer::placed_term(part, "-"));
-                }
-            }
+            let alliances: Vec<i64> = (0..below(3)).map(|a| (5 + a + below(3)) as i64).collect();
+            super::super::documents::add_alliances(&f, &mut d, part, &alliances);
             writer.add_document(d).unwrap();
             if id % 700 == 0 {
                 writer.commit().unwrap();
             }
         }
+        // Some deleted (still in the postings until merged away).
+        for id in (13..=3_000).step_by(13) {
+            writer.delete_term(Term::from_field_u64(f.id, id));
+        }
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
         assert!(searcher.segment_readers().len() > 1);
-        let chain: Vec<String> = ["m1", "s1", "d1", "c1"].map(String::from).into();
-        let probe = Probe {
-            kind: Kind::Need,
-            city_id: 1,
-            title: "老年食堂送餐",
-            tags: &[],
-            description: "社区老人需要午餐上门",
-            category: "养老助残",
-            quantity: Some(20),
-            covers: chain,
-            alliances: vec![6],
-            window: (i64::MIN, i64::MAX),
-        };
-        let terms = query_terms(None, probe.title, probe.description);
         let cache = AttrCache::default();
-        let run = |exhaustive: bool| {
+        let run = |probe: &Probe, opts: &MatchOptions, exhaustive: bool| {
             EXHAUSTIVE.set(exhaustive);
             OFFERED.set(0);
-            let opts = MatchOptions {
-                limit: 20,
-                category: None,
-                min_score: 0.0,
-                synonyms: false,
-            };
-            let ranked = rank_with(&searcher, &f, &cache, &probe, &terms, &opts).unwrap();
+            let terms = query_terms(None, probe.title, probe.description);
+            let ranked = rank_with(&searcher, &f, &cache, probe, &terms, opts).unwrap();
             let found: Vec<(i64, f64, &str, bool)> = ranked
                 .iter()
                 .map(|r| (r.id, r.score, r.scope_relation, r.same_alliance))
                 .collect();
             (found, OFFERED.get())
         };
-        let (everything, scored) = run(true);
-        let (pruned, offered) = run(false);
-        assert_eq!(pruned, everything);
-        assert_eq!(pruned.len(), 20);
-        // Several scopes and both alliance cases made the cut: the bonuses were in play.
+        let need = |alliances: Vec<i64>, category: &'static str| Probe {
+            kind: Kind::Need,
+            city_id: 1,
+            title: "老年食堂送餐",
+            tags: &[],
+            description: "社区老人需要午餐上门",
+            category,
+            quantity: Some(20),
+            covers: ["m1", "s1", "d1", "c1"].map(String::from).into(),
+            alliances,
+            window: (i64::MIN, i64::MAX),
+        };
+        let opts = |limit: usize, category: Option<&str>| MatchOptions {
+            limit,
+            category: category.map(str::to_owned),
+            min_score: 0.0,
+            synonyms: false,
+        };
+        // The alliance clause and the category clause, each present or not (an alliance no
+        // unit is in, none at all, a category nobody offers), a category filter, small pages.
+        let cases = [
+            (need(vec![6], "养老助残"), opts(20, None)),
+            (need(vec![99], "养老助残"), opts(20, None)),
+            (need(Vec::new(), "养老助残"), opts(20, None)),
+            (need(vec![6], "文体活动"), opts(20, None)),
+            (need(vec![6], "养老助残"), opts(5, Some("法律服务"))),
+            (need(vec![6], "养老助残"), opts(1, None)),
+        ];
+        for (probe, opts) in &cases {
+            let (everything, scored) = run(probe, opts, true);
+            let (pruned, offered) = run(probe, opts, false);
+            assert_eq!(
+                pruned, everything,
+                "{:?} {}",
+                probe.alliances, probe.category
+            );
+            assert_eq!(pruned.len(), opts.limit);
+            assert!(pruned.iter().all(|(id, ..)| id % 13 != 0), "{pruned:?}");
+            assert!(offered < scored, "pruned {offered} of {scored}");
+        }
+        // In the first case several scopes and the alliance made the cut: every bonus was in
+        // play; and pruning skipped most documents.
+        let (pruned, offered) = run(&cases[0].0, &cases[0].1, false);
+        let (_, scored) = run(&cases[0].0, &cases[0].1, true);
         let scopes: HashSet<&str> = pruned.iter().map(|(_, _, s, _)| *s).collect();
         assert!(scopes.len() > 1, "{pruned:?}");
         assert!(pruned.iter().any(|(_, _, _, allied)| *allied), "{pruned:?}");
