@@ -99,6 +99,7 @@ impl Regions {
 /// `alliances` column keeps the same ones, so the bonus and the clause always agree.
 pub const ALLIANCES_KEPT: usize = 16;
 
+/// The alliances a resource's document keeps (see [`ALLIANCES_KEPT`]), sorted.
 pub fn alliances_kept(alliances: &[i64]) -> Vec<i64> {
     let mut kept: Vec<i64> = alliances.iter().copied().filter(|a| *a >= 0).collect();
     kept.sort_unstable();
@@ -119,8 +120,9 @@ pub fn add_alliances(f: &Fields, d: &mut TantivyDocument, part: &str, alliances:
         );
     }
     if !kept.is_empty() {
+        let filler = analyzer::placed_term(part, "-");
         for _ in kept.len()..ALLIANCES_KEPT {
-            d.add_text(f.placed_alliance, analyzer::placed_term(part, "-"));
+            d.add_text(f.placed_alliance, &filler);
         }
     }
 }

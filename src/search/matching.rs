@@ -462,6 +462,8 @@ impl SegmentAttrs {
         let review_by = ff.i64("review_by").map_err(blocking_err)?;
         let mut alliance_sets: Vec<Box<[u64]>> = Vec::new();
         let mut set_index: HashMap<Box<[u64]>, u32> = HashMap::new();
+        // Reused for every document: only a set not seen before is allocated.
+        let mut set: Vec<u64> = Vec::new();
         let docs = (0..reader.max_doc())
             .map(|doc| {
                 let cover = match &covers {
@@ -484,17 +486,19 @@ impl SegmentAttrs {
                     until: until.first(doc).map_or(i32::MIN, day32),
                     review_by: review_by.first(doc).map_or(i32::MIN, day32),
                     alliances: {
-                        let mut set: Vec<u64> = alliances.values_for_doc(doc).collect();
+                        set.clear();
+                        set.extend(alliances.values_for_doc(doc));
+                        set.sort_unstable();
+                        set.dedup();
                         if set.is_empty() {
                             NONE
+                        } else if let Some(i) = set_index.get(set.as_slice()) {
+                            *i
                         } else {
-                            set.sort_unstable();
-                            set.dedup();
-                            let set = set.into_boxed_slice();
-                            *set_index.entry(set.clone()).or_insert_with(|| {
-                                alliance_sets.push(set);
-                                (alliance_sets.len() - 1) as u32
-                            })
+                            let i = alliance_sets.len() as u32;
+                            alliance_sets.push(set.as_slice().into());
+                            set_index.insert(set.as_slice().into(), i);
+                            i
                         }
                     },
                     quantity: quantity.first(doc).map_or(0, |q| {
@@ -748,6 +752,9 @@ struct FilteredTopSegment {
     columns: Option<SegmentFilter>,
     /// A min-heap of the best so far: its top is the one to beat.
     kept: std::collections::BinaryHeap<std::cmp::Reverse<Kept>>,
+    /// The query score to beat, as [`Self::work_out_bar`] makes it from the worst kept:
+    /// updated when the kept change, since most offers change nothing.
+    bar: f32,
 }
 
 impl FilteredTopSegment {
@@ -800,11 +807,18 @@ impl FilteredTopSegment {
         } else if self.kept.peek().is_some_and(|worst| kept > worst.0) {
             self.kept.pop();
             self.kept.push(std::cmp::Reverse(kept));
+        } else {
+            return;
         }
+        self.bar = self.work_out_bar();
     }
 
     /// The query score a document must exceed to have a chance.
     fn bar(&self) -> f32 {
+        self.bar
+    }
+
+    fn work_out_bar(&self) -> f32 {
         #[cfg(test)]
         if tests::EXHAUSTIVE.get() {
             return f32::MIN;
@@ -916,6 +930,7 @@ impl tantivy::collector::Collector for FilteredTop<'_> {
             filter: self.filter.clone(),
             columns,
             kept: std::collections::BinaryHeap::with_capacity(self.limit + 1),
+            bar: f32::MIN,
         })
     }
 
@@ -934,6 +949,7 @@ impl tantivy::collector::Collector for FilteredTop<'_> {
             return Ok(Vec::new());
         }
         child.kept = std::mem::take(&mut *self.best());
+        child.bar = child.work_out_bar();
         let bar = child.bar();
         weight.for_each_pruning(bar, reader, &mut |doc, score| child.offer(doc, score))?;
         let mut best = self.best();
