@@ -8,6 +8,8 @@
 //! database re-check (the index is asked for 20, as the endpoint does for a page of 10), the
 //! throughput with two tasks, and the SQL LIKE baseline on the first 20 needs as a latency
 //! ratio to the full match of the same needs. Criterion then measures the full match on its own terms.
+//! `LIANMENG_BENCH_MERGE=1` merges the index into one segment first, so that two versions of the
+//! code are compared on the same layout (a rebuild leaves between 4 and 11 segments).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -121,7 +123,15 @@ fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usi
     rt.block_on(state.search.rebuild(&db)).expect("rebuild");
     let indexing = started.elapsed();
     let index_bytes = dir_size(&dir.join("index"));
-    let segments = state.search.searcher().segment_readers().len();
+    let mut segments = state.search.searcher().segment_readers().len();
+    // `LIANMENG_BENCH_MERGE=1` merges the index into one segment before matching: a rebuild
+    // leaves a varying number of segments, which moves the latencies more than many changes
+    // being compared do (see `Search::merge_segments`).
+    let merging = Instant::now();
+    if std::env::var_os("LIANMENG_BENCH_MERGE").is_some_and(|v| v == "1") {
+        segments = rt.block_on(state.search.merge_segments()).expect("merge");
+    }
+    let merged_s = merging.elapsed().as_secs_f64();
 
     let admin = rt
         .block_on(lianmeng::domain::users::by_username(&db.read, "admin"))
@@ -224,7 +234,7 @@ fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usi
     println!(
         "\nRESULT size={size} resources_added={added} seed_s={:.1} docs={docs} \
          rebuild_s={:.1} rebuild_docs_per_s={:.0} index_mb={:.1} segments={segments} \
-         first_match_ms={:.1}",
+         merged_s={merged_s:.1} first_match_ms={:.1}",
         seeded.as_secs_f64(),
         indexing.as_secs_f64(),
         docs as f64 / indexing.as_secs_f64(),
