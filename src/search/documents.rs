@@ -149,7 +149,8 @@ pub fn resource_doc(
     d.add_text(f.status, &r.status);
     d.add_text(f.category, &r.category);
     d.add_text(f.topic, &r.category);
-    d.add_text(f.covers, scope_term(r));
+    let scope = scope_term(r);
+    d.add_text(f.covers, &scope);
     let city = region_term("city", r.city_id);
     let within = match r.scope_region_id {
         Some(id) => regions.chain(id),
@@ -163,6 +164,7 @@ pub fn resource_doc(
     let tags = tags_from_json(&r.tags).join(" ");
     add_text(f, &mut d, &r.title, &tags, &r.description);
     d.add_text(f.placed_topic, analyzer::placed_term(&part, &r.category));
+    d.add_text(f.placed_scope, analyzer::placed_term(&part, &scope));
     add_alliances(f, &mut d, &part, alliances);
     for_body(&r.title, &tags, &r.description, |text| {
         d.add_text(f.placed, analyzer::placed_value(&part, text));

@@ -109,6 +109,8 @@ struct Lookup {
     topic: Field,
     /// Where a resource's alliances are filed by part (`None` for needs).
     alliance: Option<Field>,
+    /// Where a resource's scope is filed by part (`None` for needs).
+    scope: Option<Field>,
     parts: Option<Vec<String>>,
 }
 
@@ -125,6 +127,7 @@ impl Lookup {
             text: f.body,
             topic: f.topic,
             alliance: None,
+            scope: None,
             parts: None,
         }
     }
@@ -134,6 +137,7 @@ impl Lookup {
             text: f.placed,
             topic: f.placed_topic,
             alliance: Some(f.placed_alliance),
+            scope: Some(f.placed_scope),
             parts: Some(parts),
         }
     }
@@ -236,13 +240,17 @@ impl tantivy::query::Bm25StatisticsProvider for BodyStats<'_> {
 /// wants to see that category's offers): their category clause adds `CATEGORY_CLAUSE`. With
 /// one alliance and resources filed by part, the resources of that alliance's units get
 /// `ALLIANCE_CLAUSE`, so that pruning can tell them from the others (see
-/// [`FilteredTopSegment::least_query_score`]).
+/// [`FilteredTopSegment::least_query_score`]); likewise the resources whose scope is one of
+/// the regions of `place` (the need's place and the regions above it) get that region's
+/// proximity lift, so the query score already has it. Neither clause alone makes a match
+/// (see [`MATCHED_TEXT`]).
 fn text_query(
     stats: &BodyStats,
     at: &Lookup,
     terms: &[QueryTerm],
     category: Option<&str>,
     alliances: &[i64],
+    place: &[String],
 ) -> Result<(BooleanQuery, Constants)> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let category_terms = category.map(|c| at.terms(at.topic, c)).unwrap_or_default();
@@ -260,7 +268,27 @@ fn text_query(
         }
         _ => None,
     };
-    let constants = Constants { category, alliance };
+    let proximity = match at.scope {
+        None => None,
+        Some(field) => {
+            let mut lifts = Vec::new();
+            for region in place {
+                let near = proximity(region).1;
+                // A city-wide scope is no nearer than any other: no lift, no clause.
+                if near > 0.0 {
+                    let lift = (PROXIMITY_LIFT * near) as f32;
+                    let terms = at.terms(field, region);
+                    lifts.push((near, constant_clauses(stats, terms, lift, &mut clauses)?));
+                }
+            }
+            Some(lifts)
+        }
+    };
+    let constants = Constants {
+        category,
+        alliance,
+        proximity,
+    };
     for t in terms {
         for term in at.terms(at.text, &t.term) {
             let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
@@ -274,7 +302,7 @@ fn text_query(
 }
 
 /// What a match query's constant clauses add to a document that has them.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Default)]
 struct Constants {
     /// 0 without a category clause (no document of the parts read has the category).
     category: f32,
@@ -282,7 +310,29 @@ struct Constants {
     /// and only they, score this much more (`Some(0.0)`: none can get it). `None` when it
     /// cannot tell (needs have no alliance terms by part; a probe of several alliances).
     alliance: Option<f32>,
+    /// `Some` when the query scores proximity: for each proximity a resource can have, what
+    /// its clause adds (none for the city-wide; 0 when no resource has that scope). `None`
+    /// when it does not (needs have no scope terms by part).
+    proximity: Option<Vec<(f64, f32)>>,
 }
+
+impl Constants {
+    /// What the proximity clause adds to a document of proximity `near`.
+    fn proximity(&self, near: f64) -> f32 {
+        self.proximity
+            .iter()
+            .flatten()
+            .find(|(n, _)| *n == near)
+            .map_or(0.0, |(_, lift)| *lift)
+    }
+}
+
+/// The least text score (BM25 without the constant clauses) that counts as sharing a word:
+/// a document that only has the alliance or the proximity clause is near or an ally but not a
+/// match. Far above the float rounding of the clauses (about 1e-5 of the 72 they add up to
+/// at most), far below what any word that says something scores (a word in half of all
+/// documents, as a weak synonym in a description, scores about 0.03).
+const MATCHED_TEXT: f32 = 1e-4;
 
 /// Clauses for `terms` of a field on which every document that has a term scores the same
 /// (a category: one token per document; alliances: the same number of tokens in every
@@ -775,8 +825,9 @@ impl FilteredTopSegment {
                 .copied()
                 .unwrap_or(false);
             // The text's score without the constant clauses; the final score counts the
-            // category as CATEGORY_SCORE more text, and the alliance apart.
-            let constants = f.constants;
+            // category as CATEGORY_SCORE more text, the alliance apart, and the proximity as
+            // its exact lift.
+            let constants = &f.constants;
             let text = query_score
                 - if category_match {
                     constants.category
@@ -786,7 +837,11 @@ impl FilteredTopSegment {
                 - match constants.alliance {
                     Some(clause) if same_alliance => clause,
                     _ => 0.0,
-                };
+                }
+                - constants.proximity(near);
+            if !category_match && text < MATCHED_TEXT {
+                return self.bar();
+            }
             let bm25 = text.max(0.0) + if category_match { CATEGORY_SCORE } else { 0.0 };
             let fit = quantity_fit(f.probe_kind, f.probe_quantity, i64::from(a.quantity));
             let kept = Kept {
@@ -830,16 +885,25 @@ impl FilteredTopSegment {
     }
 
     /// The query score below which a document cannot reach `worst` (a final score), whatever
-    /// its proximity and quantity fit: the least over each kind of document the query can
-    /// tell apart (with or without the category, with or without the alliance; one it
-    /// cannot tell apart is assumed to have the bonus), of the least text score that kind
-    /// needs plus what its constant clauses add.
+    /// its quantity fit (and its proximity when the query does not score it): the least over
+    /// each kind of document the query can tell apart (with or without the category, with or
+    /// without the alliance; one it cannot tell apart is assumed to have the bonus), of the
+    /// least text score that kind needs plus what its constant clauses add.
     fn least_query_score(&self, worst: f64) -> f32 {
         // Final scores are rounded to 1e-4: a document that rounds to `worst` may still win
         // on its id, so leave that much room.
         let target = worst - 2e-4;
-        // The least BM25 (as `final_score` takes it) that reaches `target` with `bonus`,
-        // whatever its proximity and quantity fit, which add up to their lifts at most.
+        let c = &self.filter.constants;
+        // What a document may add to its query score on the way to its final score: its
+        // quantity fit, and its proximity unless the query's clauses have it already.
+        let slack = QUANTITY_LIFT
+            + if c.proximity.is_some() {
+                0.0
+            } else {
+                PROXIMITY_LIFT
+            };
+        // The least BM25 (as `final_score` takes it, with the proximity when the query
+        // scores it) that reaches `target` with `bonus`, whatever the slack adds.
         let least_bm25 = |bonus: f64| -> Option<f64> {
             let t = (target - bonus) / W_TEXT;
             if t <= 0.0 {
@@ -847,10 +911,9 @@ impl FilteredTopSegment {
             } else if t >= 1.0 {
                 None
             } else {
-                Some((TEXT_HALF * t / (1.0 - t) - PROXIMITY_LIFT - QUANTITY_LIFT).max(0.0))
+                Some((TEXT_HALF * t / (1.0 - t) - slack).max(0.0))
             }
         };
-        let c = self.filter.constants;
         let mut least: Option<f64> = None;
         for category in [false, true] {
             // Without the clause no document of the part has the category.
@@ -1107,7 +1170,14 @@ fn rank_by(
     // terms the probe covers; not past its end (a resource still offered today, a need not
     // past its date), and a resource that starts before the need's date.
     let at = Lookup::of(f, probe);
-    let (query, constants) = text_query(stats, &at, terms, Some(probe.category), &probe.alliances)?;
+    let (query, constants) = text_query(
+        stats,
+        &at,
+        terms,
+        Some(probe.category),
+        &probe.alliances,
+        &probe.covers,
+    )?;
     // No word of the text is in the index and no document shares the category: nothing to
     // rank (with only the category, its documents are still offered, best fit first).
     if terms.is_empty() && constants.category == 0.0 {
@@ -1244,7 +1314,7 @@ pub fn search_text(search: &Search, sq: &SearchQuery) -> Result<(usize, Vec<Hit>
             Lookup::placed(f, parts)
         }
     };
-    let (text, _) = text_query(&stats, &at, &terms, None, &[])?;
+    let (text, _) = text_query(&stats, &at, &terms, None, &[], &[])?;
     let mut clauses = vec![
         (Occur::Must, Box::new(text.clone()) as Box<dyn Query>),
         filter(term(f.kind, sq.kind.as_str())),
@@ -1373,6 +1443,8 @@ mod tests {
         super::super::register(&index);
         let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
         let mut seed = 0x5EED_u64;
+        // Each resource's text and category, to tell which share nothing with the need.
+        let mut written = HashMap::new();
         let mut below = |n: u64| {
             seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
             (seed >> 33) % n
@@ -1407,6 +1479,7 @@ mod tests {
             d.add_text(f.category, category);
             d.add_text(f.topic, category);
             d.add_text(f.placed_topic, analyzer::placed_term(part, category));
+            d.add_text(f.placed_scope, analyzer::placed_term(part, scope));
             d.add_text(f.covers, scope);
             d.add_i64(f.from, i64::MIN);
             d.add_i64(f.until, i64::MAX);
@@ -1417,6 +1490,7 @@ mod tests {
             let alliances: Vec<i64> = (0..below(3)).map(|a| (5 + a + below(3)) as i64).collect();
             super::super::documents::add_alliances(&f, &mut d, part, &alliances);
             writer.add_document(d).unwrap();
+            written.insert(id as i64, (text, category));
             if id % 700 == 0 {
                 writer.commit().unwrap();
             }
@@ -1488,6 +1562,32 @@ mod tests {
         assert!(scopes.len() > 1, "{pruned:?}");
         assert!(pruned.iter().any(|(_, _, _, allied)| *allied), "{pruned:?}");
         assert!(offered * 2 < scored, "pruned {offered} of {scored}");
+        // With room for all of them, the matches are exactly the resources that share a word
+        // or the category: near ones of the alliance that share neither (offered by their
+        // clauses alone) are not among them.
+        let probe = need(vec![6], "养老助残");
+        let words: HashSet<String> = query_terms(None, probe.title, probe.description)
+            .into_iter()
+            .map(|t| t.term)
+            .collect();
+        let (all, _) = run(&probe, &opts(3_000, None), false);
+        let alone = written
+            .iter()
+            .filter(|(_, (text, category))| {
+                *category != probe.category
+                    && analyzer::terms(text).iter().all(|w| !words.contains(w))
+            })
+            .count();
+        assert!(alone > 50, "{alone}");
+        for (id, ..) in &all {
+            let (text, category) = &written[id];
+            assert!(
+                *category == probe.category
+                    || analyzer::terms(text).iter().any(|w| words.contains(w)),
+                "{id} {text} {category}"
+            );
+        }
+        assert!(all.len() > 200 && all.len() < 3_000, "{}", all.len());
     }
 
     fn resource(f: &Fields, id: u64, scope: &str, status: &str) -> TantivyDocument {

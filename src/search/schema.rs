@@ -7,7 +7,7 @@ use tantivy::schema::{
 use super::analyzer::{PLACED_TOKENIZER, TOKENIZER};
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 #[derive(Clone, Copy)]
 pub struct Fields {
@@ -54,6 +54,11 @@ pub struct Fields {
     /// resources (they get the alliance bonus) from the others. (Without length norms the
     /// score would be the same too, but tantivy then records no block maxima for WAND.)
     pub placed_alliance: Field,
+    /// A resource's scope term filed under its part like `placed_topic` (`d12:s34`): one
+    /// token, so every resource with a scope term scores the same on it. A need's query has a
+    /// clause for each region of its chain below the city, worth that region's proximity
+    /// lift, so the query score carries the proximity and pruning need not leave room for it.
+    pub placed_scope: Field,
     /// A resource's distinct terms, without frequencies: how many resources have a word,
     /// whatever part they are filed under. With `body` and `placed` it gives the statistics of
     /// one body field over both lists (`matching::BodyStats`), so a resource scores exactly as
@@ -109,6 +114,8 @@ pub fn build() -> (Schema, Fields) {
             "placed_alliance",
             indexed("raw", IndexRecordOption::WithFreqs),
         ),
+        placed_scope: b
+            .add_text_field("placed_scope", indexed("raw", IndexRecordOption::WithFreqs)),
         from: b.add_i64_field("from", INDEXED | FAST),
         until: b.add_i64_field("until", INDEXED | FAST),
         review_by: b.add_i64_field("review_by", FAST),

@@ -61,6 +61,7 @@ struct Story {
     withdrawn: i64,
     elsewhere: i64,
     unrelated: i64,
+    unrelated_ally: i64,
 }
 
 /// The need of the issue and offers around it: the right one in other words, one that shares
@@ -110,6 +111,14 @@ async fn story(app: &TestApp, w: &World) -> Story {
         "category": "文化体育", "scope_level": "city"}),
     )
     .await;
+    // From a unit of the need's own alliance, serving the need's street, and still sharing
+    // neither a word nor the category: being near and an ally is not a match either.
+    let unrelated_ally = post(
+        &w.member_a,
+        json!({"title": "篮球场晚间开放", "description": "体育馆的篮球场晚上七点到十点开放，可预约。",
+        "category": "文化体育", "scope_level": "street", "scope_region_id": w.street, "allow_duplicate": true}),
+    )
+    .await;
     let need = app
         .post("/api/v1/needs", &w.coordinator, json!({"community_id": w.community, "title": "社区独居长者需要助餐服务",
             "description": "辖区独居老人吃饭难，希望每天有人送一顿热乎的午饭。", "category": "养老助残", "quantity": 30}))
@@ -123,6 +132,7 @@ async fn story(app: &TestApp, w: &World) -> Story {
         withdrawn,
         elsewhere,
         unrelated,
+        unrelated_ally,
     }
 }
 
@@ -142,6 +152,10 @@ async fn a_need_finds_the_meal_service_by_meaning(app: TestApp) {
         "never another street's offer"
     );
     assert!(!found.contains(&s.unrelated), "in scope is not a match");
+    assert!(
+        !found.contains(&s.unrelated_ally),
+        "near and an ally is not a match: {body}"
+    );
     if let Some(pos) = found.iter().position(|id| *id == s.legal) {
         assert!(pos > 0, "sharing 服务 is not enough to rank first");
     }
