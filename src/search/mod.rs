@@ -367,23 +367,35 @@ impl Search {
         Ok(())
     }
 
-    /// Applies every outbox row after the applied position.
     /// Merges every segment into one and returns how many segments the reader then sees.
     /// How many segments a rebuild leaves depends on when the indexing threads flushed (4 in
     /// one run, 11 in the next, with queries up to a third slower on the latter), so the
     /// matching bench merges when asked, to compare two versions of the code on the same
     /// layout. The commit payload (the applied outbox sequence) is kept by tantivy's merge.
+    /// Merges already running finish first (a merge of a segment another merge is consuming
+    /// fails); new writes wait until it is done, then may add segments again.
     pub async fn merge_segments(self: &Arc<Self>) -> Result<usize> {
         let _one_at_a_time = self.indexing.lock().await;
         let this = self.clone();
         tokio::task::spawn_blocking(move || -> tantivy::Result<usize> {
             let mut slot = this.writer.lock().unwrap_or_else(|e| e.into_inner());
-            let ids = this.index.searchable_segment_ids()?;
-            if let Some(w) = slot.as_mut()
-                && ids.len() > 1
-            {
-                w.merge(&ids).wait()?;
+            if let Some(w) = slot.take() {
+                w.wait_merging_threads()?;
             }
+            if *this.stop.borrow() {
+                return Ok(this.reader.searcher().segment_readers().len());
+            }
+            let mut w = this.index.writer(WRITER_MEMORY)?;
+            let ids = this.index.searchable_segment_ids()?;
+            let merged = if ids.len() > 1 {
+                w.merge(&ids).wait().map(drop)
+            } else {
+                Ok(())
+            };
+            // The writer is put back whether or not the merge worked (it changes nothing
+            // when it fails).
+            *slot = Some(w);
+            merged?;
             this.reader.reload()?;
             Ok(this.reader.searcher().segment_readers().len())
         })
@@ -392,6 +404,7 @@ impl Search {
         .map_err(blocking_err)
     }
 
+    /// Applies every outbox row after the applied position.
     pub async fn catch_up(&self, db: &Db) -> Result<usize> {
         let _one_at_a_time = self.indexing.lock().await;
         let mut total = 0;
