@@ -72,16 +72,12 @@ impl Regions {
         self.0.contains_key(&id)
     }
 
-    /// Whether a region term names a district or street of this city (`None` when the term
-    /// is not a district's or a street's, or the region is unknown here).
-    pub fn part_of_city(&self, term: &str, city_id: i64) -> Option<bool> {
-        let id: i64 = term
-            .strip_prefix('d')
-            .or_else(|| term.strip_prefix('s'))?
-            .parse()
-            .ok()?;
-        let region = self.0.get(&id)?;
-        Some(region.city_id == Some(city_id))
+    /// Whether a region term names a district of this city (`None` when the term is not a
+    /// district's or the district is unknown here).
+    pub fn district_of_city(&self, term: &str, city_id: i64) -> Option<bool> {
+        let id: i64 = term.strip_prefix('d')?.parse().ok()?;
+        let district = self.0.get(&id)?;
+        Some(district.city_id == Some(city_id))
     }
 
     /// A place and every region above it, as terms, nearest first.
@@ -207,25 +203,21 @@ fn for_body(title: &str, tags: &str, description: &str, mut add: impl FnMut(&str
 }
 
 /// The part of the city a resource's text is filed under in `placed` (see
-/// [`Fields::placed`]), given the scope's chain of regions: the street its scope lies in (a
-/// street's or a community's scope), else the district (a district's); `None` for a
-/// city-wide scope (filed under the city).
+/// [`Fields::placed`]): the district its scope lies in, given the scope's chain of regions;
+/// `None` for a city-wide scope (filed under the city).
 pub fn part_of(chain: &[String]) -> Option<&str> {
     chain
         .iter()
-        .find(|t| t.starts_with('s'))
-        .or_else(|| chain.iter().find(|t| t.starts_with('d')))
+        .find(|t| t.starts_with('d'))
         .map(String::as_str)
 }
 
-/// The parts a need's matches can be filed under, from the need's place and the regions above
-/// it: its street's (the resources serving its community or its street), its district's
-/// (those serving the whole district) and its city's. A need placed at a district has no
-/// street part: no street's resource covers a whole district.
+/// The parts a need's matches can be filed under: its district's and its city's, from the
+/// need's place and the regions above it (a need placed at the city level only has the city's).
 pub fn parts_for(place_chain: &[String]) -> Vec<String> {
     place_chain
         .iter()
-        .filter(|t| t.starts_with('s') || t.starts_with('d') || t.starts_with('c'))
+        .filter(|t| t.starts_with('d') || t.starts_with('c'))
         .cloned()
         .collect()
 }

@@ -3,8 +3,8 @@
 //! A match is scored on the need's most telling terms (at most 16, by weight × idf, with the
 //! synonym dictionary widening them) against one body field (title ×3, tags ×2,
 //! description), plus a category clause. Resources keep that text filed under the part of the
-//! city they serve (`placed`), and a need's query reads its street's, district's and city's
-//! parts only, scored with the statistics of one field over both lists (`BodyStats`). The text
+//! city they serve (`placed`), and a need's query reads its district's part and the city's
+//! only, scored with the statistics of one field over both lists (`BodyStats`). The text
 //! query is a plain union of term queries, so tantivy prunes it with block-max WAND; the hard filters (kind, city, status, scope covering
 //! the place, availability window) are checked from fast fields in the collector, which also
 //! computes the final score (text, category, proximity, alliance, quantity) and keeps the
@@ -1311,9 +1311,9 @@ pub fn search_text(search: &Search, sq: &SearchQuery) -> Result<(usize, Vec<Hit>
         Kind::Resource => {
             let regions = search.regions();
             let mut parts = parts_in_index(&searcher, f)?;
-            // This city's parts: a region the cached tree does not know yet is kept.
+            // This city's parts: a district the cached tree does not know yet is kept.
             let city = super::documents::region_term("city", sq.city_id);
-            parts.retain(|p| *p == city || regions.part_of_city(p, sq.city_id) != Some(false));
+            parts.retain(|p| *p == city || regions.district_of_city(p, sq.city_id) != Some(false));
             Lookup::placed(f, parts)
         }
     };
@@ -1390,25 +1390,23 @@ pub fn search_text(search: &Search, sq: &SearchQuery) -> Result<(usize, Vec<Hit>
 }
 
 /// Every part that resources can be filed under (see [`Fields::placed`]), as the index has
-/// them: the city, district and street terms of `within` (a hundred or so, read from each
-/// segment's term dictionary, so a region added since the region tree was cached is included).
+/// them: the city and district terms of `within` (a few dozen, read from each segment's term
+/// dictionary, so a district added since the region tree was cached is included).
 fn parts_in_index(searcher: &tantivy::Searcher, f: &Fields) -> Result<Vec<String>> {
     let mut parts = std::collections::BTreeSet::new();
     for reader in searcher.segment_readers() {
         let index = reader.inverted_index(f.within).map_err(blocking_err)?;
-        // Region terms start with their level's letter: city `c`, district `d`, street `s`.
-        for (from, to) in [("c", "e"), ("s", "t")] {
-            let mut stream = index
-                .terms()
-                .range()
-                .ge(from)
-                .lt(to)
-                .into_stream()
-                .map_err(blocking_err)?;
-            while stream.advance() {
-                if let Ok(part) = std::str::from_utf8(stream.key()) {
-                    parts.insert(part.to_owned());
-                }
+        // Region terms start with their level's letter: city `c`, district `d`.
+        let mut stream = index
+            .terms()
+            .range()
+            .ge("c")
+            .lt("e")
+            .into_stream()
+            .map_err(blocking_err)?;
+        while stream.advance() {
+            if let Ok(part) = std::str::from_utf8(stream.key()) {
+                parts.insert(part.to_owned());
             }
         }
     }
@@ -1464,7 +1462,7 @@ mod tests {
         for id in 1..=3_000 {
             // The need's own community, another one of its street, its street, another
             // street and a community of it, its district, the city, another district; filed
-            // under the part `documents::part_of` gives them.
+            // under the part `documents::part_of` gives them (the district, or the city).
             let chain: &[&str] = [
                 &["m1", "s1", "d1", "c1"][..],
                 &["m2", "s1", "d1", "c1"],

@@ -7,7 +7,8 @@ use tantivy::schema::{
 use super::analyzer::{PLACED_TOKENIZER, TOKENIZER};
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 9;
+/// (9 was a layout by street, measured and not kept: an index of 9 is rebuilt too.)
+pub const SCHEMA_VERSION: u32 = 10;
 
 #[derive(Clone, Copy)]
 pub struct Fields {
@@ -41,21 +42,20 @@ pub struct Fields {
     /// weights them.
     pub body: Field,
     /// A resource's text as `body` has a need's, each term filed under the part of the city
-    /// the resource serves (`s34:助餐` for anything within street 34, `d12:助餐` for the whole
-    /// of district 12, `c1:助餐` for the whole city 1), and its category likewise
-    /// (`placed_topic`). A need's query reads only its own street's, district's and city's
-    /// parts, so the resources of the other districts and streets (most of a city's list, and
-    /// none of them a possible match) are never walked.
+    /// the resource serves (`d12:助餐` for anything within district 12, `c1:助餐` for the
+    /// whole city 1), and its category likewise (`placed_topic`). A need's query reads only
+    /// its own district's part and the city's, so the resources of the other districts (most
+    /// of a city's list, and none of them a possible match) are never walked.
     pub placed: Field,
     pub placed_topic: Field,
     /// A resource's alliances (its unit's) filed under its part like `placed_topic`
-    /// (`s34:7`), padded to the same number of tokens in every resource that has any (see
+    /// (`d12:7`), padded to the same number of tokens in every resource that has any (see
     /// `documents::ALLIANCES_KEPT`), so that every resource of an alliance scores the same on
     /// it: a need's query has a clause for its own alliance, which lets pruning tell those
     /// resources (they get the alliance bonus) from the others. (Without length norms the
     /// score would be the same too, but tantivy then records no block maxima for WAND.)
     pub placed_alliance: Field,
-    /// A resource's scope term filed under its part like `placed_topic` (`s34:m56`): one
+    /// A resource's scope term filed under its part like `placed_topic` (`d12:s34`): one
     /// token, so every resource with a scope term scores the same on it. A need's query has a
     /// clause for each region of its chain below the city, worth that region's proximity
     /// lift, so the query score carries the proximity and pruning need not leave room for it.
