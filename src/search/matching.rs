@@ -163,36 +163,42 @@ impl Lookup {
 struct BodyStats<'a> {
     searcher: &'a tantivy::Searcher,
     f: &'a Fields,
-    /// Each word's count, looked up once: choosing a match's terms and weighting each of its
-    /// parts' clauses ask for the same words again.
-    known: std::sync::Mutex<HashMap<String, u64>>,
+    /// Each word's count, looked up once per searcher (see [`AttrCache::word_counts`]).
+    known: WordCounts,
 }
 
+/// How many documents of one searcher have each word (see [`BodyStats::word_freq`]).
+type WordCounts = std::sync::Arc<std::sync::Mutex<HashMap<String, u64>>>;
+
 impl<'a> BodyStats<'a> {
-    fn new(searcher: &'a tantivy::Searcher, f: &'a Fields) -> Self {
+    /// With the counts this searcher's queries share, from `cache`; without a cache, this
+    /// query's own.
+    fn new(searcher: &'a tantivy::Searcher, f: &'a Fields, cache: Option<&AttrCache>) -> Self {
         BodyStats {
             searcher,
             f,
-            known: Default::default(),
+            known: cache.map_or_else(Default::default, |c| c.word_counts(searcher)),
         }
     }
 
     /// How many documents have `word` in their text (a need's body or a resource's words).
     fn word_freq(&self, word: &str) -> tantivy::Result<u64> {
-        let mut known = self
-            .known
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(n) = known.get(word) {
+        let known = || {
+            self.known
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(n) = known().get(word) {
             return Ok(*n);
         }
+        // Counted outside the lock (two queries may both count a new word: same answer).
         let n = self
             .searcher
             .doc_freq(&Term::from_field_text(self.f.body, word))?
             + self
                 .searcher
                 .doc_freq(&Term::from_field_text(self.f.words, word))?;
-        known.insert(word.to_owned(), n);
+        known().insert(word.to_owned(), n);
         Ok(n)
     }
 }
@@ -571,9 +577,43 @@ impl SegmentAttrs {
 #[derive(Default)]
 pub struct AttrCache {
     segments: std::sync::Mutex<HashMap<tantivy::index::SegmentId, std::sync::Arc<SegmentAttrs>>>,
+    /// Per searcher generation, each word's document count. A match weighs 30–60 candidate
+    /// words by how common they are, and each count is a term lookup in two fields of every
+    /// segment: about a tenth of a match's time under load, for counts that only change when
+    /// the index does. Exact, since a generation's segments never change; at most the
+    /// vocabulary of the index per generation (a few MB), dropped with the generation.
+    words: std::sync::Mutex<Vec<(u64, WordCounts)>>,
 }
 
+/// How many generations' word counts are kept when no warmer drops them (a reader without
+/// one, like the evaluation's baseline); the live ones are two at most.
+const GENERATIONS_KEPT: usize = 4;
+
 impl AttrCache {
+    /// The word counts shared by the queries of `searcher`'s generation.
+    fn word_counts(&self, searcher: &tantivy::Searcher) -> WordCounts {
+        let generation = searcher.generation().generation_id();
+        let mut all = self.words_lock();
+        if let Some((_, counts)) = all.iter().find(|(g, _)| *g == generation) {
+            return counts.clone();
+        }
+        let counts = WordCounts::default();
+        all.push((generation, counts.clone()));
+        if all.len() > GENERATIONS_KEPT {
+            // Generations are numbered in order: the oldest goes.
+            if let Some(oldest) = all.iter().map(|(g, _)| *g).min() {
+                all.retain(|(g, _)| *g != oldest);
+            }
+        }
+        counts
+    }
+
+    fn words_lock(&self) -> std::sync::MutexGuard<'_, Vec<(u64, WordCounts)>> {
+        self.words
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     fn get(&self, reader: &tantivy::SegmentReader) -> Result<std::sync::Arc<SegmentAttrs>> {
         let id = reader.segment_id();
         if let Some(a) = self.lock().get(&id) {
@@ -609,6 +649,8 @@ impl tantivy::Warmer for AttrCache {
     fn garbage_collect(&self, live: &[&tantivy::SearcherGeneration]) {
         self.lock()
             .retain(|id, _| live.iter().any(|g| g.segments().contains_key(id)));
+        self.words_lock()
+            .retain(|(generation, _)| live.iter().any(|g| g.generation_id() == *generation));
     }
 }
 
@@ -1101,7 +1143,7 @@ pub fn rank(
         probe.description,
     );
     let searcher = search.searcher();
-    let stats = BodyStats::new(&searcher, &search.fields);
+    let stats = BodyStats::new(&searcher, &search.fields, Some(&search.attrs));
     let terms = most_telling(&stats, terms, MAX_SCORED_TERMS);
     let ranked = rank_by(&stats, &search.attrs, probe, &terms, opts)?;
     Ok((terms, ranked))
@@ -1153,7 +1195,13 @@ pub fn rank_with(
     terms: &[QueryTerm],
     opts: &MatchOptions,
 ) -> Result<Vec<Ranked>> {
-    rank_by(&BodyStats::new(searcher, f), cache, probe, terms, opts)
+    rank_by(
+        &BodyStats::new(searcher, f, Some(cache)),
+        cache,
+        probe,
+        terms,
+        opts,
+    )
 }
 
 fn rank_by(
@@ -1305,7 +1353,7 @@ pub fn search_text(search: &Search, sq: &SearchQuery) -> Result<(usize, Vec<Hit>
         return Ok((0, Vec::new()));
     }
     let searcher = search.searcher();
-    let stats = BodyStats::new(&searcher, f);
+    let stats = BodyStats::new(&searcher, f, Some(&search.attrs));
     let at = match sq.kind {
         Kind::Need => Lookup::plain(f),
         Kind::Resource => {
@@ -1666,7 +1714,7 @@ mod tests {
             (index.reader().unwrap().searcher(), f)
         };
         let scores = |searcher: &tantivy::Searcher, f: &Fields, q: &dyn Query| {
-            let stats = BodyStats::new(searcher, f);
+            let stats = BodyStats::new(searcher, f, None);
             let top = TopDocs::with_limit(10).order_by_score();
             let hits = searcher
                 .search_with_statistics_provider(q, &top, &stats)
@@ -1808,5 +1856,55 @@ mod tests {
         });
         assert!(gone, "the merged-away segments' copies are dropped");
         assert!(live.iter().all(|id| cache.lock().contains_key(id)));
+    }
+
+    /// A word's count is shared by the queries of one searcher generation, is counted again
+    /// for the next one (never stale), and goes with its generation.
+    #[test]
+    fn word_counts_follow_the_generation() {
+        let (schema, f) = super::super::schema::build();
+        let index = tantivy::Index::create_in_ram(schema);
+        super::super::register(&index);
+        let cache = std::sync::Arc::new(AttrCache::default());
+        let warmer: std::sync::Weak<dyn tantivy::Warmer> = std::sync::Arc::downgrade(&cache) as _;
+        let reader = index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .warmers(vec![warmer])
+            .try_into()
+            .unwrap();
+        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        let mut add = |id: u64| {
+            let mut d = resource(&f, id, "c1", "available");
+            d.add_text(f.words, "送餐");
+            writer.add_document(d).unwrap();
+            writer.commit().unwrap();
+            reader.reload().unwrap();
+            reader.searcher()
+        };
+        let count = |searcher: &tantivy::Searcher| {
+            BodyStats::new(searcher, &f, Some(&cache))
+                .word_freq("送餐")
+                .unwrap()
+        };
+        let first = add(1);
+        assert_eq!(count(&first), 1);
+        assert_eq!(cache.words_lock().len(), 1);
+        assert_eq!(cache.word_counts(&first).lock().unwrap()["送餐"], 1);
+        let second = add(2);
+        assert_eq!(count(&second), 2, "a new generation counts again");
+        assert_eq!(
+            count(&first),
+            1,
+            "a searcher still in use keeps its own counts"
+        );
+        let generation = first.generation().generation_id();
+        drop(first);
+        let gone = (0..100).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            cache.words_lock().iter().all(|(g, _)| *g != generation)
+        });
+        assert!(gone, "the old generation's counts are dropped");
+        assert_eq!(count(&second), 2);
     }
 }
