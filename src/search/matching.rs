@@ -1599,6 +1599,11 @@ mod tests {
             alliances,
             window: (i64::MIN, i64::MAX),
         };
+        // The same need placed higher up: fewer proximity clauses, other regions' resources.
+        let placed = |covers: &[&str]| Probe {
+            covers: covers.iter().map(|c| c.to_string()).collect(),
+            ..need(vec![6], "养老助残")
+        };
         let opts = |limit: usize, category: Option<&str>| MatchOptions {
             limit,
             category: category.map(str::to_owned),
@@ -1606,7 +1611,8 @@ mod tests {
             synonyms: false,
         };
         // The alliance clause and the category clause, each present or not (an alliance no
-        // unit is in, none at all, a category nobody offers), a category filter, small pages.
+        // unit is in, none at all, a category nobody offers), a category filter, small pages,
+        // and the need placed at another street and at the district (other proximity clauses).
         let cases = [
             (need(vec![6], "养老助残"), opts(20, None)),
             (need(vec![99], "养老助残"), opts(20, None)),
@@ -1614,6 +1620,8 @@ mod tests {
             (need(vec![6], "文体活动"), opts(20, None)),
             (need(vec![6], "养老助残"), opts(5, Some("法律服务"))),
             (need(vec![6], "养老助残"), opts(1, None)),
+            (placed(&["s2", "d1", "c1"]), opts(20, None)),
+            (placed(&["d1", "c1"]), opts(20, None)),
         ];
         for (probe, opts) in &cases {
             let (everything, scored) = run(probe, opts, true);
