@@ -1552,7 +1552,6 @@ mod tests {
             d.add_text(f.words, &text);
             let alliances: Vec<i64> = (0..below(3)).map(|a| (5 + a + below(3)) as i64).collect();
             super::super::documents::add_alliances(&f, &mut d, part, &alliances);
-            let text = text.clone();
             writer.add_document(d).unwrap();
             written.insert(
                 id as i64,
@@ -1781,18 +1780,7 @@ mod tests {
     /// they hold matches the columns (open windows pass, the wrong status or place does not).
     #[test]
     fn segment_copies_follow_the_reader() {
-        let (schema, f) = super::super::schema::build();
-        let index = tantivy::Index::create_in_ram(schema);
-        super::super::register(&index);
-        let cache = std::sync::Arc::new(AttrCache::default());
-        let warmer: std::sync::Weak<dyn tantivy::Warmer> = std::sync::Arc::downgrade(&cache) as _;
-        let reader = index
-            .reader_builder()
-            .reload_policy(tantivy::ReloadPolicy::Manual)
-            .warmers(vec![warmer])
-            .try_into()
-            .unwrap();
-        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        let (f, cache, reader, mut writer) = warmed_index();
         writer
             .add_document(resource(&f, 1, "c1", "available"))
             .unwrap();
@@ -1866,10 +1854,14 @@ mod tests {
         assert!(live.iter().all(|id| cache.lock().contains_key(id)));
     }
 
-    /// A word's count is shared by the queries of one searcher generation, is counted again
-    /// for the next one (never stale), and goes with its generation.
-    #[test]
-    fn word_counts_follow_the_generation() {
+    /// An index in memory whose reader has an [`AttrCache`] as its warmer (reloaded by hand),
+    /// with a writer.
+    fn warmed_index() -> (
+        Fields,
+        std::sync::Arc<AttrCache>,
+        tantivy::IndexReader,
+        tantivy::IndexWriter,
+    ) {
         let (schema, f) = super::super::schema::build();
         let index = tantivy::Index::create_in_ram(schema);
         super::super::register(&index);
@@ -1881,7 +1873,15 @@ mod tests {
             .warmers(vec![warmer])
             .try_into()
             .unwrap();
-        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        let writer = index.writer(15_000_000).unwrap();
+        (f, cache, reader, writer)
+    }
+
+    /// A word's count is shared by the queries of one searcher generation, is counted again
+    /// for the next one (never stale), and goes with its generation.
+    #[test]
+    fn word_counts_follow_the_generation() {
+        let (f, cache, reader, mut writer) = warmed_index();
         let mut add = |id: u64| {
             let mut d = resource(&f, id, "c1", "available");
             d.add_text(f.words, "送餐");

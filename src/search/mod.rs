@@ -343,12 +343,7 @@ impl Search {
             let this = self.clone();
             tokio::task::spawn_blocking(move || -> tantivy::Result<()> {
                 let mut slot = this.writer.lock().unwrap_or_else(|e| e.into_inner());
-                if let Some(w) = slot.take() {
-                    w.wait_merging_threads()?;
-                }
-                if !*this.stop.borrow() {
-                    *slot = Some(this.index.writer(WRITER_MEMORY)?);
-                }
+                this.settle_merges(&mut slot)?;
                 this.reader.reload()
             })
             .await
@@ -379,29 +374,32 @@ impl Search {
         let this = self.clone();
         tokio::task::spawn_blocking(move || -> tantivy::Result<usize> {
             let mut slot = this.writer.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(w) = slot.take() {
-                w.wait_merging_threads()?;
-            }
-            if *this.stop.borrow() {
-                return Ok(this.reader.searcher().segment_readers().len());
-            }
-            let mut w = this.index.writer(WRITER_MEMORY)?;
+            this.settle_merges(&mut slot)?;
             let ids = this.index.searchable_segment_ids()?;
-            let merged = if ids.len() > 1 {
-                w.merge(&ids).wait().map(drop)
-            } else {
-                Ok(())
-            };
-            // The writer is put back whether or not the merge worked (it changes nothing
-            // when it fails).
-            *slot = Some(w);
-            merged?;
+            if let Some(w) = slot.as_mut()
+                && ids.len() > 1
+            {
+                // A failed merge changes nothing; the writer stays in its slot.
+                w.merge(&ids).wait()?;
+            }
             this.reader.reload()?;
             Ok(this.reader.searcher().segment_readers().len())
         })
         .await
         .map_err(blocking_err)?
         .map_err(blocking_err)
+    }
+
+    /// Lets the writer's running merges finish, then puts a fresh writer in its slot (none once
+    /// the service is stopping): the writer is given up to wait for its merges.
+    fn settle_merges(&self, slot: &mut Option<IndexWriter>) -> tantivy::Result<()> {
+        if let Some(w) = slot.take() {
+            w.wait_merging_threads()?;
+        }
+        if !*self.stop.borrow() {
+            *slot = Some(self.index.writer(WRITER_MEMORY)?);
+        }
+        Ok(())
     }
 
     /// Applies every outbox row after the applied position.
