@@ -78,6 +78,10 @@ fn sqlite_options(url: &str, max_connections: u32) -> ConnectOptions {
         // Well under the 30 s request timeout: a request that cannot get a connection fails
         // cleanly before it writes anything, instead of being cut off after its commit.
         .acquire_timeout(Duration::from_secs(10))
+        // A file has no server that could drop the connection, so the pool's ping before each
+        // query (a round trip to the connection's thread) checks nothing. Leaving it out was
+        // not measurable over HTTP (BENCHMARKS.md, eighth slice); it is simply work not done.
+        .test_before_acquire(false)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
             o.journal_mode(SqliteJournalMode::Wal)
