@@ -277,15 +277,17 @@ fn text_query(
     let proximity = match at.scope {
         None => None,
         Some(field) => {
-            let mut lifts = Vec::new();
+            let mut lifts = Vec::with_capacity(place.len());
             for region in place {
                 let near = proximity(region).1;
                 // A city-wide scope is no nearer than any other: no lift, no clause.
-                if near > 0.0 {
+                lifts.push(if near > 0.0 {
                     let lift = (PROXIMITY_LIFT * near) as f32;
                     let terms = at.terms(field, region);
-                    lifts.push((near, constant_clauses(stats, terms, lift, &mut clauses)?));
-                }
+                    constant_clauses(stats, terms, lift, &mut clauses)?
+                } else {
+                    0.0
+                });
             }
             Some(lifts)
         }
@@ -316,20 +318,23 @@ struct Constants {
     /// and only they, score this much more (`Some(0.0)`: none can get it). `None` when it
     /// cannot tell (needs have no alliance terms by part; a probe of several alliances).
     alliance: Option<f32>,
-    /// `Some` when the query scores proximity: for each proximity a resource can have, what
-    /// its clause adds (none for the city-wide; 0 when no resource has that scope). `None`
-    /// when it does not (needs have no scope terms by part).
-    proximity: Option<Vec<(f64, f32)>>,
+    /// `Some` when the query scores proximity: for each region of the probe's chain, in the
+    /// order of [`Filter::covers`], what its clause adds to a resource scoped there (0 for the
+    /// city, which has no clause, and when no resource has that scope). Keyed by the region
+    /// the collector found the resource under, not by its proximity's value, so two levels
+    /// may one day be worth the same. `None` when the query does not score proximity (needs
+    /// have no scope terms by part).
+    proximity: Option<Vec<f32>>,
 }
 
 impl Constants {
-    /// What the proximity clause adds to a document of proximity `near`.
-    fn proximity(&self, near: f64) -> f32 {
+    /// What the proximity clause adds to a document scoped at the probe's `region`-th region.
+    fn proximity(&self, region: usize) -> f32 {
         self.proximity
-            .iter()
-            .flatten()
-            .find(|(n, _)| *n == near)
-            .map_or(0.0, |(_, lift)| *lift)
+            .as_ref()
+            .and_then(|lifts| lifts.get(region))
+            .copied()
+            .unwrap_or(0.0)
     }
 }
 
@@ -661,8 +666,9 @@ struct SegmentFilter {
     kind_status: u32,
     city: u32,
     covers: tantivy::columnar::StrColumn,
-    /// The probe's region terms present here, with the proximity each one means.
-    cover_ords: Vec<(u32, Proximity)>,
+    /// The probe's region terms present here, with the proximity each one means and its
+    /// place in [`Filter::covers`].
+    cover_ords: Vec<(u32, Proximity, usize)>,
     until_at_least: i32,
     today: i32,
     from_at_most: Option<i32>,
@@ -706,9 +712,9 @@ impl SegmentFilter {
             return Ok(None);
         }
         let mut cover_ords = Vec::new();
-        for c in &filter.covers {
+        for (i, c) in filter.covers.iter().enumerate() {
             if let Some(o) = ord(&covers, c)? {
-                cover_ords.push((o, filter.own_proximity.unwrap_or_else(|| proximity(c))));
+                cover_ords.push((o, filter.own_proximity.unwrap_or_else(|| proximity(c)), i));
             }
         }
         if cover_ords.is_empty() {
@@ -762,10 +768,11 @@ impl SegmentFilter {
             .is_some_and(|c| self.attrs.docs[doc as usize].category == c)
     }
 
-    /// The document's proximity when it passes every filter: first what its record says
+    /// The document's proximity when it passes every filter, with the place in
+    /// [`Filter::covers`] of the probe's region it was found under: first what its record says
     /// (one cache line), then its scope (a need's chain of places is read from the column),
     /// then whether it is deleted.
-    fn accepts(&self, doc: tantivy::DocId) -> Option<Proximity> {
+    fn accepts(&self, doc: tantivy::DocId) -> Option<(Proximity, usize)> {
         let a = &self.attrs.docs[doc as usize];
         let pass = a.kind_status == self.kind_status
             && a.city == self.city
@@ -779,10 +786,10 @@ impl SegmentFilter {
         let wanted = |o: u32| {
             self.cover_ords
                 .iter()
-                .find(|(wanted, _)| *wanted == o)
-                .map(|(_, proximity)| *proximity)
+                .find(|(wanted, _, _)| *wanted == o)
+                .map(|(_, proximity, region)| (*proximity, *region))
         };
-        let near = match a.cover {
+        let found = match a.cover {
             NONE => None,
             SEVERAL => self
                 .covers
@@ -793,7 +800,7 @@ impl SegmentFilter {
         self.alive
             .as_ref()
             .is_none_or(|alive| alive.is_alive(doc))
-            .then_some(near)
+            .then_some(found)
     }
 }
 
@@ -857,7 +864,7 @@ impl FilteredTopSegment {
         tests::OFFERED.set(tests::OFFERED.get() + 1);
         let f = &*self.filter;
         if let Some(columns) = &self.columns
-            && let Some((scope_relation, near)) = columns.accepts(doc)
+            && let Some(((scope_relation, near), region)) = columns.accepts(doc)
         {
             let category_match = columns.same_category(doc);
             let a = &columns.attrs.docs[doc as usize];
@@ -880,7 +887,7 @@ impl FilteredTopSegment {
                     Some(clause) if same_alliance => clause,
                     _ => 0.0,
                 }
-                - constants.proximity(near);
+                - constants.proximity(region);
             if !category_match && text < MATCHED_TEXT {
                 return self.bar();
             }
