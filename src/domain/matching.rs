@@ -331,7 +331,7 @@ pub async fn search(
         limit: per_page as usize,
     };
     let (total, hits) = search
-        .query(|| crate::search::matching::search_text(search, &query))
+        .query_long(|| crate::search::matching::search_text(search, &query))
         .await?;
     Ok(Found {
         kind,

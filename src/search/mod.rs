@@ -224,15 +224,31 @@ impl Search {
         self.wake.notify_one();
     }
 
-    /// Runs `work` on the index (a ranking or search), waiting for a core's turn; the async
-    /// worker thread is handed over meanwhile (`block_in_place`).
+    /// Runs one match's ranking on the index, waiting for a core's turn, on the calling task's
+    /// own thread. A ranking is short (about 2 ms at p50 and 5 ms at p99 with a million
+    /// resources), and handing the async worker over for it (`block_in_place`, as
+    /// [`Search::query_long`] does) cost more than it saved: two connections over HTTP at a
+    /// million resources got 440 matches/s against 346, p99 8–10 ms against 11–13
+    /// (BENCHMARKS.md, eighth slice). The price is that while every core runs a ranking, other
+    /// requests wait for one to end; there are never more rankings at once than cores.
     pub async fn query<T>(&self, work: impl FnOnce() -> T) -> T {
-        let _turn = self
-            .queries
+        let _turn = self.turn().await;
+        work()
+    }
+
+    /// Runs work on the index that may take long (a page of free-text search with its total,
+    /// an alliance's whole match plan), waiting for a core's turn; the async worker thread is
+    /// handed over meanwhile (`block_in_place`), so other requests go on being served.
+    pub async fn query_long<T>(&self, work: impl FnOnce() -> T) -> T {
+        let _turn = self.turn().await;
+        tokio::task::block_in_place(work)
+    }
+
+    async fn turn(&self) -> tokio::sync::SemaphorePermit<'_> {
+        self.queries
             .acquire()
             .await
-            .expect("the semaphore is never closed");
-        tokio::task::block_in_place(work)
+            .expect("the semaphore is never closed")
     }
 
     /// Resolves once the applied position has moved (or had moved since the last wait).

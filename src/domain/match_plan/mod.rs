@@ -165,7 +165,7 @@ async fn candidates(
         regions = Some(tree);
     }
     let ranked = search
-        .query(|| {
+        .query_long(|| {
             probes
                 .iter()
                 .map(|p| matching::rank(search, &p.probe(), opts).map(|(_, r)| r))
