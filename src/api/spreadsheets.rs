@@ -18,6 +18,10 @@ use crate::state::AppState;
 /// Spreadsheets are bigger than JSON bodies: up to 20 MiB (about 100,000 rows).
 const MAX_FILE: usize = 20 * 1024 * 1024;
 
+/// One sheet is parsed at a time: a parse may hold a hundred MiB and a core for seconds, and
+/// two at once would only share the same core and double the memory.
+static PARSING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(import_list))
@@ -54,6 +58,14 @@ async fn import_list(
     auth: Auth,
     mut form: Multipart,
 ) -> Result<Response> {
+    if let Err(refused) = spreadsheets::may_import(&auth.actor) {
+        // Never parsed; only drained (within the body limit), so the client, still sending,
+        // reads the refusal instead of a broken connection.
+        while let Ok(Some(mut field)) = form.next_field().await {
+            while let Ok(Some(_)) = field.chunk().await {}
+        }
+        return Err(refused);
+    }
     let bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             Error::PayloadTooLarge("文件不能超过 20 MiB".into())
@@ -97,11 +109,7 @@ async fn import_list(
         }
     }
     let file = file.ok_or_else(|| Error::field("file", "请上传 CSV 或 XLSX 文件"))?;
-    // Parsing a sheet is CPU work: off the async workers.
-    let table = tokio::task::spawn_blocking(move || sheets::read(&file))
-        .await
-        .map_err(|e| Error::Internal(e.into()))?
-        .map_err(|m| Error::field("file", m))?;
+    let table = read_sheet(file).await?;
     let opts = ImportOptions {
         alliance_id,
         dry_run,
@@ -122,6 +130,23 @@ async fn import_list(
         StatusCode::CREATED
     };
     Ok((status, axum::Json(report)).into_response())
+}
+
+/// Parses an uploaded sheet off the async workers, one at a time, within the limits of
+/// [`sheets::Limits`]; its deadline runs from when the parse starts, and the parse checks it
+/// itself, so a slow file stops working instead of running on after its request is gone.
+async fn read_sheet(file: axum::body::Bytes) -> Result<sheets::Table> {
+    let turn = tokio::time::timeout(sheets::READ_TIME, PARSING.acquire())
+        .await
+        .map_err(|_| Error::Unavailable("另一份表格正在读取，请稍后再试".into()))?
+        .expect("the semaphore is never closed");
+    let table = tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        sheets::read_within(&file, &sheets::Limits::standard())
+    })
+    .await
+    .map_err(|e| Error::Internal(e.into()))?;
+    table.map_err(|m| Error::field("file", m))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -253,6 +253,18 @@ pub struct ImportOptions {
 /// would create it, and the caller commits only when the report has no problem and this is
 /// not a dry run (otherwise it drops the transaction, and nothing is kept). `progress` is told
 /// how many rows are done.
+/// Whether `actor` may import a list at all: reviewers may not (members import their unit's
+/// resources, coordinators their alliance's needs). Asked before a file is even read, so an
+/// upload nobody may import costs nothing to parse.
+pub fn may_import(actor: &Actor) -> Result<()> {
+    if actor.role == super::Role::Reviewer {
+        return Err(Error::forbidden(
+            "审核员不能导入清单：资源清单由成员单位导入，需求清单由协调员导入",
+        ));
+    }
+    Ok(())
+}
+
 pub async fn import(
     db: &impl ConnectionTrait,
     actor: &Actor,

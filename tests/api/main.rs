@@ -20,6 +20,7 @@ mod projects;
 mod regions;
 mod reporting;
 mod sessions;
+mod spreadsheet_bombs;
 mod spreadsheets;
 mod system;
 mod users;

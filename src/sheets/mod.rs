@@ -6,9 +6,13 @@
 //! cells as `YYYY-MM-DD`. The domain parses the text, so a CSV and an XLSX of the same list
 //! give the same rows and the same errors.
 
+mod limits;
+
 use std::io::Cursor;
 
 use calamine::{Data, DataType, Reader, Xlsx};
+
+pub use limits::{Limits, READ_TIME};
 
 /// A sheet: the header row and the data rows, each with its row number in the file (the
 /// header is row 1), blank rows left out.
@@ -25,12 +29,19 @@ impl Table {
     }
 }
 
-/// Reads the first sheet of an XLSX file, or a CSV file. The error is a message for the user.
+/// Reads the first sheet of an XLSX file, or a CSV file, within the standard limits. The
+/// error is a message for the user.
 pub fn read(bytes: &[u8]) -> Result<Table, String> {
+    read_within(bytes, &Limits::standard())
+}
+
+/// Reads the first sheet of an XLSX file, or a CSV file, within `limits`.
+pub fn read_within(bytes: &[u8], limits: &Limits) -> Result<Table, String> {
     let cells = if bytes.starts_with(b"PK\x03\x04") {
-        read_xlsx(bytes)?
+        limits::check_xlsx(bytes, limits)?;
+        read_xlsx(bytes, limits)?
     } else {
-        read_csv(bytes)?
+        read_csv(bytes, limits)?
     };
     let mut rows = cells.into_iter();
     let Some((_, headers)) = rows.find(|(_, r)| r.iter().any(|c| !c.is_empty())) else {
@@ -54,7 +65,7 @@ type Numbered = Vec<(usize, Vec<String>)>;
 const MAX_ROWS: u32 = 200_000;
 const MAX_COLUMNS: u32 = 64;
 
-fn read_xlsx(bytes: &[u8]) -> Result<Numbered, String> {
+fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Numbered, String> {
     let bad = |_| "无法读取 XLSX 文件：文件已损坏或不是 Excel 工作簿".to_owned();
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(bad)?;
     let first = book
@@ -66,7 +77,12 @@ fn read_xlsx(bytes: &[u8]) -> Result<Numbered, String> {
     // would otherwise make a grid of billions of cells.
     let mut reader = book.worksheet_cells_reader(&first).map_err(bad)?;
     let mut rows: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
+    let mut read = 0u64;
     while let Some(cell) = reader.next_cell().map_err(bad)? {
+        read += 1;
+        if read.is_multiple_of(4096) {
+            limits.check_time()?;
+        }
         let (r, c) = cell.get_position();
         if r >= MAX_ROWS || c >= MAX_COLUMNS {
             return Err(format!("表格过大：最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列"));
@@ -106,7 +122,7 @@ fn cell_text(c: &Data) -> String {
     }
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Numbered, String> {
+fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Numbered, String> {
     let text = decode(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -115,11 +131,24 @@ fn read_csv(bytes: &[u8]) -> Result<Numbered, String> {
     let mut out = Vec::new();
     // Lines are counted forward from the previous record: once over the whole text.
     let (mut counted_to, mut lines) = (0usize, 0usize);
+    let mut cells = 0u64;
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line()) + 1;
             format!("第 {line} 行不是有效的 CSV")
         })?;
+        cells += record.len() as u64;
+        if cells > limits.cells {
+            return Err(limits.too_many_cells());
+        }
+        if record.iter().any(|f| {
+            f.len() as u64 > limits.cell_chars && f.chars().count() as u64 > limits.cell_chars
+        }) {
+            return Err(limits.too_long_cell());
+        }
+        if out.len().is_multiple_of(4096) {
+            limits.check_time()?;
+        }
         // The reader skips blank lines and may report a record's start before them: count
         // the lines up to its first character, so rows keep the numbers the user sees.
         let mut start = record.position().map_or(0, |p| p.byte()) as usize;
