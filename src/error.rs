@@ -26,6 +26,9 @@ pub enum Error {
     PreconditionFailed(String),
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// The search index was found damaged and is being rebuilt from the database.
+    #[error("search index being repaired")]
+    SearchRepairing,
     #[error("too many requests: {0}")]
     TooManyRequests(String),
     #[error("payload too large")]

@@ -5,6 +5,7 @@ pub mod alliance;
 pub mod alliance_member;
 pub mod audit_log;
 pub mod category;
+pub mod deployment;
 pub mod match_alert;
 pub mod need;
 pub mod notification;

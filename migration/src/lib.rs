@@ -7,6 +7,7 @@ mod m20261202_000001_project_workflow;
 mod m20261202_000002_feedback;
 mod m20261202_000003_review_by;
 mod m20261203_000001_notifications;
+mod m20261206_000001_deployment;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000002_feedback::Migration),
             Box::new(m20261202_000003_review_by::Migration),
             Box::new(m20261203_000001_notifications::Migration),
+            Box::new(m20261206_000001_deployment::Migration),
         ]
     }
 }

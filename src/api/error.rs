@@ -108,6 +108,13 @@ impl IntoResponse for Error {
                 vec![],
             ),
             Error::Unavailable(d) => (S::SERVICE_UNAVAILABLE, "unavailable", "服务繁忙", d, vec![]),
+            Error::SearchRepairing => (
+                S::SERVICE_UNAVAILABLE,
+                "search-repairing",
+                "匹配与搜索暂不可用",
+                "搜索索引损坏，正在从数据库重建；清单的查看和填报不受影响，请稍后再试".into(),
+                vec![],
+            ),
             Error::Validation(errors) => {
                 let detail = format!("有{}处填写不正确", errors.len());
                 (

@@ -14,7 +14,7 @@ pub mod synonyms;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
 use crate::db::Db;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use documents::Kind;
 use schema::{Fields, SCHEMA_VERSION};
 use synonyms::Synonyms;
@@ -62,6 +62,13 @@ pub struct Search {
     /// Per-segment copies of the columns matching filters on (see `matching::AttrCache`).
     pub(crate) attrs: Arc<matching::AttrCache>,
     data_dir: PathBuf,
+    /// The identity of the database this index is derived from (see [`Payload::database`]).
+    database: String,
+    /// Set when a query met a damaged index: queries answer [`Error::SearchRepairing`] until the
+    /// indexer has rebuilt it.
+    broken: AtomicBool,
+    /// Wakes the indexer to rebuild a damaged index.
+    repair: tokio::sync::Notify,
 }
 
 /// How far the indexer has read the outbox.
@@ -86,6 +93,10 @@ struct Payload {
     seq: i64,
     #[serde(default)]
     anchor: Option<Anchor>,
+    /// The identity of the database (its `deployment` row): an index beside a database of
+    /// another deployment, whatever its outbox holds, is rebuilt.
+    #[serde(default)]
+    database: String,
 }
 
 /// The newest outbox row at or below the applied position, as the index saw it. A database
@@ -122,8 +133,40 @@ impl Anchor {
     }
 }
 
-fn blocking_err(e: impl std::fmt::Display) -> crate::error::Error {
-    crate::error::Error::Internal(anyhow::anyhow!("search index: {e}"))
+/// An index or thread error, kept as the source so [`damaged`] can tell a damaged index from
+/// other failures.
+fn blocking_err(e: impl std::error::Error + Send + Sync + 'static) -> Error {
+    Error::Internal(anyhow::Error::new(e).context("search index"))
+}
+
+/// Whether an error of a query says the index itself is damaged (unreadable or corrupt files)
+/// rather than something about this one query.
+fn damaged(e: &Error) -> bool {
+    use tantivy::TantivyError as T;
+    let Error::Internal(e) = e else { return false };
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some()
+            || matches!(
+                c.downcast_ref::<T>(),
+                Some(
+                    T::IoError(_)
+                        | T::DataCorruption(_)
+                        | T::OpenReadError(_)
+                        | T::OpenDirectoryError(_)
+                        | T::IncompatibleIndex(_)
+                        | T::DeserializeError(_)
+                )
+            )
+    })
+}
+
+/// A panic's message, for the log.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
 }
 
 impl Search {
@@ -137,6 +180,7 @@ impl Search {
             Synonyms::parse(synonyms::DEFAULT).expect("the built-in dictionary parses")
         });
         let dir = data_dir.join("index");
+        let database = database_identity(&db).await?;
         let opened = tokio::task::spawn_blocking({
             let dir = dir.clone();
             move || open_existing(&dir)
@@ -146,10 +190,12 @@ impl Search {
         // restored) database: its documents would be ghosts, so it is rebuilt.
         let newest = newest_seq(&db.read).await?;
         let opened = match opened {
-            Some((index, seq, anchor))
-                if seq <= newest && Anchor::at(&db, seq).await? == anchor =>
+            Some((index, payload))
+                if payload.database == database
+                    && payload.seq <= newest
+                    && Anchor::at(&db, payload.seq).await? == payload.anchor =>
             {
-                Some((index, seq))
+                Some((index, payload.seq))
             }
             Some(_) => {
                 tracing::warn!("search index belongs to another state of the database");
@@ -199,6 +245,9 @@ impl Search {
             advanced: tokio::sync::Notify::new(),
             attrs,
             data_dir: data_dir.to_owned(),
+            database,
+            broken: AtomicBool::new(false),
+            repair: tokio::sync::Notify::new(),
         });
         if fresh {
             search.rebuild(&db).await?;
@@ -231,17 +280,63 @@ impl Search {
     /// million resources got 440 matches/s against 346, p99 8–10 ms against 11–13
     /// (BENCHMARKS.md, eighth slice). The price is that while every core runs a ranking, other
     /// requests wait for one to end; there are never more rankings at once than cores.
-    pub async fn query<T>(&self, work: impl FnOnce() -> T) -> T {
+    pub async fn query<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        self.usable()?;
         let _turn = self.turn().await;
-        work()
+        self.guarded(work)
     }
 
     /// Runs work on the index that may take long (a page of free-text search with its total,
     /// an alliance's whole match plan), waiting for a core's turn; the async worker thread is
     /// handed over meanwhile (`block_in_place`), so other requests go on being served.
-    pub async fn query_long<T>(&self, work: impl FnOnce() -> T) -> T {
+    pub async fn query_long<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        self.usable()?;
         let _turn = self.turn().await;
-        tokio::task::block_in_place(work)
+        tokio::task::block_in_place(|| self.guarded(work))
+    }
+
+    /// Whether queries may use the index now (not while a damaged one is being rebuilt).
+    fn usable(&self) -> Result<()> {
+        if self.is_broken() {
+            Err(Error::SearchRepairing)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Whether the index was found damaged and is not rebuilt yet.
+    pub fn is_broken(&self) -> bool {
+        self.broken.load(Ordering::Acquire)
+    }
+
+    /// Runs a query, turning a panic or an I/O or corruption error inside the index into a
+    /// repair: the index is marked broken, the indexer rebuilds it from the database, and
+    /// until then every query answers [`Error::SearchRepairing`] instead of a 500 each.
+    fn guarded<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        // Nothing a query holds is left half-changed by a panic: the searcher is read-only
+        // and the caches it fills tolerate poisoned locks.
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+            Ok(Err(e)) if damaged(&e) => {
+                self.mark_broken(&format!("{e:#}"));
+                Err(Error::SearchRepairing)
+            }
+            Ok(done) => done,
+            Err(panic) => {
+                self.mark_broken(&panic_message(&*panic));
+                Err(Error::SearchRepairing)
+            }
+        }
+    }
+
+    /// Marks the index damaged and wakes the indexer to rebuild it (logged once per repair).
+    pub fn mark_broken(&self, why: &str) {
+        if !self.broken.swap(true, Ordering::AcqRel) {
+            tracing::error!(
+                error = why,
+                "search index damaged; rebuilding it from the database"
+            );
+        }
+        self.repair.notify_one();
     }
 
     async fn turn(&self) -> tokio::sync::SemaphorePermit<'_> {
@@ -319,7 +414,11 @@ impl Search {
             let this = self.clone();
             tokio::task::spawn_blocking(move || -> tantivy::Result<()> {
                 let mut w = this.writer.lock().unwrap_or_else(|e| e.into_inner());
-                w.as_mut().expect("writer present").delete_all_documents()?;
+                // A failed write leaves no writer (see `write`); a repair starts with one.
+                if w.is_none() {
+                    *w = Some(this.index.writer(WRITER_MEMORY)?);
+                }
+                w.as_mut().expect("just ensured").delete_all_documents()?;
                 Ok(())
             })
             .await
@@ -531,6 +630,7 @@ impl Search {
                         analysis: analyzer::fingerprint(),
                         seq: *seq,
                         anchor: anchor.clone(),
+                        database: self.database.clone(),
                     };
                     prepared
                         .set_payload(&serde_json::to_string(&payload).expect("payload serializes"));
@@ -646,8 +746,9 @@ where
         .register(analyzer::PLACED_TOKENIZER, analyzer::Placed(tokenizer));
 }
 
-/// The index in `dir`, its applied sequence and anchor, if it opens and has our schema version.
-fn open_existing(dir: &Path) -> Option<(Index, i64, Option<Anchor>)> {
+/// The index in `dir` and its commit payload, if it opens, has our schema version and every
+/// file of its segments is whole.
+fn open_existing(dir: &Path) -> Option<(Index, Payload)> {
     let index = Index::open_in_dir(dir).ok()?;
     register(&index);
     let payload = index.load_metas().ok()?.payload?;
@@ -658,9 +759,31 @@ fn open_existing(dir: &Path) -> Option<(Index, i64, Option<Anchor>)> {
     {
         return None;
     }
-    // Opening a reader checks that every segment's files are there.
+    // Opening a reader checks that every segment's files are there; their checksums, that no
+    // byte in them changed since they were written (a disk error, a crash mid-write, a hand).
+    // Reading every file once costs about a second per 500 MB, at start only.
     index.reader().ok()?;
-    Some((index, payload.seq, payload.anchor))
+    match index.validate_checksum() {
+        Ok(bad) if bad.is_empty() => {}
+        Ok(bad) => {
+            tracing::warn!(files = ?bad, "search index files fail their checksums");
+            return None;
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "search index checksums could not be read");
+            return None;
+        }
+    }
+    Some((index, payload))
+}
+
+/// The database's identity (its `deployment` row).
+async fn database_identity(db: &Db) -> Result<String> {
+    Ok(entity::deployment::Entity::find()
+        .one(&db.read)
+        .await?
+        .map(|d| d.identity)
+        .unwrap_or_default())
 }
 
 /// The newest outbox sequence (0 when the outbox is empty).
@@ -701,8 +824,27 @@ async fn indexer(search: Arc<Search>, db: Db, mut stopped: tokio::sync::watch::R
     loop {
         tokio::select! {
             _ = search.wake.notified() => {}
+            _ = search.repair.notified() => {}
             _ = tokio::time::sleep(POLL) => {}
             _ = stopped.changed() => return,
+        }
+        if search.is_broken() {
+            // The rebuild deletes every segment, damaged ones included, without reading them,
+            // and writes the documents anew; queries resume once it has committed.
+            match search.rebuild(&db).await {
+                Ok(()) => {
+                    search.broken.store(false, Ordering::Release);
+                    tracing::info!("search index repaired");
+                }
+                Err(e) => {
+                    if *stopped.borrow() {
+                        return;
+                    }
+                    tracing::error!(error = ?e, "rebuilding the damaged search index failed; retrying");
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    continue;
+                }
+            }
         }
         if let Err(e) = search.catch_up(&db).await {
             if *stopped.borrow() {

@@ -10,6 +10,7 @@ mod demo;
 mod duplicates;
 mod evaluation;
 mod expiry;
+mod index_repair;
 mod lists;
 mod malformed;
 mod match_plan;

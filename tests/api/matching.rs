@@ -23,7 +23,7 @@ both!(
 );
 
 /// Polls until `pred` holds for the answer (the index applies writes asynchronously).
-async fn eventually(
+pub(crate) async fn eventually(
     app: &TestApp,
     path: &str,
     token: &str,
@@ -45,7 +45,7 @@ async fn eventually(
     }
 }
 
-fn ids(body: &Value, key: &str) -> Vec<i64> {
+pub(crate) fn ids(body: &Value, key: &str) -> Vec<i64> {
     body["items"]
         .as_array()
         .unwrap()
@@ -54,9 +54,9 @@ fn ids(body: &Value, key: &str) -> Vec<i64> {
         .collect()
 }
 
-struct Story {
-    need: i64,
-    meals: i64,
+pub(crate) struct Story {
+    pub need: i64,
+    pub meals: i64,
     legal: i64,
     withdrawn: i64,
     elsewhere: i64,
@@ -66,7 +66,7 @@ struct Story {
 
 /// The need of the issue and offers around it: the right one in other words, one that shares
 /// only 服务, one withdrawn, one for another street.
-async fn story(app: &TestApp, w: &World) -> Story {
+pub(crate) async fn story(app: &TestApp, w: &World) -> Story {
     let post = |token: &str, body: Value| {
         let (app, token) = (app.clone(), token.to_owned());
         async move {
