@@ -523,7 +523,7 @@ async fn import(
     opts: crate::domain::spreadsheets::ImportOptions,
     username: &str,
 ) -> anyhow::Result<()> {
-    use crate::domain::spreadsheets;
+    use crate::domain::imports;
     let dry_run = opts.dry_run;
     let bytes =
         std::fs::read(file).map_err(|e| anyhow::anyhow!("无法读取 {}：{e}", file.display()))?;
@@ -536,22 +536,27 @@ async fn import(
     let actor = crate::domain::auth::actor_of(&user, None)?;
     let bar = indicatif::ProgressBar::new(table.rows.len() as u64);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} 行 {msg}")
+        indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} 行")
             .expect("a valid template"),
     );
-    let tx = db.begin().await?;
-    let report = spreadsheets::import(&tx, &actor, &table, &opts, &|done| {
-        bar.set_position(done as u64)
-    })
+    let job = imports::start(&db, &actor, &table, &opts, Some(file.display().to_string()))
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
+    let report = imports::run(
+        &db,
+        &actor,
+        job.id,
+        &table,
+        &opts,
+        &|step, done| {
+            bar.set_message(step.label());
+            bar.set_position(done as u64);
+        },
+        &|| {},
+    )
     .await
-    .map_err(|e| anyhow::anyhow!("{}", message_of(e)))?;
+    .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
     bar.finish_and_clear();
-    let keep = report.problems.is_empty() && !dry_run;
-    if keep {
-        tx.commit().await?;
-    } else {
-        tx.rollback().await?;
-    }
     db.close().await;
     for p in &report.problems {
         let column = if p.column.is_empty() {
@@ -571,24 +576,13 @@ async fn import(
             report.problems.len()
         );
     }
+    if let Some(m) = &report.message {
+        anyhow::bail!("{m}");
+    }
     if dry_run {
         println!("检查通过：{} 行均可导入（试运行，未写入）", report.valid);
     } else {
         println!("已导入 {} 行", report.created);
     }
     Ok(())
-}
-
-/// What an error says to the person at the terminal.
-fn message_of(e: crate::error::Error) -> String {
-    use crate::error::Error;
-    match e {
-        Error::Validation(list) => list
-            .into_iter()
-            .map(|f| format!("{}：{}", f.field, f.message))
-            .collect::<Vec<_>>()
-            .join("；"),
-        Error::Forbidden(m) | Error::NotFound(m) | Error::Conflict(m) | Error::BadRequest(m) => m,
-        other => format!("{other:#}"),
-    }
 }

@@ -95,6 +95,34 @@ impl Error {
         Error::Forbidden(detail.into())
     }
 
+    /// What the error says to the person who caused it, in Chinese (never an internal cause).
+    pub fn message(&self) -> String {
+        match self {
+            Error::Validation(list) => list
+                .iter()
+                .map(|f| format!("{}：{}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("；"),
+            Error::BadRequest(m)
+            | Error::Unauthorized(m)
+            | Error::Forbidden(m)
+            | Error::NotFound(m)
+            | Error::Conflict(m)
+            | Error::PreconditionFailed(m)
+            | Error::Unavailable(m)
+            | Error::TooManyRequests(m)
+            | Error::PayloadTooLarge(m)
+            | Error::UnsupportedMediaType(m) => m.clone(),
+            Error::Duplicates(found) => format!(
+                "与已有的「{}」等 {} 条几乎相同",
+                found.first().map_or("", |d| d.title.as_str()),
+                found.len()
+            ),
+            Error::SearchRepairing => "搜索索引正在修复，请稍后再试".into(),
+            Error::Internal(_) => "服务器内部错误".into(),
+        }
+    }
+
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         Error::Validation(vec![FieldError {
             field: field.into(),

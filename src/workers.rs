@@ -1,5 +1,5 @@
-//! Background work of a serving instance: announcing matches, daily review-by reminders and
-//! webhook deliveries. Each loop only reads and writes through the database (shared cursors
+//! Background work of a serving instance: announcing matches, daily review-by reminders,
+//! webhook deliveries and rolling back imports a dead process left half written. Each loop only reads and writes through the database (shared cursors
 //! and leases), so any number of instances can run them side by side.
 
 use std::sync::Arc;
@@ -15,6 +15,8 @@ use crate::state::AppState;
 const ANNOUNCE_EVERY: Duration = Duration::from_millis(300);
 /// How often due webhook deliveries are looked for.
 const DELIVER_EVERY: Duration = Duration::from_millis(500);
+/// How often import jobs abandoned by a process that died are looked for.
+const RECOVER_IMPORTS_EVERY: Duration = Duration::from_secs(30);
 /// How often the daily reminder checks whether today's run is done.
 const REMIND_EVERY: Duration = Duration::from_secs(600);
 /// Pause after an error, so a broken database is not hammered.
@@ -83,6 +85,18 @@ impl Workers {
         );
 
         let s = state.clone();
+        let recover = every(
+            RECOVER_IMPORTS_EVERY,
+            stopped.clone(),
+            "rolling back interrupted imports",
+            std::future::pending::<()>,
+            move |_| {
+                let state = s.clone();
+                async move { crate::domain::imports::recover(&state.db).await.map(drop) }
+            },
+        );
+
+        let s = state.clone();
         let remind = every(
             REMIND_EVERY,
             stopped,
@@ -101,7 +115,7 @@ impl Workers {
         );
         Workers {
             stop,
-            tasks: vec![announce, deliver, remind],
+            tasks: vec![announce, deliver, recover, remind],
         }
     }
 

@@ -29,6 +29,9 @@ pub struct Model {
     /// 复核日期: unless its owner confirms it again, the entry leaves the matchable set after
     /// this day (Asia/Shanghai). Set on every write by the owner.
     pub review_by: Option<Date>,
+    /// The import job that wrote this row; while that job is still writing, the row is hidden
+    /// (`deleted_at` set) and is made visible with the rest of its sheet.
+    pub import_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,6 +8,7 @@ mod m20261202_000002_feedback;
 mod m20261202_000003_review_by;
 mod m20261203_000001_notifications;
 mod m20261206_000001_deployment;
+mod m20261206_000002_import_jobs;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000003_review_by::Migration),
             Box::new(m20261203_000001_notifications::Migration),
             Box::new(m20261206_000001_deployment::Migration),
+            Box::new(m20261206_000002_import_jobs::Migration),
         ]
     }
 }

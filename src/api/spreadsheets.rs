@@ -10,7 +10,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::error::Problem;
 use super::extract::{Auth, Path, Query};
-use crate::domain::spreadsheets::{self, ImportOptions, ImportReport, List};
+use crate::domain::imports::{self, ImportJob};
+use crate::domain::spreadsheets::{self, ImportOptions, List};
 use crate::error::{Error, Result};
 use crate::sheets;
 use crate::state::AppState;
@@ -26,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(import_list))
         .layer(DefaultBodyLimit::max(MAX_FILE))
+        .routes(routes!(import_job))
         .routes(routes!(export_list))
 }
 
@@ -46,13 +48,15 @@ struct ImportForm {
 }
 
 /// Import a 资源清单 or 需求清单 (told apart by the headers: 所属单位/服务范围 or 所属社区).
-/// Every row is checked as `POST /resources` or `POST /needs` checks one entry; every
-/// problem is reported by row and column, and nothing is written unless every row is good.
-/// Dry run: 200 with the report. Written: 201. Any bad row: 422 with the report.
+/// The file is read at once (an unreadable file, unknown headers or an alliance the user may
+/// not post to answer 422 or 403 here); its rows are then checked and written by a job, which
+/// this answers with (202, `Location: /api/v1/imports/{id}`). Every row is checked as
+/// `POST /resources` or `POST /needs` checks one entry; every problem is reported by row and
+/// column, and nothing is written unless every row is good.
 #[utoipa::path(post, path = "/imports", tag = "spreadsheets",
     request_body(content = ImportForm, content_type = "multipart/form-data"),
-    responses((status = 200, body = ImportReport), (status = 201, body = ImportReport),
-        (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = ImportReport)))]
+    responses((status = 202, body = ImportJob), (status = 403, body = Problem),
+        (status = 413, body = Problem), (status = 422, body = Problem), (status = 503, body = Problem)))]
 async fn import_list(
     State(state): State<AppState>,
     auth: Auth,
@@ -73,11 +77,14 @@ async fn import_list(
             Error::BadRequest(format!("表单无法读取：{}", e.body_text()))
         }
     };
-    let (mut file, mut alliance_id) = (None, None);
+    let (mut file, mut alliance_id, mut file_name) = (None, None, None);
     let (mut dry_run, mut allow_duplicates) = (false, false);
     while let Some(field) = form.next_field().await.map_err(bad)? {
         match field.name().unwrap_or("") {
-            "file" => file = Some(field.bytes().await.map_err(bad)?),
+            "file" => {
+                file_name = field.file_name().map(str::to_owned);
+                file = Some(field.bytes().await.map_err(bad)?);
+            }
             "alliance_id" => {
                 let text = field.text().await.map_err(bad)?;
                 alliance_id = Some(
@@ -115,21 +122,46 @@ async fn import_list(
         dry_run,
         allow_duplicates,
     };
-    let tx = state.db.begin().await?;
-    let report = spreadsheets::import(&tx, &auth.actor, &table, &opts, &|_| {}).await?;
-    let status = if !report.problems.is_empty() || dry_run {
-        // Checked, not kept.
-        tx.rollback().await?;
-        if dry_run && report.problems.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
+    let job = imports::start(&state.db, &auth.actor, &table, &opts, file_name).await?;
+    let id = job.id;
+    tokio::spawn(async move {
+        let published = || state.search.notify();
+        if let Err(e) = imports::run(
+            &state.db,
+            &auth.actor,
+            id,
+            &table,
+            &opts,
+            &|_, _| {},
+            &published,
+        )
+        .await
+        {
+            tracing::error!(job = id, error = ?e, "import job could not record its end");
         }
-    } else {
-        tx.commit().await?;
-        StatusCode::CREATED
-    };
-    Ok((status, axum::Json(report)).into_response())
+    });
+    Ok((
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, format!("/api/v1/imports/{id}"))],
+        axum::Json(job),
+    )
+        .into_response())
+}
+
+/// An import job: where it is (queued, checking, writing, done), how many rows it has gone
+/// through, and at the end every row problem or how many entries it wrote. Its owner and
+/// admins may read it.
+#[utoipa::path(get, path = "/imports/{id}", tag = "spreadsheets",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = ImportJob), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn import_job(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<ImportJob>> {
+    Ok(axum::Json(
+        imports::get(state.read(), &auth.actor, id).await?,
+    ))
 }
 
 /// Parses an uploaded sheet off the async workers, one at a time, within the limits of

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod categories;
 pub mod duplicates;
+pub mod imports;
 pub mod lookup;
 pub mod match_plan;
 pub mod matching;

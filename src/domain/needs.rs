@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::imports::Insert;
 use super::regions::{self, Level};
 use super::validation::{
     Problems, check_date, check_version, nullable, required, tags_to_json, trimmed_list,
@@ -76,7 +77,7 @@ impl Urgency {
     }
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewNeed {
     /// The posting alliance. Coordinators may omit it (their own alliance).
@@ -219,7 +220,15 @@ pub async fn create(
     actor: &Actor,
     input: NewNeed,
 ) -> Result<need::Model> {
-    let n = create_unindexed(db, actor, &mut super::duplicates::Known::default(), input).await?;
+    let n = create_unindexed(
+        db,
+        actor,
+        &mut super::duplicates::Known::default(),
+        input,
+        Insert::Visible,
+    )
+    .await?
+    .expect("a visible insert writes its row");
     outbox::push(db, n.city_id, "need", n.id).await?;
     Ok(n)
 }
@@ -232,7 +241,8 @@ pub(crate) async fn create_unindexed(
     actor: &Actor,
     known: &mut super::duplicates::Known,
     input: NewNeed,
-) -> Result<need::Model> {
+    insert: Insert,
+) -> Result<Option<need::Model>> {
     // Who may post is decided before what is posted: a coordinator of another alliance gets
     // 403 whatever the body says. A missing or unknown alliance is one more field problem.
     let mut problems = Problems::of(&input);
@@ -285,6 +295,15 @@ pub(crate) async fn create_unindexed(
             return Err(Error::Duplicates(found));
         }
     }
+    if let Insert::CheckOnly(row) = insert {
+        known.add_pending(
+            super::duplicates::Owner::Alliance(alliance.id),
+            row,
+            input.title.as_deref().unwrap_or_default(),
+            input.description.as_deref().unwrap_or_default(),
+        );
+        return Ok(None);
+    }
     let now = chrono::Utc::now();
     let n = need::ActiveModel {
         city_id: Set(alliance.city_id),
@@ -303,15 +322,16 @@ pub(crate) async fn create_unindexed(
         updated_at: Set(now),
         created_by: Set(actor.user_id),
         updated_by: Set(actor.user_id),
-        deleted_at: Set(None),
+        deleted_at: Set(insert.hidden_since(now)),
         review_by: Set(Some(crate::time::review_by_from_today())),
+        import_id: Set(insert.import_id()),
         ..Default::default()
     }
     .insert(db)
     .await?;
     audit::created(db, Some(actor), "need", n.id, Some(n.city_id), &n).await?;
     known.add_need(&n);
-    Ok(n)
+    Ok(Some(n))
 }
 
 pub async fn update(

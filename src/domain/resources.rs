@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::imports::Insert;
 use super::regions::{self, Level};
 use super::validation::{
     Problems, check_date, check_version, nullable, required, tags_to_json, trimmed_list,
@@ -60,7 +61,7 @@ impl Status {
     }
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewResource {
     /// The offering unit. Member users may omit it (their own unit); admins must give it.
@@ -235,7 +236,15 @@ pub async fn create(
     actor: &Actor,
     input: NewResource,
 ) -> Result<resource::Model> {
-    let r = create_unindexed(db, actor, &mut super::duplicates::Known::default(), input).await?;
+    let r = create_unindexed(
+        db,
+        actor,
+        &mut super::duplicates::Known::default(),
+        input,
+        Insert::Visible,
+    )
+    .await?
+    .expect("a visible insert writes its row");
     outbox::push(db, r.city_id, "resource", r.id).await?;
     Ok(r)
 }
@@ -248,7 +257,8 @@ pub(crate) async fn create_unindexed(
     actor: &Actor,
     known: &mut super::duplicates::Known,
     input: NewResource,
-) -> Result<resource::Model> {
+    insert: Insert,
+) -> Result<Option<resource::Model>> {
     let organization_id = match (actor.role, input.organization_id, actor.organization_id) {
         (Role::Member, None, Some(own)) => Some(own),
         (Role::Member, Some(id), Some(own)) if id == own => Some(own),
@@ -302,6 +312,15 @@ pub(crate) async fn create_unindexed(
             return Err(Error::Duplicates(found));
         }
     }
+    if let Insert::CheckOnly(row) = insert {
+        known.add_pending(
+            super::duplicates::Owner::Unit(org.id),
+            row,
+            input.title.as_deref().unwrap_or_default(),
+            input.description.as_deref().unwrap_or_default(),
+        );
+        return Ok(None);
+    }
     let now = chrono::Utc::now();
     let r = resource::ActiveModel {
         city_id: Set(org.city_id),
@@ -321,15 +340,16 @@ pub(crate) async fn create_unindexed(
         updated_at: Set(now),
         created_by: Set(actor.user_id),
         updated_by: Set(actor.user_id),
-        deleted_at: Set(None),
+        deleted_at: Set(insert.hidden_since(now)),
         review_by: Set(Some(crate::time::review_by_from_today())),
+        import_id: Set(insert.import_id()),
         ..Default::default()
     }
     .insert(db)
     .await?;
     audit::created(db, Some(actor), "resource", r.id, Some(r.city_id), &r).await?;
     known.add_resource(&r);
-    Ok(r)
+    Ok(Some(r))
 }
 
 pub async fn update(

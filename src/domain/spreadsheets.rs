@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::imports::Insert;
 use super::needs::{self, NewNeed, Urgency};
 use super::regions::{self, Level};
 use super::resources::{self, NewResource};
@@ -101,7 +102,7 @@ impl List {
 }
 
 /// One bad cell (or a bad row, or the header row: row 1).
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RowProblem {
     pub row: usize,
     pub column: String,
@@ -265,19 +266,62 @@ pub fn may_import(actor: &Actor) -> Result<()> {
     Ok(())
 }
 
-pub async fn import(
+/// A row that passed every check, with its row number, ready to be written.
+pub enum Checked {
+    Resource(usize, NewResource),
+    Need(usize, NewNeed),
+}
+
+/// What can be refused before any row is read: which list the headers are, the alliance, and
+/// whether the actor may post needs to it. Asked when a sheet is uploaded, so these answer at
+/// once (422, 403) instead of in the job.
+pub async fn precheck(
     db: &impl ConnectionTrait,
     actor: &Actor,
     table: &Table,
     opts: &ImportOptions,
-    progress: &(dyn Fn(usize) + Sync),
-) -> Result<ImportReport> {
+) -> Result<(List, Option<alliance::Model>)> {
     let list = List::detect(&table.headers).ok_or_else(|| {
         Error::field(
             "file",
             "无法识别表头：资源清单须有「所属单位」「服务范围」列，需求清单须有「所属社区」列",
         )
     })?;
+    let alliance = match opts.alliance_id.or(actor.alliance_id) {
+        Some(id) => Some(
+            alliances::get(db, actor.city_id, id)
+                .await
+                .map_err(|e| match e {
+                    Error::NotFound(_) => Error::field("alliance_id", "联盟不存在"),
+                    e => e,
+                })?,
+        ),
+        None => None,
+    };
+    // Who may post needs is the same for every row: refused once, as a whole.
+    if list == List::Needs
+        && let Some(a) = &alliance
+        && !actor.coordinates(a.id)
+    {
+        return Err(Error::forbidden(
+            "只有该联盟的协调员或管理员可以导入需求清单",
+        ));
+    }
+    Ok((list, alliance))
+}
+
+/// Checks every row of a sheet exactly as `POST /resources` or `POST /needs` checks one
+/// entry, writing nothing (so it holds no write lock: on SQLite, other writers never wait
+/// for it), and reports every problem by row and column; the rows come back for writing only
+/// when there is none.
+pub async fn check(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    table: &Table,
+    opts: &ImportOptions,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<(ImportReport, Vec<Checked>)> {
+    let (list, alliance) = precheck(db, actor, table, opts).await?;
     let mut report = ImportReport {
         list,
         rows: table.rows.len(),
@@ -313,27 +357,7 @@ pub async fn import(
         });
     }
     if !report.problems.is_empty() {
-        return Ok(report);
-    }
-    let alliance = match opts.alliance_id.or(actor.alliance_id) {
-        Some(id) => Some(
-            alliances::get(db, actor.city_id, id)
-                .await
-                .map_err(|e| match e {
-                    Error::NotFound(_) => Error::field("alliance_id", "联盟不存在"),
-                    e => e,
-                })?,
-        ),
-        None => None,
-    };
-    // Who may post needs is the same for every row: refused once, as a whole.
-    if list == List::Needs
-        && let Some(a) = &alliance
-        && !actor.coordinates(a.id)
-    {
-        return Err(Error::forbidden(
-            "只有该联盟的协调员或管理员可以导入需求清单",
-        ));
+        return Ok((report, Vec::new()));
     }
     let names = Names::load(db, actor.city_id).await?;
     let members: Option<HashSet<i64>> = match &alliance {
@@ -349,9 +373,14 @@ pub async fn import(
         Some(a) => regions::get(db, a.region_id).await?,
         None => None,
     };
-    let mut created: Vec<(&str, i64, i64)> = Vec::new();
+    let mut checked: Vec<Checked> = Vec::with_capacity(table.rows.len());
     // The open entries rows are compared with, loaded once for the whole file.
-    let mut known = super::duplicates::Known::default();
+    let mut known = super::duplicates::Known::for_titles(
+        table
+            .rows
+            .iter()
+            .map(|(_, cells)| Row { table, cells }.get("标题")),
+    );
     if list == List::Resources && !opts.allow_duplicates {
         // Every unit the file names is locked up front, in id order: two imports naming the
         // same units in other orders queue instead of deadlocking.
@@ -402,9 +431,15 @@ pub async fn import(
                 // Checked by `create` even with bad cells, so the report lists the row's other
                 // problems too (a row with problems is never kept: nothing is written then).
                 match input {
-                    Some(input) => resources::create_unindexed(db, actor, &mut known, input)
-                        .await
-                        .map(|r| created.push(("resource", r.city_id, r.id))),
+                    Some(input) => resources::create_unindexed(
+                        db,
+                        actor,
+                        &mut known,
+                        input.clone(),
+                        Insert::CheckOnly(*row),
+                    )
+                    .await
+                    .map(|_| checked.push(Checked::Resource(*row, input))),
                     _ => Ok(()),
                 }
             }
@@ -418,9 +453,15 @@ pub async fn import(
                     &mut problems,
                 );
                 match input {
-                    Some(input) => needs::create_unindexed(db, actor, &mut known, input)
-                        .await
-                        .map(|n| created.push(("need", n.city_id, n.id))),
+                    Some(input) => needs::create_unindexed(
+                        db,
+                        actor,
+                        &mut known,
+                        input.clone(),
+                        Insert::CheckOnly(*row),
+                    )
+                    .await
+                    .map(|_| checked.push(Checked::Need(*row, input))),
                     _ => Ok(()),
                 }
             }
@@ -444,9 +485,16 @@ pub async fn import(
             Err(Error::Forbidden(m)) => problems.push((column_of(list, "organization_id"), m)),
             Err(Error::NotFound(m)) | Err(Error::Conflict(m)) => problems.push(("", m)),
             Err(Error::Duplicates(found)) => {
+                // A negative id is an earlier row of this sheet (see `Known::add_pending`).
                 let like: Vec<String> = found
                     .iter()
-                    .map(|d| format!("「{}」（编号 {}）", d.title, d.id))
+                    .map(|d| {
+                        if d.id < 0 {
+                            format!("本表第 {} 行「{}」", -d.id, d.title)
+                        } else {
+                            format!("「{}」（编号 {}）", d.title, d.id)
+                        }
+                    })
                     .collect();
                 problems.push((
                     "标题",
@@ -467,14 +515,10 @@ pub async fn import(
             }));
         progress(done + 1);
     }
-    // With any problem, or on a dry run, the caller drops the transaction: nothing is kept.
-    if report.problems.is_empty() && !opts.dry_run {
-        report.created = report.valid;
-        for (kind, city, id) in created {
-            super::outbox::push(db, city, kind, id).await?;
-        }
+    if !report.problems.is_empty() {
+        checked.clear();
     }
-    Ok(report)
+    Ok((report, checked))
 }
 
 /// One data row, read by header.

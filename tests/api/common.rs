@@ -527,6 +527,7 @@ pub fn org_body(name: &str, kind: &str) -> Value {
     json!({"name": name, "kind": kind, "contact_person": "李明", "contact_phone": "0871-63123456", "address": "昆明市五华区华山南路1号"})
 }
 
+#[derive(Clone)]
 pub struct World {
     pub admin: String,
     pub coordinator: String,

@@ -10,6 +10,7 @@ mod demo;
 mod duplicates;
 mod evaluation;
 mod expiry;
+mod import_jobs;
 mod index_repair;
 mod lists;
 mod malformed;

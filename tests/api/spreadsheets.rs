@@ -15,7 +15,10 @@ both!(
     exports_import_back_unchanged
 );
 
-async fn upload(
+/// Uploads a sheet and, when it is taken as a job (202), follows the job to its end: the
+/// answer's body is then the finished job (its `status` says how it ended). A sheet refused at
+/// once answers as it was refused.
+pub(crate) async fn upload(
     app: &TestApp,
     token: &str,
     file: Vec<u8>,
@@ -31,7 +34,32 @@ async fn upload(
         .post(format!("{}/api/v1/imports", app.base))
         .bearer_auth(token)
         .multipart(form);
-    TestApp::answer(req).await
+    let started = TestApp::answer(req).await;
+    if started.status != StatusCode::ACCEPTED {
+        return started;
+    }
+    let path = started.headers["location"].to_str().unwrap().to_owned();
+    assert_eq!(path, format!("/api/v1/imports/{}", started.id()));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let job = app.get(&path, token).await;
+        assert_eq!(job.status, StatusCode::OK, "{:?}", job.body);
+        if !["queued", "checking", "writing"].contains(&job.body["status"].as_str().unwrap()) {
+            return Answer {
+                status: started.status,
+                headers: job.headers,
+                body: job.body,
+            };
+        }
+        assert!(std::time::Instant::now() < deadline, "{:?}", job.body);
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// How a followed import ended.
+fn ended(a: &Answer) -> &str {
+    assert_eq!(a.status, StatusCode::ACCEPTED, "{:?}", a.body);
+    a.body["status"].as_str().unwrap()
 }
 
 fn csv_with_bom(text: &str) -> Vec<u8> {
@@ -81,12 +109,8 @@ async fn dry_run_names_every_bad_cell_and_nothing_is_written(app: TestApp) {
         &[("dry_run", "true".into())],
     )
     .await;
-    assert_eq!(
-        dry.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{:?}",
-        dry.body
-    );
+    assert_eq!(ended(&dry), "rejected", "{:?}", dry.body);
+    assert_eq!(dry.body["status_label"], "有问题，未导入");
     assert_eq!(dry.body["list"], "resources");
     assert_eq!(dry.body["rows"], 4);
     assert_eq!(dry.body["valid"], 1);
@@ -121,7 +145,7 @@ async fn dry_run_names_every_bad_cell_and_nothing_is_written(app: TestApp) {
 
     // Without dry run the same file writes nothing either.
     let real = upload(&app, &w.admin, sheet, "资源.csv", &[]).await;
-    assert_eq!(real.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(ended(&real), "rejected");
     assert_eq!(total(&app, &w, "resources").await, 0);
 
     // A fixed file: dry run passes and writes nothing, the import writes every row.
@@ -139,7 +163,8 @@ async fn dry_run_names_every_bad_cell_and_nothing_is_written(app: TestApp) {
         &[("dry_run", "1".into())],
     )
     .await;
-    assert_eq!(dry.status, StatusCode::OK, "{:?}", dry.body);
+    assert_eq!(ended(&dry), "succeeded", "{:?}", dry.body);
+    assert_eq!(dry.body["dry_run"], true);
     assert_eq!(
         (dry.body["valid"].clone(), dry.body["created"].clone()),
         (json!(3), json!(0))
@@ -147,7 +172,7 @@ async fn dry_run_names_every_bad_cell_and_nothing_is_written(app: TestApp) {
     assert_eq!(total(&app, &w, "resources").await, 0);
     // A unit's own user may import only the unit's own resources.
     let other_unit = upload(&app, &w.member_a, good.clone(), "资源.csv", &[]).await;
-    assert_eq!(other_unit.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(ended(&other_unit), "rejected");
     assert_eq!(cells(&other_unit.body), [(4, "所属单位".to_owned())]);
     // Resources for an alliance must come from its member units.
     let outside = upload(
@@ -160,8 +185,18 @@ async fn dry_run_names_every_bad_cell_and_nothing_is_written(app: TestApp) {
     .await;
     assert_eq!(cells(&outside.body), [(4, "所属单位".to_owned())]);
     let done = upload(&app, &w.admin, good, "资源.csv", &[]).await;
-    assert_eq!(done.status, StatusCode::CREATED, "{:?}", done.body);
+    assert_eq!(ended(&done), "succeeded", "{:?}", done.body);
     assert_eq!(done.body["created"], 3);
+    // The job is its owner's (and the admins') to read.
+    let job = format!("/api/v1/imports/{}", done.id());
+    assert_eq!(
+        app.get(&job, &w.member_a).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get("/api/v1/imports/999999", &w.admin).await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(total(&app, &w, "resources").await, 3);
     let r = app.get("/api/v1/resources?per_page=100", &w.admin).await;
     let first = r.body["items"]
@@ -218,7 +253,7 @@ async fn gbk_csv_and_xlsx_import_alike(app: TestApp) {
     let (gbk, _, lossy) = encoding_rs::GBK.encode(text);
     assert!(!lossy);
     let done = upload(&app, &w.coordinator, gbk.into_owned(), "需求.csv", &[]).await;
-    assert_eq!(done.status, StatusCode::CREATED, "{:?}", done.body);
+    assert_eq!(ended(&done), "succeeded", "{:?}", done.body);
     assert_eq!(done.body["list"], "needs");
     let needs = app.get("/api/v1/needs?per_page=100", &w.coordinator).await;
     let lunch = needs.body["items"]
@@ -267,12 +302,7 @@ async fn gbk_csv_and_xlsx_import_alike(app: TestApp) {
     ];
     let xlsx = lianmeng::sheets::write_xlsx("需求清单", &headers, &rows).unwrap();
     let refused = upload(&app, &w.coordinator, xlsx.clone(), "需求.xlsx", &[]).await;
-    assert_eq!(
-        refused.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{:?}",
-        refused.body
-    );
+    assert_eq!(ended(&refused), "rejected", "{:?}", refused.body);
     assert_eq!(cells(&refused.body), [(3, "所属社区".to_owned())]);
     assert_eq!(
         total(&app, &w, "needs").await,
@@ -415,7 +445,7 @@ async fn exports_import_back_unchanged(app: TestApp) {
         );
         // Importing the export into the same lists is caught as duplicates, row by row …
         let again = upload(&app, token, xlsx.clone(), "export.xlsx", &[]).await;
-        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{list}");
+        assert_eq!(ended(&again), "rejected", "{list}");
         let flagged = cells(&again.body);
         assert_eq!(flagged.len(), before.len(), "{list}: {:?}", again.body);
         assert!(flagged.iter().all(|(_, c)| c == "标题"));
@@ -428,7 +458,7 @@ async fn exports_import_back_unchanged(app: TestApp) {
             &[("allow_duplicates", "true".into())],
         )
         .await;
-        assert_eq!(back.status, StatusCode::CREATED, "{list}: {:?}", back.body);
+        assert_eq!(ended(&back), "succeeded", "{list}: {:?}", back.body);
         assert_eq!(back.body["ignored_columns"], json!(["状态"]));
         // … so the next export has each row twice.
         let (_, again) = export(&app, &w.admin, &format!("/api/v1/exports/{list}")).await;
