@@ -11,7 +11,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
-use super::validation::{Problems, required, trimmed_opt};
+use super::validation::{Problems, acceptable_text, required, trimmed_opt};
 use super::{Actor, Page, PageParams, Role, alliances, audit, organizations};
 use crate::error::{Error, Result};
 use entity::{session, user};
@@ -35,7 +35,8 @@ pub struct NewUser {
     #[serde(default, deserialize_with = "trimmed_opt")]
     #[validate(
         required(message = "请填写姓名"),
-        length(min = 1, max = 30, message = "姓名须为1至30个字")
+        length(min = 1, max = 30, message = "姓名须为1至30个字"),
+        custom(function = "acceptable_text")
     )]
     #[schema(required = true)]
     pub display_name: Option<String>,
@@ -53,7 +54,10 @@ pub struct NewUser {
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
     #[serde(default, deserialize_with = "trimmed_opt")]
-    #[validate(length(min = 1, max = 30, message = "姓名须为1至30个字"))]
+    #[validate(
+        length(min = 1, max = 30, message = "姓名须为1至30个字"),
+        custom(function = "acceptable_text")
+    )]
     pub display_name: Option<String>,
     /// A new password (8–128 characters).
     #[validate(custom(function = "valid_password"))]
