@@ -23,7 +23,8 @@ both!(
     webhooks_are_managed_by_the_alliance_only,
     two_instances_announce_and_deliver_once,
     one_of_two_announcers_wins_each_round,
-    private_addresses_are_refused_when_delivering
+    private_addresses_are_refused_when_delivering,
+    ipv6_addresses_carrying_a_private_ipv4_are_refused
 );
 
 /// Waits (up to 20 s) until `check` gives `Some`.
@@ -978,5 +979,50 @@ async fn private_addresses_are_refused_when_delivering(app: TestApp) {
         "{failed}"
     );
     assert!(receiver.calls().is_empty());
+    strict.stop().await;
+}
+
+/// IPv6 forms that carry an IPv4 address (NAT64, 6to4, Teredo, mapped, translated,
+/// compatible) lead to that address, so they are refused when it is private.
+async fn ipv6_addresses_carrying_a_private_ipv4_are_refused(app: TestApp) {
+    let w = app.world().await;
+    let strict = app
+        .sibling_with(|c| c.notify.webhook_allow_private = false)
+        .await;
+    let path = format!("/api/v1/alliances/{}/webhooks", w.street_alliance);
+    for host in [
+        "64:ff9b::a9fe:a9fe",
+        "64:ff9b:1::7f00:1",
+        "2002:7f00:1::1",
+        "2002:c0a8:101::1",
+        "2001:0:4136:e378:8000:63bf:80ff:fffe",
+        "2001:0:a00:1::f7f7:f7f7",
+        "::ffff:0:a00:1",
+        "::ffff:169.254.169.254",
+        "::a00:1",
+    ] {
+        let a = strict
+            .post(
+                &path,
+                &w.coordinator,
+                json!({"url": format!("http://[{host}]:8080/hook")}),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{host}");
+        assert_eq!(a.fields(), ["url"]);
+        assert_eq!(
+            a.body["errors"][0]["message"], "接收地址不能指向本机或内网地址",
+            "{host}"
+        );
+    }
+    // The same forms reaching a public address are fine.
+    let public = strict
+        .post(
+            &path,
+            &w.coordinator,
+            json!({"url": "http://[2002:808:808::1]/hook", "events": ["ping"], "active": false}),
+        )
+        .await;
+    assert_eq!(public.status, StatusCode::CREATED, "{:?}", public.body);
     strict.stop().await;
 }
