@@ -24,7 +24,8 @@ both!(
     two_instances_announce_and_deliver_once,
     one_of_two_announcers_wins_each_round,
     private_addresses_are_refused_when_delivering,
-    ipv6_addresses_carrying_a_private_ipv4_are_refused
+    ipv6_addresses_carrying_a_private_ipv4_are_refused,
+    delivery_errors_say_what_failed_in_chinese
 );
 
 /// Waits (up to 20 s) until `check` gives `Some`.
@@ -1025,4 +1026,62 @@ async fn ipv6_addresses_carrying_a_private_ipv4_are_refused(app: TestApp) {
         .await;
     assert_eq!(public.status, StatusCode::CREATED, "{:?}", public.body);
     strict.stop().await;
+}
+
+/// What a coordinator reads about a failed delivery says what went wrong in Chinese, without
+/// the resolver's or the HTTP client's English and internal details.
+async fn delivery_errors_say_what_failed_in_chinese(app: TestApp) {
+    let w = app.world().await;
+    // A port nothing listens on.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let path = format!("/api/v1/alliances/{}/webhooks", w.street_alliance);
+    let mut hooks = Vec::new();
+    for url in [
+        format!("http://127.0.0.1:{closed}/hook"),
+        "http://lianmeng-nowhere.invalid/hook".to_owned(),
+    ] {
+        let hook = app
+            .post(
+                &path,
+                &w.coordinator,
+                json!({"url": url, "events": ["ping"]}),
+            )
+            .await
+            .id();
+        app.post(
+            &format!("/api/v1/webhooks/{hook}/ping"),
+            &w.coordinator,
+            json!({}),
+        )
+        .await;
+        hooks.push(hook);
+    }
+    let first_error = |hook: i64| {
+        let app = &app;
+        let token = &w.coordinator;
+        async move {
+            let d = delivery(app, token, hook, "a failed attempt", |d| {
+                d["last_error"].is_string()
+            })
+            .await;
+            d["last_error"].as_str().unwrap().to_owned()
+        }
+    };
+    let refused = first_error(hooks[0]).await;
+    assert_eq!(
+        refused,
+        "无法连接接收地址（连接被拒绝、网络不通或证书无效）"
+    );
+    let unresolved = first_error(hooks[1]).await;
+    assert!(
+        unresolved.starts_with("无法解析接收地址的域名") || unresolved == "解析接收地址的域名超时",
+        "{unresolved}"
+    );
+    assert!(
+        !unresolved.chars().any(|c| c.is_ascii_alphabetic()),
+        "{unresolved}"
+    );
 }
