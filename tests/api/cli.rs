@@ -109,6 +109,31 @@ fn guessable_passwords_are_refused_on_the_command_line() {
     assert!(stderr.contains("密码太容易被猜到"), "{stderr}");
 }
 
+/// `LIANMENG_WEBHOOK_ALLOW_PRIVATE` takes the spellings service managers and compose files
+/// use, not only `true`/`false`.
+#[test]
+fn allow_private_reads_yes_on_and_1() {
+    let dir = tempfile::tempdir().unwrap();
+    for value in ["1", "yes", "ON", "True", "true", "0", "no", "off", "FALSE"] {
+        let out = lianmeng(dir.path())
+            .arg("migrate")
+            .env("LIANMENG_WEBHOOK_ALLOW_PRIVATE", value)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{value}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let nonsense = lianmeng(dir.path())
+        .arg("migrate")
+        .env("LIANMENG_WEBHOOK_ALLOW_PRIVATE", "perhaps")
+        .output()
+        .unwrap();
+    assert!(!nonsense.status.success());
+}
+
 #[tokio::test]
 async fn serve_then_stop_gracefully_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
