@@ -81,8 +81,10 @@ struct Common {
           value_parser = clap::value_parser!(i32).range(1..=50))]
     webhook_max_attempts: i32,
     /// Let webhooks call loopback and private-network addresses (for a receiver on the
-    /// same host or intranet; off by default).
-    #[arg(long, global = true, env = "LIANMENG_WEBHOOK_ALLOW_PRIVATE")]
+    /// same host or intranet; off by default). The variable takes 1/0, yes/no, on/off or
+    /// true/false, in any case, as service managers and compose files write them.
+    #[arg(long, global = true, env = "LIANMENG_WEBHOOK_ALLOW_PRIVATE",
+          value_parser = clap::builder::BoolishValueParser::new())]
     webhook_allow_private: bool,
 }
 

@@ -167,7 +167,9 @@ async fn deliver(
     Ok(())
 }
 
-/// One HTTP call; `Err((status, message, give_up))` on failure.
+/// One HTTP call; `Err((status, message, give_up))` on failure. The message is for the
+/// alliance's coordinators: what went wrong, in Chinese; the resolver's or the HTTP client's
+/// own words (English, naming internal addresses) go to the log only.
 async fn send(
     cfg: &NotifyConfig,
     w: &webhook::Model,
@@ -188,8 +190,15 @@ async fn send(
         tokio::net::lookup_host((host.as_str(), port)),
     )
     .await
-    .map_err(|_| (None, "解析接收地址超时".to_owned(), false))?
-    .map_err(|e| (None, format!("无法解析接收地址：{e}"), false))?
+    .map_err(|_| (None, "解析接收地址的域名超时".to_owned(), false))?
+    .map_err(|e| {
+        tracing::warn!(webhook = w.id, delivery = d.id, error = %e, "webhook host did not resolve");
+        (
+            None,
+            "无法解析接收地址的域名，请检查网址是否正确".to_owned(),
+            false,
+        )
+    })?
     .collect();
     if addrs.is_empty() {
         return Err((None, "接收地址没有可用的网络地址".into(), false));
@@ -205,7 +214,10 @@ async fn send(
         .timeout(cfg.webhook_timeout)
         .user_agent(concat!("lianmeng-webhook/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|e| (None, format!("无法发起请求：{e}"), false))?;
+        .map_err(|e| {
+            tracing::error!(webhook = w.id, delivery = d.id, error = ?e, "webhook client not built");
+            (None, "服务端无法发起请求，稍后将重试".to_owned(), false)
+        })?;
     let timestamp = Utc::now().timestamp();
     let response = client
         .post(url)
@@ -221,14 +233,15 @@ async fn send(
         .send()
         .await
         .map_err(|e| {
+            tracing::warn!(webhook = w.id, delivery = d.id, error = ?e, "webhook call failed");
             let what = if e.is_timeout() {
-                "接收方超时未应答".to_owned()
+                "接收方超时未应答"
             } else if e.is_connect() {
-                "无法连接接收地址".to_owned()
+                "无法连接接收地址（连接被拒绝、网络不通或证书无效）"
             } else {
-                "请求失败".to_owned()
+                "发送过程中连接中断，未收到接收方的应答"
             };
-            (None, format!("{what}：{e}"), false)
+            (None, what.to_owned(), false)
         })?;
     let code = response.status();
     if code.is_success() {

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use validator::Validate;
 
+use crate::domain::validation::text_problem;
 use crate::domain::{Actor, auth};
 use crate::error::{Error, FieldError};
 use crate::state::AppState;
@@ -47,10 +48,11 @@ impl<T: DeserializeOwned + Validate, S: Send + Sync> FromRequest<S> for Json<T> 
     }
 }
 
-/// Parses a JSON body into `T`, reporting as many problems as it can in one answer: control
-/// characters anywhere (PostgreSQL cannot store NUL), then every field of the wrong type or
-/// not allowed. Missing required fields are left to validation, which reports them together
-/// with every other rule (inputs declare them `Option` + `#[validate(required)]`).
+/// Parses a JSON body into `T`, reporting as many problems as it can in one answer: text no
+/// field may hold, wherever it is (see [`text_problem`]), every field of the wrong type or not
+/// allowed, and the rules of the rest. Missing required fields are left to validation, which
+/// reports them together with every other rule (inputs declare them `Option` +
+/// `#[validate(required)]`).
 pub fn parse_json<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, Error> {
     let mut value: Value = serde_json::from_slice(bytes).map_err(|e| {
         Error::BadRequest(format!(
@@ -60,10 +62,7 @@ pub fn parse_json<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, Err
         ))
     })?;
     let mut problems = Vec::new();
-    control_characters(&value, "", &mut problems);
-    if !problems.is_empty() {
-        return Err(Error::Validation(problems));
-    }
+    unacceptable_text(&value, "", &mut problems);
     // Each round finds the first wrong field; removing it lets the next round find the next.
     for _ in 0..32 {
         match serde_path_to_error::deserialize::<_, T>(&value) {
@@ -107,24 +106,24 @@ fn top_level(field: &str) -> String {
     field.split(['.', '[']).next().unwrap_or("").to_owned()
 }
 
-/// Control characters other than tab, line feed and carriage return are refused in any text.
-fn control_characters(value: &Value, path: &str, problems: &mut Vec<FieldError>) {
-    let bad = |s: &str| {
-        s.chars()
-            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    };
+/// Every string of the body, and every field name, checked by the one text rule.
+fn unacceptable_text(value: &Value, path: &str, problems: &mut Vec<FieldError>) {
     match value {
-        Value::String(s) if bad(s) => problems.push(FieldError {
-            field: if path.is_empty() {
-                "body".into()
-            } else {
-                path.to_owned()
-            },
-            message: "包含不允许的控制字符".into(),
-        }),
+        Value::String(s) => {
+            if let Some(message) = text_problem(s) {
+                problems.push(FieldError {
+                    field: if path.is_empty() {
+                        "body".into()
+                    } else {
+                        path.to_owned()
+                    },
+                    message: message.into(),
+                });
+            }
+        }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                control_characters(v, &format!("{path}[{i}]"), problems);
+                unacceptable_text(v, &format!("{path}[{i}]"), problems);
             }
         }
         Value::Object(map) => {
@@ -134,13 +133,13 @@ fn control_characters(value: &Value, path: &str, problems: &mut Vec<FieldError>)
                 } else {
                     format!("{path}.{k}")
                 };
-                if bad(k) {
+                if text_problem(k).is_some() {
                     problems.push(FieldError {
                         field: "body".into(),
-                        message: "字段名包含不允许的控制字符".into(),
+                        message: "字段名包含不允许的字符".into(),
                     });
                 } else {
-                    control_characters(v, &p, problems);
+                    unacceptable_text(v, &p, problems);
                 }
             }
         }

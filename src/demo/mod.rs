@@ -89,18 +89,20 @@ struct Org {
     user_id: i64,
 }
 
+/// Member units the demo city has.
+const UNITS: usize = 300;
+
 /// Loads the demo city unless the database already has districts. Returns the logins to print.
 pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
-    // Every demo account shares one password, so one hash serves them all.
-    let hash = users::hash_password_off_thread(PASSWORD).await?;
+    if has_districts(&db.read).await? {
+        return Ok(None);
+    }
+    let mut hashes = account_hashes().await?.into_iter();
     let tx = db.begin().await?;
     let city = regions::ensure_city(&tx, &config.city_code, &config.city_name).await?;
     categories::ensure_defaults(&tx).await?;
-    let districts = region::Entity::find()
-        .filter(region::Column::Level.eq(Level::District.as_str()))
-        .count(&tx)
-        .await?;
-    if districts > 0 {
+    // Checked again under the write lock: another instance may have seeded meanwhile.
+    if has_districts(&tx).await? {
         return Ok(None);
     }
     let mut rng = Rng(0x6C69_616E_6D65_6E67);
@@ -172,7 +174,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
         insert_user(
             &tx,
             city.id,
-            &hash,
+            &mut hashes,
             "admin",
             "系统管理员",
             "admin",
@@ -188,7 +190,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
     insert_user(
         &tx,
         city.id,
-        &hash,
+        &mut hashes,
         "shenhe",
         "市委社会工作委员会 审核员",
         "reviewer",
@@ -209,7 +211,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
         insert_user(
             &tx,
             city.id,
-            &hash,
+            &mut hashes,
             &username,
             &format!("{}协调员", s.name),
             "coordinator",
@@ -232,7 +234,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
             insert_user(
                 &tx,
                 city.id,
-                &hash,
+                &mut hashes,
                 &username,
                 &format!("{}协调员", c.name),
                 "coordinator",
@@ -253,7 +255,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
     let mut orgs: Vec<Org> = Vec::new();
     let mut names = HashSet::new();
     let mut attempts = 0;
-    while orgs.len() < 300 && attempts < 10_000 {
+    while orgs.len() < UNITS && attempts < 10_000 {
         attempts += 1;
         let kind = &catalog::ORG_KINDS[orgs.len() % catalog::ORG_KINDS.len()];
         let si = rng.below(streets.len());
@@ -332,7 +334,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
         let user_id = insert_user(
             &tx,
             city.id,
-            &hash,
+            &mut hashes,
             &username,
             &format!("{name}联络员"),
             "member",
@@ -716,11 +718,45 @@ async fn join(
     Ok(())
 }
 
+async fn has_districts(db: &impl ConnectionTrait) -> Result<bool> {
+    Ok(region::Entity::find()
+        .filter(region::Column::Level.eq(Level::District.as_str()))
+        .count(db)
+        .await?
+        > 0)
+}
+
+/// A hash of the demo password for every account the city may get, each with its own salt:
+/// rows sharing one hash would tell whoever reads the table that the accounts share a
+/// password, and would stay alike after a copy of the database is put to real use. Made
+/// before the write transaction, as Argon2 work must be (see `users`), several at a time.
+async fn account_hashes() -> Result<Vec<String>> {
+    let (streets, communities) = kunming::DISTRICTS
+        .iter()
+        .flat_map(|d| d.streets)
+        .fold((0, 0), |(s, c), street| {
+            (s + 1, c + street.communities.len())
+        });
+    // An admin, a reviewer, a coordinator per alliance and a contact per unit.
+    let accounts = 2 + streets + communities + UNITS;
+    let mut work = tokio::task::JoinSet::new();
+    for _ in 0..accounts {
+        work.spawn(users::hash_password_off_thread(PASSWORD));
+    }
+    let mut hashes = Vec::with_capacity(accounts);
+    while let Some(hash) = work.join_next().await {
+        hashes.push(hash.map_err(|e| {
+            crate::error::Error::Internal(anyhow::anyhow!("hashing a demo password: {e}"))
+        })??);
+    }
+    Ok(hashes)
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn insert_user(
     db: &impl ConnectionTrait,
     city_id: i64,
-    hash: &str,
+    hashes: &mut impl Iterator<Item = String>,
     username: &str,
     display_name: &str,
     role: &str,
@@ -731,7 +767,9 @@ async fn insert_user(
     let u = user::ActiveModel {
         city_id: Set(city_id),
         username: Set(username.to_owned()),
-        password_hash: Set(hash.to_owned()),
+        password_hash: Set(hashes.next().ok_or_else(|| {
+            crate::error::Error::Internal(anyhow::anyhow!("too few demo hashes"))
+        })?),
         display_name: Set(display_name.chars().take(30).collect()),
         role: Set(role.to_owned()),
         alliance_id: Set(alliance_id),

@@ -20,6 +20,7 @@ pub mod notifications;
 pub mod organizations;
 pub mod outbox;
 pub mod page;
+pub mod passwords;
 pub mod projects;
 pub mod regions;
 pub mod resources;

@@ -15,7 +15,7 @@ use super::imports::Insert;
 use super::needs::{self, NewNeed, Urgency};
 use super::regions::{self, Level};
 use super::resources::{self, NewResource};
-use super::validation::{TAG_SEPARATORS, tags_from_json};
+use super::validation::{TAG_SEPARATORS, tags_from_json, text_problem};
 use super::{Actor, alliances, lookup, projects};
 use crate::error::{Error, Result};
 use crate::sheets::Table;
@@ -394,22 +394,18 @@ pub async fn check(
         known.preload_units(db, units).await?;
     }
     for (done, (row, cells)) in table.rows.iter().enumerate() {
-        // Invisible control characters are refused as the API refuses them in JSON text.
-        let hidden: Vec<usize> = cells
+        // A cell is held to the text rule the API holds JSON text to.
+        let hidden: Vec<(usize, &str)> = cells
             .iter()
             .enumerate()
-            .filter(|(_, c)| {
-                c.chars()
-                    .any(|ch| ch.is_control() && !matches!(ch, '\n' | '\r' | '\t'))
-            })
-            .map(|(i, _)| i)
+            .filter_map(|(i, c)| text_problem(c).map(|m| (i, m)))
             .collect();
         if !hidden.is_empty() {
-            for i in hidden {
+            for (i, message) in hidden {
                 report.problems.push(RowProblem {
                     row: *row,
                     column: table.headers.get(i).cloned().unwrap_or_default(),
-                    message: "含有不可见的控制字符".into(),
+                    message: message.into(),
                 });
             }
             progress(done + 1);

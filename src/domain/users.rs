@@ -11,8 +11,8 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
-use super::validation::{Problems, required, trimmed_opt};
-use super::{Actor, Page, PageParams, Role, alliances, audit, organizations};
+use super::validation::{Problems, acceptable_text, required, trimmed_opt};
+use super::{Actor, Page, PageParams, Role, alliances, audit, organizations, passwords};
 use crate::error::{Error, Result};
 use entity::{session, user};
 
@@ -28,14 +28,15 @@ pub struct NewUser {
     )]
     #[schema(required = true)]
     pub username: Option<String>,
-    /// 8–128 characters.
+    /// 8–128 characters, not easily guessed (see [`passwords::problem`]).
     #[validate(required(message = "请设置密码"), custom(function = "valid_password"))]
     #[schema(required = true)]
     pub password: Option<String>,
     #[serde(default, deserialize_with = "trimmed_opt")]
     #[validate(
         required(message = "请填写姓名"),
-        length(min = 1, max = 30, message = "姓名须为1至30个字")
+        length(min = 1, max = 30, message = "姓名须为1至30个字"),
+        custom(function = "acceptable_text")
     )]
     #[schema(required = true)]
     pub display_name: Option<String>,
@@ -53,9 +54,12 @@ pub struct NewUser {
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
     #[serde(default, deserialize_with = "trimmed_opt")]
-    #[validate(length(min = 1, max = 30, message = "姓名须为1至30个字"))]
+    #[validate(
+        length(min = 1, max = 30, message = "姓名须为1至30个字"),
+        custom(function = "acceptable_text")
+    )]
     pub display_name: Option<String>,
-    /// A new password (8–128 characters).
+    /// A new password (8–128 characters, not easily guessed).
     #[validate(custom(function = "valid_password"))]
     pub password: Option<String>,
     /// `true` disables the account and logs it out everywhere; `false` enables it again.
@@ -72,11 +76,12 @@ fn username_chars(s: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// [`passwords::problem`] for what a request alone tells (so it is listed with the request's
+/// other problems); the account's own words are checked where the account is known.
 fn valid_password(p: &str) -> Result<(), ValidationError> {
-    if (8..=128).contains(&p.chars().count()) {
-        Ok(())
-    } else {
-        Err(ValidationError::new("password").with_message("密码须为8至128个字符".into()))
+    match passwords::problem(p, &[]) {
+        Some(problem) => Err(ValidationError::new("password").with_message(problem.into())),
+        None => Ok(()),
     }
 }
 
@@ -133,7 +138,8 @@ pub struct PasswordHash(pub String);
 
 impl PasswordHash {
     /// Hashes the password of a request if it has one that could be valid; validation of the
-    /// request reports a bad one, so an empty hash is never stored.
+    /// request reports a bad one (also one that only the account's own words make weak), so
+    /// an empty hash is never stored.
     pub async fn of(password: Option<&str>) -> Result<Option<Self>> {
         match password {
             Some(p) if valid_password(p).is_ok() => {
@@ -161,6 +167,17 @@ pub async fn create(
         && by_username(db, name).await?.is_some()
     {
         problems.add("username", "用户名已被使用");
+    }
+    if let Some(password) = input
+        .password
+        .as_ref()
+        .filter(|_| !problems.has("password"))
+    {
+        let own = [&input.username, &input.display_name];
+        let own: Vec<&str> = own.iter().filter_map(|w| w.as_deref()).collect();
+        if let Some(problem) = passwords::problem(password, &own) {
+            problems.add("password", problem);
+        }
     }
     // A coordinator speaks for exactly one alliance, a member for exactly one unit.
     match (input.role, input.alliance_id) {
@@ -233,6 +250,17 @@ pub async fn update(
         .await?
         .ok_or_else(|| Error::not_found("用户"))?;
     let mut problems = Problems::of(&patch);
+    if let Some(password) = patch
+        .password
+        .as_ref()
+        .filter(|_| !problems.has("password"))
+    {
+        let mut own = vec![before.username.as_str(), before.display_name.as_str()];
+        own.extend(patch.display_name.as_deref());
+        if let Some(problem) = passwords::problem(password, &own) {
+            problems.add("password", problem);
+        }
+    }
     if patch.disabled == Some(true) && before.id == actor.user_id {
         problems.add("disabled", "不能停用自己的账号");
     }

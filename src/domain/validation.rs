@@ -106,6 +106,69 @@ pub fn valid_tags(tags: &[String]) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// Why `text` cannot be stored as user text, or `None` when it can. The one rule for every
+/// text a person sends (JSON fields, spreadsheet cells, CLI arguments): no control characters
+/// (PostgreSQL cannot store NUL, terminals obey escapes); no bidi embeddings, overrides or
+/// isolates, which reorder what readers see (a title can show other words than it holds); and
+/// nothing that looks blank yet is not (only zero-width or other format characters): such a
+/// title would be an empty line in every list. Empty or whitespace-only text passes here, as it
+/// is trimmed to empty and left to each field's own rule.
+pub fn text_problem(text: &str) -> Option<&'static str> {
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        return Some("包含不允许的控制字符");
+    }
+    if text.chars().any(is_bidi_control) {
+        return Some(
+            "包含会改变文字显示顺序的不可见字符（U+202A–U+202E、U+2066–U+2069），请删除后重新填写",
+        );
+    }
+    if !text.trim().is_empty() && is_blank(text) {
+        return Some("内容只有空格或不可见字符，看起来是空的");
+    }
+    None
+}
+
+/// [`text_problem`] as a field rule, for text that does not arrive in a JSON body (whose
+/// every string is checked as it is parsed): command-line arguments.
+pub fn acceptable_text(text: &str) -> Result<(), ValidationError> {
+    match text_problem(text) {
+        Some(problem) => Err(ValidationError::new("text").with_message(problem.into())),
+        None => Ok(()),
+    }
+}
+
+/// True when nothing of `text` would show: it is empty, or only whitespace and invisible
+/// characters.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| c.is_whitespace() || is_invisible(c))
+}
+
+/// `text` without its invisible characters: what a reader sees of it.
+pub fn visible(text: &str) -> String {
+    text.chars().filter(|c| !is_invisible(*c)).collect()
+}
+
+/// Embeddings, overrides and isolates: they reorder the text around them (Trojan Source).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that draw nothing by themselves: the format characters (Unicode category Cf:
+/// zero-width space and joiners, bidi marks, word joiner, BOM, soft hyphen, tag characters…),
+/// variation selectors and the combining grapheme joiner, and the fillers that render as
+/// blanks (Hangul fillers, braille blank).
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{2800}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}' | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
 /// Text inputs are trimmed as they are read, so every length rule counts what is stored.
 pub fn trimmed<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     use serde::Deserialize;
@@ -224,4 +287,40 @@ pub fn in_period<Q: sea_orm::QueryFilter, C: sea_orm::ColumnTrait>(
         query = query.filter(column.lt(u));
     }
     query
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_that_hides_or_reorders_is_refused() {
+        for ok in [
+            "",
+            "   ",
+            "社区义诊",
+            "第一行\n第二行\t缩进",
+            "👩\u{200D}⚕️ 家庭医生",
+            "a\u{200B}b",
+        ] {
+            assert_eq!(text_problem(ok), None, "{ok:?}");
+        }
+        for bad in [
+            "a\u{0}b",
+            "\u{1b}[31m",
+            "义诊\u{202E}gnp.exe",
+            "\u{2066}标题\u{2069}",
+            "\u{202A}x",
+            "\u{200B}\u{200B}",
+            " \u{200D}\u{FEFF} ",
+            "\u{2060}",
+            "\u{3164}",
+            "\u{E0041}",
+        ] {
+            assert!(text_problem(bad).is_some(), "{bad:?}");
+        }
+        assert!(is_blank("\u{200B}\u{200C} \u{3000}"));
+        assert!(!is_blank("\u{200B}x"));
+        assert_eq!(visible("p\u{200B}a\u{FEFF}ss"), "pass");
+    }
 }

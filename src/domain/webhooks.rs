@@ -123,10 +123,12 @@ fn check_url(problems: &mut Problems, url: &str, allow_private: bool) {
 }
 
 /// Loopback, private, link-local, shared (CGNAT), benchmarking, reserved, unspecified,
-/// multicast or documentation addresses — and IPv6 forms that carry such an IPv4 address
-/// (mapped, compatible, NAT64): places a webhook must not reach unless explicitly allowed.
+/// multicast or documentation addresses: places a webhook must not reach unless explicitly
+/// allowed. An IPv6 address that carries an IPv4 address (mapped, translated, compatible,
+/// NAT64, 6to4, Teredo) is judged by the IPv4 address it reaches, since the network will
+/// deliver it there.
 pub fn is_private(ip: std::net::IpAddr) -> bool {
-    use std::net::{IpAddr, Ipv4Addr};
+    use std::net::IpAddr;
     match ip {
         IpAddr::V4(v4) => {
             let [a, b, c, _] = v4.octets();
@@ -144,34 +146,63 @@ pub fn is_private(ip: std::net::IpAddr) -> bool {
                 || a >= 240
         }
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_private(IpAddr::V4(v4));
+            if v6.is_loopback() || v6.is_unspecified() {
+                return true;
             }
             let s = v6.segments();
-            let embedded = |hi: u16, lo: u16| {
-                IpAddr::V4(Ipv4Addr::new(
-                    (hi >> 8) as u8,
-                    hi as u8,
-                    (lo >> 8) as u8,
-                    lo as u8,
-                ))
-            };
-            // IPv4-compatible ::a.b.c.d (deprecated, still routed by some stacks).
-            if s[..6] == [0; 6] && !v6.is_loopback() && !v6.is_unspecified() {
-                return is_private(embedded(s[6], s[7]));
+            match embedded_ipv4(&s) {
+                Some(Embedded::One(v4)) => is_private(v4.into()),
+                Some(Embedded::Teredo { server, client }) => {
+                    is_private(server.into()) || is_private(client.into())
+                }
+                // A local-use NAT64 prefix laid out other than /96: where the IPv4 address
+                // sits is the local network's choice, so it cannot be judged from outside.
+                Some(Embedded::Unknown) => true,
+                None => {
+                    v6.is_multicast()
+                        || (s[0] & 0xfe00) == 0xfc00
+                        || (s[0] & 0xffc0) == 0xfe80
+                        || (s[0] & 0xffc0) == 0xfec0
+                        || (s[0] == 0x2001 && s[1] == 0x0db8)
+                }
             }
-            // NAT64 (64:ff9b::/96): the IPv4 address it reaches decides.
-            if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
-                return is_private(embedded(s[6], s[7]));
-            }
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (s[0] & 0xfe00) == 0xfc00
-                || (s[0] & 0xffc0) == 0xfe80
-                || (s[0] & 0xffc0) == 0xfec0
         }
     }
+}
+
+/// The IPv4 address an IPv6 address stands for.
+enum Embedded {
+    One(std::net::Ipv4Addr),
+    /// The Teredo server and the client's public address (stored inverted).
+    Teredo {
+        server: std::net::Ipv4Addr,
+        client: std::net::Ipv4Addr,
+    },
+    Unknown,
+}
+
+fn embedded_ipv4(s: &[u16; 8]) -> Option<Embedded> {
+    let v4 = |hi: u16, lo: u16| std::net::Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
+    let last = || Embedded::One(v4(s[6], s[7]));
+    Some(match s {
+        // Mapped ::ffff:a.b.c.d, translated ::ffff:0:a.b.c.d (SIIT), compatible ::a.b.c.d.
+        [0, 0, 0, 0, 0, 0xffff, _, _]
+        | [0, 0, 0, 0, 0xffff, 0, _, _]
+        | [0, 0, 0, 0, 0, 0, _, _] => last(),
+        // NAT64, well-known prefix 64:ff9b::/96 (RFC 6052).
+        [0x64, 0xff9b, 0, 0, 0, 0, _, _] => last(),
+        // NAT64, local-use prefix 64:ff9b:1::/48 (RFC 8215): the /96 layout is recognisable.
+        [0x64, 0xff9b, 1, rest @ ..] if rest[..3] == [0, 0, 0] => last(),
+        [0x64, 0xff9b, 1, ..] => Embedded::Unknown,
+        // 6to4 (2002::/16): the site's IPv4 address in bits 16..48.
+        [0x2002, hi, lo, ..] => Embedded::One(v4(*hi, *lo)),
+        // Teredo (2001::/32): server in bits 32..64, client in the last 32 bits, inverted.
+        [0x2001, 0, hi, lo, ..] => Embedded::Teredo {
+            server: v4(*hi, *lo),
+            client: v4(!s[6], !s[7]),
+        },
+        _ => return None,
+    })
 }
 
 fn check_events(problems: &mut Problems, events: &[String]) -> String {
@@ -588,6 +619,7 @@ mod tests {
             "fd00::1",
             "fe80::1",
             "::ffff:127.0.0.1",
+            "2001:db8::1",
         ] {
             assert!(is_private(ip.parse().unwrap()), "{ip}");
         }
@@ -598,6 +630,50 @@ mod tests {
             "64:ff9b::808:808",
         ] {
             assert!(!is_private(ip.parse().unwrap()), "{ip}");
+        }
+    }
+
+    /// IPv6 forms that reach an IPv4 address are as private as that address.
+    #[test]
+    fn embedded_ipv4_decides() {
+        let table = [
+            // (address, private, what it reaches)
+            ("::ffff:10.0.0.1", true, "mapped 10.0.0.1"),
+            ("::ffff:8.8.8.8", false, "mapped 8.8.8.8"),
+            ("::ffff:0:a00:1", true, "translated 10.0.0.1"),
+            ("::ffff:0:7f00:1", true, "translated 127.0.0.1"),
+            ("::ffff:0:808:808", false, "translated 8.8.8.8"),
+            ("::a9fe:a9fe", true, "compatible 169.254.169.254"),
+            ("::808:808", false, "compatible 8.8.8.8"),
+            ("64:ff9b::7f00:1", true, "NAT64 127.0.0.1"),
+            ("64:ff9b::c0a8:101", true, "NAT64 192.168.1.1"),
+            ("64:ff9b::808:808", false, "NAT64 8.8.8.8"),
+            ("64:ff9b:1::a00:1", true, "local NAT64 10.0.0.1"),
+            ("64:ff9b:1::808:808", false, "local NAT64 8.8.8.8"),
+            ("64:ff9b:1:ab::1", true, "local NAT64 laid out unknowably"),
+            ("2002:7f00:1::1", true, "6to4 127.0.0.1"),
+            ("2002:c0a8:101:5::1", true, "6to4 192.168.1.1"),
+            ("2002:a9fe:a9fe::", true, "6to4 169.254.169.254"),
+            ("2002:808:808::1", false, "6to4 8.8.8.8"),
+            (
+                "2001:0:4136:e378::f7f7:f7f7",
+                false,
+                "Teredo via 65.54.227.120 to 8.8.8.8",
+            ),
+            (
+                "2001:0:4136:e378:8000:63bf:80ff:fffe",
+                true,
+                "Teredo to 127.0.0.1",
+            ),
+            ("2001:0:4136:e378::3fff:fdd2", true, "Teredo to 192.0.2.45"),
+            (
+                "2001:0:a00:1::f7f7:f7f7",
+                true,
+                "Teredo via server 10.0.0.1",
+            ),
+        ];
+        for (ip, private, what) in table {
+            assert_eq!(is_private(ip.parse().unwrap()), private, "{ip}: {what}");
         }
     }
 

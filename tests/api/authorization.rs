@@ -84,7 +84,7 @@ async fn admin_only_operations(app: TestApp) {
         (
             Method::POST,
             "/api/v1/users".into(),
-            json!({"username": "newbie", "password": "long-enough", "display_name": "新人", "role": "reviewer"}),
+            json!({"username": "newbie", "password": "long-enough-pw", "display_name": "新人", "role": "reviewer"}),
         ),
     ];
     for (who, token) in non_admins(&w) {

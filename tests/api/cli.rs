@@ -61,6 +61,79 @@ fn migrate_and_create_users_from_the_command_line() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("用户名已被使用"));
 }
 
+/// Weak passwords are refused on the command line too: `user create` and the first admin's
+/// `serve --admin-password` (which must not start with it).
+#[test]
+fn guessable_passwords_are_refused_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let weak = lianmeng(dir.path())
+        .args([
+            "user",
+            "create",
+            "--username",
+            "wangfang",
+            "--display-name",
+            "王芳",
+        ])
+        .args(["--role", "reviewer"])
+        .env("LIANMENG_NEW_USER_PASSWORD", "12345678")
+        .output()
+        .unwrap();
+    assert!(!weak.status.success());
+    assert!(
+        String::from_utf8_lossy(&weak.stderr).contains("密码太容易被猜到"),
+        "{}",
+        String::from_utf8_lossy(&weak.stderr)
+    );
+    let mut serve = lianmeng(dir.path())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("LIANMENG_ADMIN_PASSWORD", "password")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = serve.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            serve.kill().unwrap();
+            panic!("serve started with the admin password \"password\"");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(!status.success());
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut serve.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("密码太容易被猜到"), "{stderr}");
+}
+
+/// `LIANMENG_WEBHOOK_ALLOW_PRIVATE` takes the spellings service managers and compose files
+/// use, not only `true`/`false`.
+#[test]
+fn allow_private_reads_yes_on_and_1() {
+    let dir = tempfile::tempdir().unwrap();
+    for value in ["1", "yes", "ON", "True", "true", "0", "no", "off", "FALSE"] {
+        let out = lianmeng(dir.path())
+            .arg("migrate")
+            .env("LIANMENG_WEBHOOK_ALLOW_PRIVATE", value)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{value}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let nonsense = lianmeng(dir.path())
+        .arg("migrate")
+        .env("LIANMENG_WEBHOOK_ALLOW_PRIVATE", "perhaps")
+        .output()
+        .unwrap();
+    assert!(!nonsense.status.success());
+}
+
 #[tokio::test]
 async fn serve_then_stop_gracefully_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();

@@ -52,6 +52,23 @@ async fn demo_city_loads_once_and_works(app: TestApp) {
         other.close().await;
     }
 
+    // One password, but each account its own salt: no two rows share a hash.
+    let hashes: Vec<String> = entity::user::Entity::find()
+        .all(&app.db.read)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.password_hash)
+        .collect();
+    let distinct: std::collections::HashSet<&String> = hashes.iter().collect();
+    assert!(hashes.len() > 700);
+    assert_eq!(distinct.len(), hashes.len());
+    assert_eq!(
+        lianmeng::domain::passwords::problem(lianmeng::demo::PASSWORD, &[]),
+        None,
+        "the documented demo password passes the rule API users are held to"
+    );
+
     let coordinator = app.login("xietiao", lianmeng::demo::PASSWORD).await;
     let streets = app
         .get("/api/v1/alliances?level=street", &coordinator)

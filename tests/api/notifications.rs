@@ -23,7 +23,9 @@ both!(
     webhooks_are_managed_by_the_alliance_only,
     two_instances_announce_and_deliver_once,
     one_of_two_announcers_wins_each_round,
-    private_addresses_are_refused_when_delivering
+    private_addresses_are_refused_when_delivering,
+    ipv6_addresses_carrying_a_private_ipv4_are_refused,
+    delivery_errors_say_what_failed_in_chinese
 );
 
 /// Waits (up to 20 s) until `check` gives `Some`.
@@ -979,4 +981,107 @@ async fn private_addresses_are_refused_when_delivering(app: TestApp) {
     );
     assert!(receiver.calls().is_empty());
     strict.stop().await;
+}
+
+/// IPv6 forms that carry an IPv4 address (NAT64, 6to4, Teredo, mapped, translated,
+/// compatible) lead to that address, so they are refused when it is private.
+async fn ipv6_addresses_carrying_a_private_ipv4_are_refused(app: TestApp) {
+    let w = app.world().await;
+    let strict = app
+        .sibling_with(|c| c.notify.webhook_allow_private = false)
+        .await;
+    let path = format!("/api/v1/alliances/{}/webhooks", w.street_alliance);
+    for host in [
+        "64:ff9b::a9fe:a9fe",
+        "64:ff9b:1::7f00:1",
+        "2002:7f00:1::1",
+        "2002:c0a8:101::1",
+        "2001:0:4136:e378:8000:63bf:80ff:fffe",
+        "2001:0:a00:1::f7f7:f7f7",
+        "::ffff:0:a00:1",
+        "::ffff:169.254.169.254",
+        "::a00:1",
+    ] {
+        let a = strict
+            .post(
+                &path,
+                &w.coordinator,
+                json!({"url": format!("http://[{host}]:8080/hook")}),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{host}");
+        assert_eq!(a.fields(), ["url"]);
+        assert_eq!(
+            a.body["errors"][0]["message"], "接收地址不能指向本机或内网地址",
+            "{host}"
+        );
+    }
+    // The same forms reaching a public address are fine.
+    let public = strict
+        .post(
+            &path,
+            &w.coordinator,
+            json!({"url": "http://[2002:808:808::1]/hook", "events": ["ping"], "active": false}),
+        )
+        .await;
+    assert_eq!(public.status, StatusCode::CREATED, "{:?}", public.body);
+    strict.stop().await;
+}
+
+/// What a coordinator reads about a failed delivery says what went wrong in Chinese, without
+/// the resolver's or the HTTP client's English and internal details.
+async fn delivery_errors_say_what_failed_in_chinese(app: TestApp) {
+    let w = app.world().await;
+    // A port nothing listens on.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let path = format!("/api/v1/alliances/{}/webhooks", w.street_alliance);
+    let mut hooks = Vec::new();
+    for url in [
+        format!("http://127.0.0.1:{closed}/hook"),
+        "http://lianmeng-nowhere.invalid/hook".to_owned(),
+    ] {
+        let hook = app
+            .post(
+                &path,
+                &w.coordinator,
+                json!({"url": url, "events": ["ping"]}),
+            )
+            .await
+            .id();
+        app.post(
+            &format!("/api/v1/webhooks/{hook}/ping"),
+            &w.coordinator,
+            json!({}),
+        )
+        .await;
+        hooks.push(hook);
+    }
+    let first_error = |hook: i64| {
+        let app = &app;
+        let token = &w.coordinator;
+        async move {
+            let d = delivery(app, token, hook, "a failed attempt", |d| {
+                d["last_error"].is_string()
+            })
+            .await;
+            d["last_error"].as_str().unwrap().to_owned()
+        }
+    };
+    let refused = first_error(hooks[0]).await;
+    assert_eq!(
+        refused,
+        "无法连接接收地址（连接被拒绝、网络不通或证书无效）"
+    );
+    let unresolved = first_error(hooks[1]).await;
+    assert!(
+        unresolved.starts_with("无法解析接收地址的域名") || unresolved == "解析接收地址的域名超时",
+        "{unresolved}"
+    );
+    assert!(
+        !unresolved.chars().any(|c| c.is_ascii_alphabetic()),
+        "{unresolved}"
+    );
 }

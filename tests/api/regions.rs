@@ -303,7 +303,7 @@ async fn users_are_created_by_admins(app: TestApp) {
         ]
     );
     let taken = app
-        .post("/api/v1/users", &w.admin, json!({"username": "member_a", "password": "long-enough", "display_name": "甲", "role": "reviewer"}))
+        .post("/api/v1/users", &w.admin, json!({"username": "member_a", "password": "long-enough-pw", "display_name": "甲", "role": "reviewer"}))
         .await;
     assert_eq!(taken.fields(), ["username"]);
 }

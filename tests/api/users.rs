@@ -9,7 +9,8 @@ use crate::common::{PASSWORD, TestApp};
 
 both!(
     admins_disable_reset_and_enable_users,
-    other_cities_do_not_exist_for_you
+    other_cities_do_not_exist_for_you,
+    guessable_passwords_are_refused_with_the_reason
 );
 
 async fn admins_disable_reset_and_enable_users(app: TestApp) {
@@ -220,4 +221,55 @@ async fn other_cities_do_not_exist_for_you(app: TestApp) {
         )
         .await;
     assert_eq!(street.fields(), ["district_id"]);
+}
+
+/// Passwords that are easy to guess, or look blank, are refused when an account is made and
+/// when an admin resets one, saying why in Chinese; the account keeps its old password.
+async fn guessable_passwords_are_refused_with_the_reason(app: TestApp) {
+    let admin = app.admin().await;
+    let new_user = |password: &str| json!({"username": "zhangwei88", "password": password, "display_name": "张伟", "role": "reviewer"});
+    let zwsp = "\u{200B}".repeat(8);
+    for (weak, why) in [
+        ("12345678", "最常用"),
+        ("password", "最常用"),
+        ("        ", "空格或不可见字符"),
+        (zwsp.as_str(), "空格或不可见字符"),
+        ("zhangwei88", "用户名或姓名"),
+    ] {
+        let a = app.post("/api/v1/users", &admin, new_user(weak)).await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{weak:?}");
+        assert_eq!(a.fields(), ["password"], "{weak:?}: {:?}", a.body);
+        let message = a.body["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains(why), "{weak:?}: {message}");
+        assert!(!message.contains("guess"), "{message}");
+    }
+    let made = app
+        .post("/api/v1/users", &admin, new_user("翠湖边的海鸥 2026"))
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.body);
+
+    let path = format!("/api/v1/users/{}", made.id());
+    for weak in ["zhangwei88", "qwertyuiop", "11111111"] {
+        let a = app.patch(&path, &admin, json!({"password": weak})).await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{weak}");
+        assert_eq!(a.fields(), ["password"]);
+        assert!(
+            a.body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("密码太容易被猜到："),
+            "{:?}",
+            a.body
+        );
+    }
+    // The display name counts too, also the one given with the new password.
+    let renamed = app
+        .patch(
+            &path,
+            &admin,
+            json!({"display_name": "lixiaolong", "password": "lixiaolong"}),
+        )
+        .await;
+    assert_eq!(renamed.fields(), ["password"]);
+    app.login("zhangwei88", "翠湖边的海鸥 2026").await;
 }

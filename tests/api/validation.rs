@@ -16,6 +16,7 @@ both!(
     several_wrong_types_at_once,
     text_is_trimmed_before_it_is_measured,
     control_characters_are_refused,
+    invisible_and_reordering_text_is_refused,
     dates_stay_in_a_sane_range,
     huge_id_lists_are_refused_cheaply,
     mistyped_and_invalid_fields_together
@@ -377,4 +378,98 @@ async fn mistyped_and_invalid_fields_together(app: TestApp) {
         .post("/api/v1/resources", &w.member_a, json!({"title": "长".repeat(61), "category": "医疗健康", "scope_level": "city", "quantity": "很多"}))
         .await;
     assert_eq!(a.fields(), ["quantity", "title"]);
+}
+
+/// Bidi overrides and isolates (which make a title show other words than it holds) and text
+/// that only looks blank (zero-width characters) are refused in every text field, each named,
+/// with the other problems of the request; spreadsheet cells alike.
+async fn invisible_and_reordering_text_is_refused(app: TestApp) {
+    let w = app.world().await;
+    let zwsp2 = "\u{200B}\u{200B}";
+    let a = app
+        .post(
+            "/api/v1/resources",
+            &w.member_a,
+            json!({"title": zwsp2, "description": "义诊\u{202E}gnp.exe", "category": "医疗健康",
+                   "scope_level": "city", "tags": ["\u{2066}血压\u{2069}", "体检"], "quantity": 0}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.is_problem());
+    assert_eq!(a.fields(), ["description", "quantity", "tags[0]", "title"]);
+    let message = |a: &crate::common::Answer, field: &str| {
+        a.body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["field"] == field)
+            .map(|e| e["message"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    assert!(message(&a, "title").contains("不可见"), "{:?}", a.body);
+    assert!(
+        message(&a, "description").contains("显示顺序"),
+        "{:?}",
+        a.body
+    );
+
+    let need = app
+        .post("/api/v1/needs", &w.coordinator, {
+            let mut n = w.need("\u{202D}老人体检");
+            n["description"] = json!("\u{FEFF}\u{2060} \u{200D}");
+            n
+        })
+        .await;
+    assert_eq!(need.fields(), ["description", "title"], "{:?}", need.body);
+    let org = app
+        .patch(
+            &format!("/api/v1/organizations/{}", w.org_a),
+            &w.admin,
+            json!({"name": "华山\u{2067}医院", "address": "\u{200C}"}),
+        )
+        .await;
+    assert_eq!(org.fields(), ["address", "name"], "{:?}", org.body);
+    let user = app
+        .post("/api/v1/users", &w.admin, json!({"username": "liming", "password": "翠湖边的海鸥 2026",
+                                                  "display_name": "李\u{202E}明", "role": "reviewer"}))
+        .await;
+    assert_eq!(user.fields(), ["display_name"], "{:?}", user.body);
+    // Joiners inside visible text (an emoji sequence) are ordinary text.
+    let ok = app
+        .post("/api/v1/resources", &w.member_a, json!({"title": "👩\u{200D}⚕️ 家庭医生签约", "category": "医疗健康", "scope_level": "city"}))
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{:?}", ok.body);
+
+    // A spreadsheet cell is held to the same rule.
+    let csv = "\u{FEFF}标题,类别,服务范围,所属单位\r\n义诊\u{202E}测血压,医疗健康,全市,华山社区卫生服务中心\r\n\u{200B},医疗健康,全市,华山社区卫生服务中心\r\n";
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("资源.csv"),
+        )
+        .text("dry_run", "true");
+    let report = TestApp::answer(
+        app.client
+            .post(format!("{}/api/v1/imports", app.base))
+            .bearer_auth(&w.admin)
+            .multipart(form),
+    )
+    .await;
+    let problems: Vec<(u64, &str, &str)> = report.body["problems"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{:?}", report.body))
+        .iter()
+        .map(|p| {
+            (
+                p["row"].as_u64().unwrap(),
+                p["column"].as_str().unwrap(),
+                p["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!((problems[0].0, problems[0].1), (2, "标题"));
+    assert!(problems[0].2.contains("显示顺序"), "{problems:?}");
+    assert_eq!((problems[1].0, problems[1].1), (3, "标题"));
+    assert!(problems[1].2.contains("不可见"), "{problems:?}");
 }
