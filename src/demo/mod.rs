@@ -739,17 +739,13 @@ async fn account_hashes() -> Result<Vec<String>> {
         });
     // An admin, a reviewer, a coordinator per alliance and a contact per unit.
     let accounts = 2 + streets + communities + UNITS;
-    let mut work = tokio::task::JoinSet::new();
-    for _ in 0..accounts {
-        work.spawn(users::hash_password_off_thread(PASSWORD));
-    }
-    let mut hashes = Vec::with_capacity(accounts);
-    while let Some(hash) = work.join_next().await {
-        hashes.push(hash.map_err(|e| {
-            crate::error::Error::Internal(anyhow::anyhow!("hashing a demo password: {e}"))
-        })??);
-    }
-    Ok(hashes)
+    tokio::task::spawn_blocking(move || {
+        (0..accounts)
+            .map(|_| users::hash_public_password(PASSWORD))
+            .collect()
+    })
+    .await
+    .map_err(|e| crate::error::Error::Internal(anyhow::anyhow!("hashing demo passwords: {e}")))?
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -92,6 +92,19 @@ pub fn hash_password(password: &str) -> Result<String> {
         .map_err(|e| Error::Internal(anyhow::anyhow!("password hashing failed: {e}")))
 }
 
+/// Hashes a password everyone knows (the demo city's, printed at start and in the README)
+/// with its own salt but at a tenth of the memory and one pass: the cost of a hash protects a
+/// secret, and this one has none, while the demo's ~700 accounts at full cost would add ten
+/// seconds to a first start. Verification reads the parameters from the hash itself.
+pub fn hash_public_password(password: &str) -> Result<String> {
+    let params = argon2::Params::new(2048, 1, 1, None)
+        .map_err(|e| Error::Internal(anyhow::anyhow!("argon2 parameters: {e}")))?;
+    Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Internal(anyhow::anyhow!("password hashing failed: {e}")))
+}
+
 /// At most this many Argon2 computations run at once (each takes about 19 MiB and a core for
 /// tens of milliseconds); the rest wait their turn, so a burst of logins cannot exhaust memory.
 static ARGON2_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> =

@@ -442,19 +442,15 @@ async fn invisible_and_reordering_text_is_refused(app: TestApp) {
 
     // A spreadsheet cell is held to the same rule.
     let csv = "\u{FEFF}标题,类别,服务范围,所属单位\r\n义诊\u{202E}测血压,医疗健康,全市,华山社区卫生服务中心\r\n\u{200B},医疗健康,全市,华山社区卫生服务中心\r\n";
-    let form = reqwest::multipart::Form::new()
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("资源.csv"),
-        )
-        .text("dry_run", "true");
-    let report = TestApp::answer(
-        app.client
-            .post(format!("{}/api/v1/imports", app.base))
-            .bearer_auth(&w.admin)
-            .multipart(form),
+    let report = crate::spreadsheets::upload(
+        &app,
+        &w.admin,
+        csv.as_bytes().to_vec(),
+        "资源.csv",
+        &[("dry_run", "true".into())],
     )
     .await;
+    assert_eq!(report.body["status"], "rejected", "{:?}", report.body);
     let problems: Vec<(u64, &str, &str)> = report.body["problems"]
         .as_array()
         .unwrap_or_else(|| panic!("{:?}", report.body))
