@@ -207,7 +207,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Error> {
         let raw = parts.uri.query().unwrap_or("");
-        let mut pairs = Vec::new();
+        let mut pairs: Vec<(std::borrow::Cow<str>, std::borrow::Cow<str>)> = Vec::new();
         for (k, v) in form_urlencoded::parse(raw.as_bytes()) {
             if k.chars().chain(v.chars()).any(char::is_control) {
                 return Err(Error::BadRequest(format!(
@@ -215,6 +215,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
                 )));
             }
             if !v.is_empty() {
+                // Every parameter takes one value: which of two would be meant is a guess.
+                if pairs.iter().any(|(seen, _)| *seen == k) {
+                    return Err(Error::BadRequest(format!(
+                        "查询参数 {k} 出现了不止一次，只能给一个值"
+                    )));
+                }
                 pairs.push((k, v));
             }
         }

@@ -233,20 +233,49 @@ async fn record_metrics(State(state): State<AppState>, req: Request, next: Next)
 }
 
 /// Layers around our handlers (timeout, body limit, method routing) answer with bare status
-/// codes; give them a problem+json body too.
+/// codes, and a few of axum's own rejections with English plain text; give every one a
+/// problem+json body in Chinese (the English text is logged, never shown).
 async fn problem_for_bare_errors(resp: Response) -> Response {
     let status = resp.status();
+    let content_type = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     if !(status.is_client_error() || status.is_server_error())
-        || resp.headers().contains_key(header::CONTENT_TYPE)
+        || content_type.starts_with("application/problem+json")
     {
         return resp;
     }
-    let title = status.canonical_reason().unwrap_or("error");
-    let mut fresh = error::problem(status, "http", title, title.to_owned(), vec![]);
+    if !content_type.is_empty() {
+        tracing::info!(%status, content_type, "a bare error answer was replaced by a problem");
+    }
+    let (title, detail) = bare_status_text(status);
+    let mut fresh = error::problem(status, "http", title, detail.into(), vec![]);
     for (k, v) in resp.headers() {
-        if !fresh.headers().contains_key(k) {
+        if k != header::CONTENT_TYPE
+            && k != header::CONTENT_LENGTH
+            && !fresh.headers().contains_key(k)
+        {
             fresh.headers_mut().insert(k.clone(), v.clone());
         }
     }
     fresh
+}
+
+/// The Chinese title and detail of an error status that came without a body of ours.
+fn bare_status_text(status: StatusCode) -> (&'static str, &'static str) {
+    match status {
+        StatusCode::SERVICE_UNAVAILABLE => ("服务繁忙", "请求处理超时，请稍后再试"),
+        StatusCode::REQUEST_TIMEOUT => ("请求超时", "请求未能及时发送完，请重试"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("内容过大", "请求内容超过了允许的大小"),
+        StatusCode::BAD_REQUEST => ("请求格式不正确", "请求无法解析"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("不支持的内容类型", "请求的内容类型不受支持"),
+        StatusCode::UNPROCESSABLE_ENTITY => ("数据校验未通过", "请求内容无法处理"),
+        StatusCode::NOT_FOUND => ("未找到", "没有这个地址"),
+        StatusCode::METHOD_NOT_ALLOWED => ("不支持的请求方法", "该地址不支持此请求方法"),
+        StatusCode::TOO_MANY_REQUESTS => ("请求过于频繁", "请稍后再试"),
+        s if s.is_server_error() => ("服务器内部错误", "服务器暂时无法完成请求，请稍后再试"),
+        _ => ("请求无法完成", "请求无法完成"),
+    }
 }

@@ -1,6 +1,7 @@
 //! Spreadsheets over HTTP: import a 资源清单 or 需求清单 (CSV or XLSX, dry run first), export
 //! any list as CSV or XLSX with the same headers.
 
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -60,8 +61,13 @@ struct ImportForm {
 async fn import_list(
     State(state): State<AppState>,
     auth: Auth,
-    mut form: Multipart,
+    form: std::result::Result<Multipart, MultipartRejection>,
 ) -> Result<Response> {
+    let mut form = form.map_err(|_| {
+        Error::BadRequest(
+            "请以 multipart/form-data 表单上传文件（请求缺少表单或其分隔符 boundary）".into(),
+        )
+    })?;
     if let Err(refused) = spreadsheets::may_import(&auth.actor) {
         // Never parsed; only drained (within the body limit), so the client, still sending,
         // reads the refusal instead of a broken connection.
@@ -74,7 +80,8 @@ async fn import_list(
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             Error::PayloadTooLarge("文件不能超过 20 MiB".into())
         } else {
-            Error::BadRequest(format!("表单无法读取：{}", e.body_text()))
+            tracing::info!(error = %e.body_text(), "unreadable multipart form");
+            Error::BadRequest("上传的表单不完整或格式不正确，请重新上传".into())
         }
     };
     let (mut file, mut alliance_id, mut file_name) = (None, None, None);

@@ -89,7 +89,18 @@ pub async fn create(
 /// Checks a category name a resource or need refers to.
 pub async fn check(db: &impl ConnectionTrait, problems: &mut Problems, name: &str) -> Result<()> {
     if !problems.has("category") && find(db, name).await?.is_none() {
-        problems.add("category", format!("类别「{name}」不存在"));
+        // The valid names are few (a dozen or two): saying them beats a second request.
+        let known: Vec<String> = category::Entity::find()
+            .order_by_asc(category::Column::Id)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+        problems.add(
+            "category",
+            format!("类别「{name}」不存在，可选：{}", known.join("、")),
+        );
     }
     Ok(())
 }

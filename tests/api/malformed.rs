@@ -10,8 +10,100 @@ both!(
     malformed_bodies,
     bad_paths_and_queries,
     unknown_routes_and_methods,
-    odd_headers_and_extreme_values
+    odd_headers_and_extreme_values,
+    every_kind_of_rejection_is_a_chinese_problem
 );
+
+/// The answer is problem+json whose title is Chinese and whose detail has no English sentence.
+fn chinese_problem(a: &crate::common::Answer, what: &str) {
+    assert!(a.is_problem(), "{what}: {:?}", a.body);
+    let han = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let title = a.body["title"].as_str().unwrap();
+    let detail = a.body["detail"].as_str().unwrap_or("");
+    assert!(han(title), "{what}: title {title}");
+    assert!(han(detail), "{what}: detail {detail}");
+    assert!(
+        !detail.contains("boundary") || detail.contains("分隔符"),
+        "{what}: {detail}"
+    );
+}
+
+/// One of each kind of rejection, each in Chinese problem+json: a form without boundary, a
+/// truncated form, a repeated query parameter, an unknown category (listing the valid ones),
+/// a body over the limit, a wrong method, an unknown address, and a request timeout.
+async fn every_kind_of_rejection_is_a_chinese_problem(app: TestApp) {
+    let w = app.world().await;
+    let imports = format!("{}/api/v1/imports", app.base);
+    let no_boundary = TestApp::answer(
+        app.client
+            .post(&imports)
+            .bearer_auth(&w.coordinator)
+            .header("content-type", "multipart/form-data")
+            .body("--x\r\n"),
+    )
+    .await;
+    assert_eq!(no_boundary.status, StatusCode::BAD_REQUEST);
+    chinese_problem(&no_boundary, "multipart without boundary");
+    let truncated = TestApp::answer(
+        app.client
+            .post(&imports)
+            .bearer_auth(&w.coordinator)
+            .header("content-type", "multipart/form-data; boundary=XyZ")
+            .body("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n标题\r\n"),
+    )
+    .await;
+    assert_eq!(
+        truncated.status,
+        StatusCode::BAD_REQUEST,
+        "{:?}",
+        truncated.body
+    );
+    chinese_problem(&truncated, "truncated multipart");
+    let twice = app.get("/api/v1/needs?page=1&page=2", &w.coordinator).await;
+    assert_eq!(twice.status, StatusCode::BAD_REQUEST);
+    chinese_problem(&twice, "repeated parameter");
+    assert!(twice.body["detail"].as_str().unwrap().contains("page"));
+    let mut body = w.need("楼道灯坏了");
+    body["category"] = json!("养老服务");
+    let category = app.post("/api/v1/needs", &w.coordinator, body).await;
+    assert_eq!(category.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = category.body["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("养老服务") && message.contains("可选") && message.contains("医疗健康"),
+        "{message}"
+    );
+    let big = TestApp::answer(
+        app.client
+            .post(format!("{}/api/v1/needs", app.base))
+            .bearer_auth(&w.coordinator)
+            .header("content-type", "application/json")
+            .body(vec![b' '; 3 * 1024 * 1024]),
+    )
+    .await;
+    assert_eq!(big.status, StatusCode::PAYLOAD_TOO_LARGE);
+    chinese_problem(&big, "body too large");
+    let method = TestApp::answer(app.client.put(format!("{}/api/v1/needs", app.base))).await;
+    assert_eq!(method.status, StatusCode::METHOD_NOT_ALLOWED);
+    chinese_problem(&method, "wrong method");
+    let nowhere = TestApp::answer(app.client.get(format!("{}/nowhere", app.base))).await;
+    assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
+    chinese_problem(&nowhere, "unknown address");
+    // A login (an Argon2 hash) outlasts a one-millisecond limit.
+    let hurried = app
+        .sibling_with(|c| c.request_timeout = std::time::Duration::from_millis(1))
+        .await;
+    let late = TestApp::answer(
+        hurried
+            .client
+            .post(format!("{}/api/v1/auth/login", hurried.base))
+            .json(&json!({"username": "admin", "password": crate::common::ADMIN_PASSWORD})),
+    )
+    .await;
+    assert_eq!(late.status, StatusCode::SERVICE_UNAVAILABLE);
+    chinese_problem(&late, "timeout");
+    assert_eq!(late.body["title"], "服务繁忙");
+    hurried.stop().await;
+}
 
 async fn malformed_bodies(app: TestApp) {
     let w = app.world().await;
