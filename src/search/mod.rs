@@ -9,6 +9,7 @@
 pub mod analyzer;
 pub mod documents;
 pub mod matching;
+pub mod pruning;
 pub mod schema;
 pub mod synonyms;
 
@@ -69,6 +70,8 @@ pub struct Search {
     broken: AtomicBool,
     /// Wakes the indexer to rebuild a damaged index.
     repair: tokio::sync::Notify,
+    /// This process's name among the outbox's readers (see [`pruning`]).
+    instance: String,
 }
 
 /// How far the indexer has read the outbox.
@@ -189,10 +192,13 @@ impl Search {
         // An index that has applied more than the database holds belongs to another (or a
         // restored) database: its documents would be ghosts, so it is rebuilt.
         let newest = newest_seq(&db.read).await?;
+        let pruned = pruning::pruned_below(&db).await?;
         let opened = match opened {
             Some((index, payload))
                 if payload.database == database
                     && payload.seq <= newest
+                    // Rows it had not applied were deleted while it was away.
+                    && payload.seq + 1 >= pruned
                     && Anchor::at(&db, payload.seq).await? == payload.anchor =>
             {
                 Some((index, payload.seq))
@@ -248,6 +254,7 @@ impl Search {
             database,
             broken: AtomicBool::new(false),
             repair: tokio::sync::Notify::new(),
+            instance: uuid::Uuid::new_v4().simple().to_string(),
         });
         if fresh {
             search.rebuild(&db).await?;
@@ -514,6 +521,19 @@ impl Search {
         if !*self.stop.borrow() {
             *slot = Some(self.index.writer(WRITER_MEMORY)?);
         }
+        Ok(())
+    }
+
+    /// Records where this index stands among the outbox's readers, rebuilds it if rows it had
+    /// not applied were pruned (it was stalled longer than others waited), and prunes.
+    pub async fn keep_outbox(self: &Arc<Self>, db: &Db) -> Result<()> {
+        if self.applied() + 1 < pruning::pruned_below(db).await? {
+            tracing::warn!("search index fell behind the pruned outbox; rebuilding");
+            self.rebuild(db).await?;
+        }
+        let anchor = Anchor::at(db, self.applied()).await?.map_or(0, |a| a.seq);
+        pruning::record_position(db, &self.instance, anchor).await?;
+        pruning::prune(db).await?;
         Ok(())
     }
 
@@ -821,6 +841,7 @@ async fn settled_seq(db: &Db) -> Result<i64> {
 
 /// The one owner of the index writer: applies the outbox whenever woken, and every `POLL`.
 async fn indexer(search: Arc<Search>, db: Db, mut stopped: tokio::sync::watch::Receiver<bool>) {
+    let mut last_kept = std::time::Instant::now();
     loop {
         tokio::select! {
             _ = search.wake.notified() => {}
@@ -844,6 +865,12 @@ async fn indexer(search: Arc<Search>, db: Db, mut stopped: tokio::sync::watch::R
                     tokio::time::sleep(Duration::from_secs(5)).await;
                     continue;
                 }
+            }
+        }
+        if last_kept.elapsed() >= pruning::EVERY {
+            last_kept = std::time::Instant::now();
+            if let Err(e) = search.keep_outbox(&db).await {
+                tracing::warn!(error = ?e, "keeping the search outbox failed");
             }
         }
         if let Err(e) = search.catch_up(&db).await {

@@ -154,7 +154,7 @@ impl TestApp {
         Self::spawn_in(url, Arc::new(tempfile::tempdir().expect("data dir"))).await
     }
 
-    async fn spawn_in(url: &str, dir: Arc<tempfile::TempDir>) -> Self {
+    pub(crate) async fn spawn_in(url: &str, dir: Arc<tempfile::TempDir>) -> Self {
         Self::spawn_with(url, dir, |_| {}).await
     }
 

@@ -17,6 +17,7 @@ mod malformed;
 mod match_plan;
 mod matching;
 mod notifications;
+mod outbox;
 mod pagination;
 mod projects;
 mod regions;
