@@ -511,8 +511,12 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
             .quantity
             .map(|q| n.quantity.unwrap_or(1).min(q - r.reserved).max(1));
         let by = coordinators.get(&n.alliance_id).copied().unwrap_or(1);
-        let created = now - Duration::days(rng.range(20, 80) as i64);
-        let step = |i: usize| created + Duration::days(6 * i as i64);
+        // Proposed a few hours to days after both the need and the resource were posted, and
+        // moved on every few days since, never later than now.
+        let created = n.created_at.max(r.created_at) + Duration::hours(rng.range(2, 72) as i64);
+        let created = created.min(now - Duration::hours(1));
+        let pace = ((now - created) / path.len() as i32).min(Duration::days(6));
+        let step = |i: usize| created + pace * i as i32;
         let done = path.last() == Some(&"completed");
         let p = project::ActiveModel {
             city_id: Set(city.id),

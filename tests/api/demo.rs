@@ -106,6 +106,7 @@ async fn demo_city_loads_once_and_works(app: TestApp) {
     let projects = app.get("/api/v1/projects", &coordinator).await;
     assert!(projects.body["total"].as_u64().unwrap() > 100);
     demo_books_balance(&app.db).await;
+    demo_history_runs_forward(&app.db).await;
 
     // The demo coordinator can do their job straight away.
     let own = app.get("/api/v1/auth/me", &coordinator).await;
@@ -123,6 +124,73 @@ async fn demo_city_loads_once_and_works(app: TestApp) {
         )
         .await;
     assert_eq!(offered.status, StatusCode::CREATED, "{:?}", offered.body);
+}
+
+/// Every demo project was proposed after its need and its resources were posted, and each of
+/// its steps (and its approval and completion) follows the one before, none in the future.
+async fn demo_history_runs_forward(db: &Db) {
+    use std::collections::HashMap;
+    let needs: HashMap<i64, entity::need::Model> = entity::need::Entity::find()
+        .all(&db.read)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| (n.id, n))
+        .collect();
+    let resources: HashMap<i64, entity::resource::Model> = entity::resource::Entity::find()
+        .all(&db.read)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let links = entity::project_resource::Entity::find()
+        .all(&db.read)
+        .await
+        .unwrap();
+    let now = chrono::Utc::now();
+    let projects = entity::project::Entity::find().all(&db.read).await.unwrap();
+    assert!(!projects.is_empty());
+    for p in &projects {
+        let need = &needs[&p.need_id];
+        assert!(
+            p.created_at > need.created_at,
+            "project {} before its need",
+            p.id
+        );
+        for l in links.iter().filter(|l| l.project_id == p.id) {
+            assert!(
+                p.created_at > resources[&l.resource_id].created_at,
+                "project {} before its resource",
+                p.id
+            );
+        }
+        let approved = p.approved_at.expect("demo projects are approved");
+        assert!(
+            p.created_at < approved && approved <= now,
+            "project {}",
+            p.id
+        );
+        if let Some(done) = p.completed_at {
+            assert!(approved < done && done <= now, "project {}", p.id);
+        }
+    }
+    let events = entity::project_event::Entity::find()
+        .order_by_asc(entity::project_event::Column::Id)
+        .all(&db.read)
+        .await
+        .unwrap();
+    let mut last: HashMap<i64, chrono::DateTime<chrono::Utc>> = HashMap::new();
+    for e in events {
+        if let Some(before) = last.insert(e.project_id, e.created_at) {
+            assert!(
+                before < e.created_at,
+                "project {} steps out of order",
+                e.project_id
+            );
+        }
+        assert!(e.created_at <= now);
+    }
 }
 
 /// The demo's projects hold quantity exactly as approvals would have: every resource's
