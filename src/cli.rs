@@ -113,6 +113,18 @@ enum Command {
     Migrate,
     /// Rebuild the search index from the database and exit.
     Reindex,
+    /// Write a consistent copy of the embedded SQLite database to FILE, while the service may
+    /// be running (PostgreSQL: pg_dump).
+    Backup {
+        /// The copy to write (must not exist).
+        file: PathBuf,
+    },
+    /// Replace the embedded SQLite database with the backup FILE, with the service stopped;
+    /// the search index is rebuilt at the next start (PostgreSQL: pg_restore).
+    Restore {
+        /// A file written by `lianmeng backup`.
+        file: PathBuf,
+    },
     /// Measure matching quality on a labelled set (tests/fixtures/eval.json), against the
     /// baselines, in a fresh temporary database.
     Eval {
@@ -318,17 +330,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Reindex => {
             let dir = config.data_dir.join("index");
-            // A running server owns the index (its writer holds the directory lock): deleting
-            // the files under it would corrupt its index. Refuse instead.
-            if let Ok(index) = tantivy::Index::open_in_dir(&dir) {
-                let probe: tantivy::Result<tantivy::IndexWriter> = index.writer(15_000_000);
-                if let Err(tantivy::TantivyError::LockFailure(..)) = probe {
-                    anyhow::bail!(
-                        "索引正被运行中的服务使用：请先停止服务再重建（{}）",
-                        dir.display()
-                    );
-                }
-            }
+            crate::search::refuse_if_served(&dir)?;
             if dir.exists() {
                 std::fs::remove_dir_all(&dir)
                     .map_err(|e| anyhow::anyhow!("cannot remove {}: {e}", dir.display()))?;
@@ -354,6 +356,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             import(config, &file, opts, &user).await
         }
+        Command::Backup { file } => crate::ops::backup(&config, &file).await,
+        Command::Restore { file } => crate::ops::restore(&config, &file).await,
         Command::Migrate => {
             let state = prepare(config, None).await?;
             tracing::info!("migrations applied");

@@ -13,6 +13,7 @@ pub mod domain;
 pub mod error;
 pub mod eval;
 pub mod metrics;
+pub mod ops;
 pub mod search;
 pub mod sheets;
 pub mod state;

@@ -806,6 +806,21 @@ async fn database_identity(db: &Db) -> Result<String> {
         .unwrap_or_default())
 }
 
+/// Refuses when a running server owns the index in `dir` (its writer holds the directory
+/// lock): deleting or replacing what is under it would corrupt a live service.
+pub fn refuse_if_served(dir: &Path) -> anyhow::Result<()> {
+    if let Ok(index) = Index::open_in_dir(dir) {
+        let probe: tantivy::Result<IndexWriter> = index.writer(15_000_000);
+        if let Err(tantivy::TantivyError::LockFailure(..)) = probe {
+            anyhow::bail!(
+                "索引正被运行中的服务使用：请先停止服务（{}）",
+                dir.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// The newest outbox sequence (0 when the outbox is empty).
 pub(crate) async fn newest_seq(db: &impl sea_orm::ConnectionTrait) -> Result<i64> {
     use entity::search_outbox::{Column, Entity};

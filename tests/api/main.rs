@@ -4,6 +4,7 @@
 mod common;
 
 mod authorization;
+mod backup;
 mod cli;
 mod concurrency;
 mod demo;
