@@ -125,6 +125,13 @@ enum Command {
         /// A file written by `lianmeng backup`.
         file: PathBuf,
     },
+    /// Move the whole deployment from the embedded SQLite database to an empty PostgreSQL
+    /// database, and verify every table (row counts and checksums).
+    MigrateData {
+        /// The empty PostgreSQL database (postgres://…).
+        #[arg(long)]
+        to: String,
+    },
     /// Measure matching quality on a labelled set (tests/fixtures/eval.json), against the
     /// baselines, in a fresh temporary database.
     Eval {
@@ -358,6 +365,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Backup { file } => crate::ops::backup(&config, &file).await,
         Command::Restore { file } => crate::ops::restore(&config, &file).await,
+        Command::MigrateData { to } => crate::ops::migrate::migrate_data(&config, &to).await,
         Command::Migrate => {
             let state = prepare(config, None).await?;
             tracing::info!("migrations applied");

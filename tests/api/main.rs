@@ -17,6 +17,7 @@ mod lists;
 mod malformed;
 mod match_plan;
 mod matching;
+mod migrate_data;
 mod notifications;
 mod outbox;
 mod pagination;

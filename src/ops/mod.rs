@@ -2,9 +2,13 @@
 //! embedded SQLite database while the service runs, and a restore from one (PostgreSQL has
 //! pg_dump and pg_restore for both, see README).
 //!
+//! `migrate-data` moves a deployment from SQLite to PostgreSQL (see [`migrate`]).
+//!
 //! The search index is never backed up: it is derived from the database, and a restored
 //! database is a different state of it, so a restore removes the index and the next start
 //! rebuilds it.
+
+pub mod migrate;
 
 use std::path::{Path, PathBuf};
 

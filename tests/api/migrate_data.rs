@@ -1,0 +1,118 @@
+//! `lianmeng migrate-data --to postgres://…` moves the demo city from its SQLite file into an
+//! empty PostgreSQL database, every table verified, and the city works there as it did;
+//! a target that is not empty is refused.
+
+use std::process::Command;
+
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, Database, Statement};
+
+use crate::common::{Backend, TestApp, run};
+use crate::matching::ids;
+
+const BIN: &str = env!("CARGO_BIN_EXE_lianmeng");
+
+async fn counts(db: &sea_orm::DatabaseConnection) -> Vec<(String, i64)> {
+    let mut out = Vec::new();
+    for table in [
+        "regions",
+        "alliances",
+        "organizations",
+        "users",
+        "resources",
+        "needs",
+        "projects",
+        "project_events",
+        "audit_log",
+        "search_outbox",
+        "deployment",
+    ] {
+        let n: i64 = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                format!("SELECT COUNT(*) FROM {table}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index(0)
+            .unwrap();
+        out.push((table.to_owned(), n));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(lianmeng_test_pg),
+    ignore = "LIANMENG_TEST_PG_URL is not set: PostgreSQL not tested"
+)]
+async fn the_demo_city_moves_to_postgresql() {
+    run(Backend::Sqlite, |app: TestApp| async move {
+        let config = lianmeng::config::Config::new(String::new(), std::env::temp_dir());
+        lianmeng::demo::seed(&app.db, &config).await.unwrap().unwrap();
+        let before = counts(&app.db.read).await;
+        // Moved with the service stopped, as an operator would.
+        let (url, data_dir) = (app.url.clone(), app.data_dir.clone());
+        app.stop().await;
+
+        let base = std::env::var("LIANMENG_TEST_PG_URL").unwrap();
+        let (root, _) = base.rsplit_once('/').unwrap();
+        let name = format!("lianmeng_move_{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+        let admin = Database::connect(&base).await.unwrap();
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .unwrap();
+        let target = format!("{root}/{name}");
+        let migrate = || {
+            Command::new(BIN)
+                .env("LIANMENG_DATABASE_URL", &url)
+                .env("LIANMENG_DATA_DIR", data_dir.path())
+                .env("LIANMENG_LOG", "warn")
+                .args(["migrate-data", "--to", &target])
+                .output()
+                .unwrap()
+        };
+        let out = migrate();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "{text}");
+        assert!(text.contains("校验和一致"), "{text}");
+        let again = migrate();
+        assert!(!again.status.success());
+        assert!(String::from_utf8_lossy(&again.stderr).contains("不是空的"));
+
+        // The same city, served from PostgreSQL with the same data directory (its index is
+        // still that of this deployment), and new rows get fresh ids.
+        let moved = TestApp::spawn_in(&target, data_dir).await;
+        assert_eq!(counts(&moved.db.read).await, before);
+        let coordinator = moved.login("xietiao", lianmeng::demo::PASSWORD).await;
+        let open = moved.get("/api/v1/needs?status=open&per_page=1", &coordinator).await;
+        let need = open.body["items"][0]["id"].as_i64().unwrap();
+        let matches = moved
+            .get(&format!("/api/v1/needs/{need}/matches"), &coordinator)
+            .await;
+        assert_eq!(matches.status, StatusCode::OK, "{:?}", matches.body);
+        assert!(!ids(&matches.body, "resource").is_empty());
+        let me = moved.get("/api/v1/auth/me", &coordinator).await;
+        let alliance = me.body["alliance_id"].as_i64().unwrap();
+        let posted = moved
+            .post(
+                "/api/v1/needs",
+                &coordinator,
+                serde_json::json!({"alliance_id": alliance, "title": "迁移之后的新需求", "category": "环境治理"}),
+            )
+            .await;
+        assert_eq!(posted.status, StatusCode::CREATED, "{:?}", posted.body);
+        moved.stop().await;
+        admin
+            .execute_unprepared(&format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
+            .await
+            .unwrap();
+    })
+    .await;
+}
