@@ -63,12 +63,41 @@ impl From<sea_orm::DbErr> for Error {
             // transaction back: nothing was written, and the same request will go through.
             return Error::Unavailable("数据正被其他操作同时修改，请重试".into());
         }
+        if connection_lost(&e) {
+            // The database went away under the request (restarted, or unreachable for the
+            // moment): an open transaction was rolled back with the connection, and the pool
+            // connects again on the next request. Logged, as the client sees only a retry.
+            tracing::warn!(error = %e, "database connection lost");
+            return Error::Unavailable("数据库暂时无法连接，请稍后重试".into());
+        }
         match e.sql_err() {
             Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
                 Error::Conflict("同样的记录已存在".into())
             }
             _ => Error::Internal(anyhow::Error::new(e)),
         }
+    }
+}
+
+/// Whether the error is the connection to the database failing rather than the statement:
+/// the server shutting down or refusing connections (SQLSTATE classes 08 and 57P), or the
+/// socket dropping.
+fn connection_lost(e: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    if let Some(code) = sqlstate(e) {
+        return code.starts_with("08") || code.starts_with("57P");
+    }
+    match e {
+        DbErr::Conn(RuntimeErr::SqlxError(s))
+        | DbErr::Exec(RuntimeErr::SqlxError(s))
+        | DbErr::Query(RuntimeErr::SqlxError(s)) => matches!(
+            s.as_ref(),
+            sea_orm::sqlx::Error::Io(_)
+                | sea_orm::sqlx::Error::PoolClosed
+                | sea_orm::sqlx::Error::WorkerCrashed
+        ),
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        _ => false,
     }
 }
 

@@ -170,7 +170,10 @@ async fn healthz() -> &'static str {
 
 /// Ready when the database answers.
 async fn readyz(State(state): State<AppState>) -> Response {
-    match state.read().ping().await {
+    // Bounded: waiting for the pool's connect timeout would answer "ready" late, after the
+    // database came back, instead of "not ready" while it is away.
+    let ping = tokio::time::timeout(std::time::Duration::from_secs(1), state.read().ping()).await;
+    match ping.unwrap_or_else(|_| Err(sea_orm::DbErr::Custom("no answer within 1 s".into()))) {
         Ok(()) => "ready".into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "database not reachable");

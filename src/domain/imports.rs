@@ -245,11 +245,12 @@ pub async fn run(
     progress: &(dyn Fn(Status, usize) + Sync),
     published: &(dyn Fn() + Sync),
 ) -> Result<ImportJob> {
-    let _turn = TURN.acquire().await.expect("the semaphore is never closed");
+    // Beating while it waits its turn too: a job queued behind a long one is alive.
     let done = Arc::new(AtomicUsize::new(0));
-    let heartbeat = tokio::spawn(beat(db.clone(), id, done.clone()));
+    let heartbeat = StopOnDrop(tokio::spawn(beat(db.clone(), id, done.clone())));
+    let _turn = TURN.acquire().await.expect("the semaphore is never closed");
     let outcome = steps(db, actor, id, table, opts, &done, progress, published).await;
-    heartbeat.abort();
+    drop(heartbeat);
     match outcome {
         Ok(()) => {}
         Err(e) => {
@@ -503,6 +504,16 @@ async fn finish(
     more(&mut job);
     job.update(db).await?;
     Ok(())
+}
+
+/// Stops the heartbeat however the job ends (a panic included), so a job that died is seen
+/// as stale and rolled back.
+struct StopOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Writes the job's progress every [`HEARTBEAT`] while it runs.

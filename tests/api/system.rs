@@ -178,3 +178,50 @@ async fn metric_labels_stay_bounded(app: TestApp) {
     assert!(!m.contains("ZZZ") && !m.contains("BREW"), "{m}");
     assert!(m.contains("method=\"OTHER\""), "{m}");
 }
+
+/// The database dropping its connections (a restart, a failover) is a 503 the client may
+/// retry, never a 500, and the service carries on with fresh connections.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(lianmeng_test_pg),
+    ignore = "LIANMENG_TEST_PG_URL is not set: PostgreSQL not tested"
+)]
+async fn a_dropped_database_connection_is_a_503_and_then_heals() {
+    crate::common::run(
+        crate::common::Backend::Postgres,
+        |app: TestApp| async move {
+            let w = app.world().await;
+            let conn = sea_orm::Database::connect(&app.url).await.unwrap();
+            let err = conn
+                .execute_unprepared("SELECT pg_terminate_backend(pg_backend_pid())")
+                .await
+                .unwrap_err();
+            let mapped = lianmeng::error::Error::from(err);
+            assert!(
+                matches!(mapped, lianmeng::error::Error::Unavailable(_)),
+                "{mapped:?}"
+            );
+            conn.close().await.ok();
+            // Every connection of the service's pool is cut; its next requests still succeed.
+            let admin = sea_orm::Database::connect(&app.url).await.unwrap();
+            admin
+                .execute_unprepared(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                )
+                .await
+                .unwrap();
+            admin.close().await.ok();
+            let listed = app.get("/api/v1/needs", &w.coordinator).await;
+            assert_eq!(listed.status, StatusCode::OK, "{:?}", listed.body);
+            let ready = app
+                .client
+                .get(format!("{}/readyz", app.base))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(ready.status(), StatusCode::OK);
+        },
+    )
+    .await;
+}
