@@ -178,22 +178,31 @@ impl Pool {
         };
         candidates.sort_unstable();
         candidates.dedup();
-        let mut found: Vec<Duplicate> = candidates
-            .into_iter()
-            .filter_map(|i| {
-                let e = &self.entries[i as usize];
-                let similarity = alike(&probe, &e.text);
-                (similarity >= THRESHOLD).then(|| Duplicate {
-                    id: e.id,
-                    title: e.title.clone(),
-                    similarity,
-                })
-            })
-            .collect();
-        found.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then(a.id.cmp(&b.id)));
-        found.truncate(5);
-        found
+        most_alike(
+            &probe,
+            candidates.into_iter().map(|i| &self.entries[i as usize]),
+        )
     }
+}
+
+/// Of `entries`, those at or above [`THRESHOLD`] like `probe`, most alike first, at most five.
+fn most_alike<'a>(
+    probe: &(Text, Text),
+    entries: impl Iterator<Item = &'a Entry>,
+) -> Vec<Duplicate> {
+    let mut found: Vec<Duplicate> = entries
+        .filter_map(|e| {
+            let similarity = alike(probe, &e.text);
+            (similarity >= THRESHOLD).then(|| Duplicate {
+                id: e.id,
+                title: e.title.clone(),
+                similarity,
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then(a.id.cmp(&b.id)));
+    found.truncate(5);
+    found
 }
 
 /// The open entries of each unit (resources) and alliance (needs) compared so far, loaded
@@ -382,19 +391,7 @@ mod tests {
         for (i, (title, description)) in rows.iter().enumerate() {
             let filed = pool.likely((title, description), &known.order);
             let probe = (Text::new(title), Text::new(description));
-            let mut all: Vec<Duplicate> = everything
-                .iter()
-                .filter_map(|e| {
-                    let similarity = alike(&probe, &e.text);
-                    (similarity >= THRESHOLD).then(|| Duplicate {
-                        id: e.id,
-                        title: e.title.clone(),
-                        similarity,
-                    })
-                })
-                .collect();
-            all.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then(a.id.cmp(&b.id)));
-            all.truncate(5);
+            let all = most_alike(&probe, everything.iter());
             assert_eq!(filed, all, "row {i}: {title} / {description}");
             found_some += usize::from(!all.is_empty());
             pool.add(entry(i as i64, title.clone(), description), &known.order);

@@ -117,6 +117,17 @@ struct Columns {
     kinds: Vec<Kind>,
 }
 
+impl Columns {
+    /// The column names as a select list.
+    fn quoted(&self) -> String {
+        self.names
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 async fn columns(target: &impl ConnectionTrait, table: &str) -> anyhow::Result<Columns> {
     let rows = target
         .query_all_raw(Statement::from_sql_and_values(
@@ -172,12 +183,7 @@ where
     F: FnMut(Vec<Vec<Value>>) -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<()>>,
 {
-    let list = cols
-        .names
-        .iter()
-        .map(|c| format!("\"{c}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = cols.quoted();
     let mut after = i64::MIN;
     loop {
         let rows = source
@@ -213,12 +219,7 @@ async fn tally_target(
     table: &str,
     cols: &Columns,
 ) -> anyhow::Result<Tally> {
-    let list = cols
-        .names
-        .iter()
-        .map(|c| format!("\"{c}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = cols.quoted();
     let rows = target
         .query_all_raw(Statement::from_string(
             sea_orm::DbBackend::Postgres,

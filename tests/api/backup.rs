@@ -7,12 +7,12 @@
 use std::process::Command;
 
 use reqwest::StatusCode;
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 use crate::both;
-use crate::common::TestApp;
-use crate::matching::{eventually, ids, story};
+use crate::common::{TestApp, scalar};
+use crate::matching::{eventually, ids, matched_story};
 
 both!(a_backup_taken_while_writing_restores_whole);
 
@@ -36,15 +36,6 @@ fn lianmeng(url: &str, data_dir: &std::path::Path) -> Command {
     c
 }
 
-async fn count(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
-    db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get_by_index::<i64>(0)
-        .unwrap()
-}
-
 async fn titles(app: &TestApp, token: &str, q: &str) -> Vec<String> {
     let found = app
         .get(&format!("/api/v1/search?q={q}&type=resource"), token)
@@ -60,12 +51,7 @@ async fn titles(app: &TestApp, token: &str, q: &str) -> Vec<String> {
 
 async fn a_backup_taken_while_writing_restores_whole(app: TestApp) {
     let w = app.world().await;
-    let s = story(&app, &w).await;
-    let path = format!("/api/v1/needs/{}/matches", s.need);
-    eventually(&app, &path, &w.coordinator, |b| {
-        ids(b, "resource").contains(&s.meals)
-    })
-    .await;
+    let (s, path) = matched_story(&app, &w).await;
     let backups = tempfile::tempdir().unwrap();
     let file = backups.path().join("lianmeng-backup.db");
 
@@ -98,8 +84,8 @@ async fn a_backup_taken_while_writing_restores_whole(app: TestApp) {
         for table in ["resources", "needs", "users", "audit_log"] {
             let sql = format!("SELECT COUNT(*) FROM {table}");
             assert_eq!(
-                count(&copy.db.read, &sql).await,
-                count(&app.db.read, &sql).await
+                scalar(&copy.db.read, &sql).await,
+                scalar(&app.db.read, &sql).await
             );
         }
         copy.stop().await;
@@ -139,7 +125,7 @@ async fn a_backup_taken_while_writing_restores_whole(app: TestApp) {
     let copy = sea_orm::Database::connect(format!("sqlite://{}?mode=ro", file.display()))
         .await
         .unwrap();
-    let needs_in_backup = count(&copy, "SELECT COUNT(*) FROM needs").await;
+    let needs_in_backup = scalar(&copy, "SELECT COUNT(*) FROM needs").await;
     copy.close().await.unwrap();
     assert!(needs_in_backup >= 1, "{needs_in_backup}");
 
@@ -166,7 +152,7 @@ async fn a_backup_taken_while_writing_restores_whole(app: TestApp) {
         })
         .await;
     assert_eq!(
-        count(&app.db.read, "SELECT COUNT(*) FROM needs").await,
+        scalar(&app.db.read, "SELECT COUNT(*) FROM needs").await,
         needs_in_backup
     );
     let gone = app

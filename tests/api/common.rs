@@ -516,6 +516,19 @@ impl TestApp {
     }
 }
 
+/// The one integer a SQL query answers (a count, a position).
+pub async fn scalar(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
+    db.query_one_raw(sea_orm::Statement::from_string(
+        db.get_database_backend(),
+        sql.to_owned(),
+    ))
+    .await
+    .unwrap()
+    .unwrap_or_else(|| panic!("no row: {sql}"))
+    .try_get_by_index::<i64>(0)
+    .unwrap()
+}
+
 pub fn org_body(name: &str, kind: &str) -> Value {
     json!({"name": name, "kind": kind, "contact_person": "李明", "contact_phone": "0871-63123456", "address": "昆明市五华区华山南路1号"})
 }

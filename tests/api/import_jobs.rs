@@ -10,7 +10,7 @@ use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 
 use crate::both;
-use crate::common::{TestApp, World};
+use crate::common::{TestApp, World, scalar};
 
 both!(
     an_import_lands_whole_while_others_write,
@@ -186,23 +186,16 @@ async fn an_abandoned_import_is_rolled_back(app: TestApp) {
         job["message"].as_str().unwrap().contains("未写入任何数据"),
         "{job:?}"
     );
-    let count = |sql: &'static str| {
-        let db = app.db.read.clone();
-        async move {
-            db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-                .await
-                .unwrap()
-                .unwrap()
-                .try_get_by_index::<i64>(0)
-                .unwrap()
-        }
-    };
     assert_eq!(
-        count("SELECT COUNT(*) FROM needs WHERE import_id = 900").await,
+        scalar(
+            &app.db.read,
+            "SELECT COUNT(*) FROM needs WHERE import_id = 900"
+        )
+        .await,
         0
     );
     assert_eq!(
-        count("SELECT COUNT(*) FROM audit_log WHERE entity_type = 'need' AND entity_id NOT IN (SELECT id FROM needs)").await,
+        scalar(&app.db.read, "SELECT COUNT(*) FROM audit_log WHERE entity_type = 'need' AND entity_id NOT IN (SELECT id FROM needs)").await,
         0
     );
     let listed = app

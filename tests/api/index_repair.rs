@@ -11,7 +11,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::both;
 use crate::common::TestApp;
-use crate::matching::{eventually, ids, story};
+use crate::matching::{ids, matched_story};
 
 both!(
     damaged_files_are_found_at_start_and_rebuilt,
@@ -47,12 +47,7 @@ fn scribble(file: &Path) {
 
 async fn damaged_files_are_found_at_start_and_rebuilt(app: TestApp) {
     let w = app.world().await;
-    let s = story(&app, &w).await;
-    let path = format!("/api/v1/needs/{}/matches", s.need);
-    eventually(&app, &path, &w.coordinator, |b| {
-        ids(b, "resource").contains(&s.meals)
-    })
-    .await;
+    let (s, path) = matched_story(&app, &w).await;
     let index = app.data_dir.path().join("index");
     let app = app
         .restart_after(|| async {
@@ -71,12 +66,7 @@ async fn damaged_files_are_found_at_start_and_rebuilt(app: TestApp) {
 
 async fn damage_met_while_serving_answers_503_until_repaired(app: TestApp) {
     let w = app.world().await;
-    let s = story(&app, &w).await;
-    let path = format!("/api/v1/needs/{}/matches", s.need);
-    eventually(&app, &path, &w.coordinator, |b| {
-        ids(b, "resource").contains(&s.meals)
-    })
-    .await;
+    let (s, path) = matched_story(&app, &w).await;
     let index = app.data_dir.path().join("index");
     for ext in ["term", "idx"] {
         for f in files(&index, ext) {
@@ -109,12 +99,7 @@ async fn damage_met_while_serving_answers_503_until_repaired(app: TestApp) {
 
 async fn an_index_of_another_deployment_is_rebuilt(app: TestApp) {
     let w = app.world().await;
-    let s = story(&app, &w).await;
-    let path = format!("/api/v1/needs/{}/matches", s.need);
-    eventually(&app, &path, &w.coordinator, |b| {
-        ids(b, "resource").contains(&s.meals)
-    })
-    .await;
+    let (s, path) = matched_story(&app, &w).await;
     let meta = app.data_dir.path().join("index/meta.json");
     let identity = |app: &TestApp| {
         let db = app.db.clone();

@@ -66,6 +66,17 @@ pub(crate) struct Story {
 
 /// The need of the issue and offers around it: the right one in other words, one that shares
 /// only 服务, one withdrawn, one for another street.
+/// The story posted and matched: its need's matches path answers with the meal service.
+pub(crate) async fn matched_story(app: &TestApp, w: &World) -> (Story, String) {
+    let s = story(app, w).await;
+    let path = format!("/api/v1/needs/{}/matches", s.need);
+    eventually(app, &path, &w.coordinator, |b| {
+        ids(b, "resource").contains(&s.meals)
+    })
+    .await;
+    (s, path)
+}
+
 pub(crate) async fn story(app: &TestApp, w: &World) -> Story {
     let post = |token: &str, body: Value| {
         let (app, token) = (app.clone(), token.to_owned());
@@ -371,12 +382,7 @@ async fn search_highlights_both_lists(app: TestApp) {
 
 async fn a_deleted_or_corrupt_index_is_rebuilt(app: TestApp) {
     let w = app.world().await;
-    let s = story(&app, &w).await;
-    let path = format!("/api/v1/needs/{}/matches", s.need);
-    eventually(&app, &path, &w.coordinator, |b| {
-        ids(b, "resource").contains(&s.meals)
-    })
-    .await;
+    let (s, path) = matched_story(&app, &w).await;
     let index = app.data_dir.path().join("index");
     let app = app.restart().await;
     std::fs::remove_dir_all(&index).unwrap();

@@ -5,9 +5,9 @@
 use std::process::Command;
 
 use reqwest::StatusCode;
-use sea_orm::{ConnectionTrait, Database, Statement};
+use sea_orm::{ConnectionTrait, Database};
 
-use crate::common::{Backend, TestApp, run};
+use crate::common::{Backend, TestApp, run, scalar};
 use crate::matching::ids;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lianmeng");
@@ -27,16 +27,7 @@ async fn counts(db: &sea_orm::DatabaseConnection) -> Vec<(String, i64)> {
         "search_outbox",
         "deployment",
     ] {
-        let n: i64 = db
-            .query_one_raw(Statement::from_string(
-                db.get_database_backend(),
-                format!("SELECT COUNT(*) FROM {table}"),
-            ))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get_by_index(0)
-            .unwrap();
+        let n = scalar(db, &format!("SELECT COUNT(*) FROM {table}")).await;
         out.push((table.to_owned(), n));
     }
     out

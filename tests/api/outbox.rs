@@ -4,33 +4,23 @@
 
 use std::time::{Duration, Instant};
 
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::ConnectionTrait;
 
 use crate::both;
-use crate::common::TestApp;
+use crate::common::{TestApp, scalar};
 use crate::matching::{eventually, ids, story};
 
 both!(the_outbox_is_pruned_below_every_reader);
-
-async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    let db = &app.db.read;
-    db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get_by_index::<i64>(0)
-        .unwrap()
-}
 
 async fn announced(app: &TestApp) {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         let cursor = scalar(
-            app,
+            &app.db.read,
             "SELECT position FROM worker_cursors WHERE name = 'match_alerts'",
         )
         .await;
-        if cursor >= scalar(app, "SELECT MAX(seq) FROM search_outbox").await {
+        if cursor >= scalar(&app.db.read, "SELECT MAX(seq) FROM search_outbox").await {
             return;
         }
         assert!(
@@ -48,13 +38,13 @@ async fn the_outbox_is_pruned_below_every_reader(app: TestApp) {
     app.indexed().await;
     other.indexed().await;
     announced(&app).await;
-    let before = scalar(&app, "SELECT COUNT(*) FROM search_outbox").await;
+    let before = scalar(&app.db.read, "SELECT COUNT(*) FROM search_outbox").await;
     assert!(before > 5, "{before}");
     // The other instance records where it stands first: until then the first one's pruning
     // would leave it behind only if it were away for good.
     other.search.keep_outbox(&other.db).await.unwrap();
     app.search.keep_outbox(&app.db).await.unwrap();
-    let after = scalar(&app, "SELECT COUNT(*) FROM search_outbox").await;
+    let after = scalar(&app.db.read, "SELECT COUNT(*) FROM search_outbox").await;
     assert!((1..before).contains(&after), "{before} -> {after}");
 
     // The other instance goes away; meanwhile writes land, and once it counts as gone (its
@@ -76,7 +66,7 @@ async fn the_outbox_is_pruned_below_every_reader(app: TestApp) {
         .await
         .unwrap();
     app.search.keep_outbox(&app.db).await.unwrap();
-    assert!(scalar(&app, "SELECT COUNT(*) FROM search_outbox").await <= 2);
+    assert!(scalar(&app.db.read, "SELECT COUNT(*) FROM search_outbox").await <= 2);
 
     // Back on its old index, it sees it is behind and rebuilds: the resource written while it
     // was away is matched.
