@@ -5,6 +5,7 @@ mod alliances;
 mod audit;
 mod auth;
 mod categories;
+mod doc;
 pub mod error;
 pub mod extract;
 mod match_plan;
@@ -98,9 +99,11 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(projects::router())
         .merge(match_plan::router())
         .merge(matching::router());
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
-        .split_for_parts()
+        .split_for_parts();
+    doc::complete(&mut doc);
+    (router, doc)
 }
 
 /// The OpenAPI document alone (for tests and tooling).
