@@ -82,6 +82,9 @@ async fn every_kind_of_rejection_is_a_chinese_problem(app: TestApp) {
     .await;
     assert_eq!(big.status, StatusCode::PAYLOAD_TOO_LARGE);
     chinese_problem(&big, "body too large");
+    // The rest of the body is never read, so the connection cannot carry another request:
+    // the client must be told, or its next request (below) fails on the dropped connection.
+    assert_eq!(big.headers.get("connection").unwrap(), "close");
     let method = TestApp::answer(app.client.put(format!("{}/api/v1/needs", app.base))).await;
     assert_eq!(method.status, StatusCode::METHOD_NOT_ALLOWED);
     chinese_problem(&method, "wrong method");
