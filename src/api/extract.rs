@@ -61,6 +61,11 @@ pub fn parse_json<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, Err
             e.column()
         ))
     })?;
+    // Every body is an object; serde would also fill a struct from an array (`[null, null]`
+    // read as its fields in order), accepting a body the document does not allow.
+    if !value.is_object() {
+        return Err(Error::field("body", "请求体须为 JSON 对象（{…}）"));
+    }
     let mut problems = Vec::new();
     unacceptable_text(&value, "", &mut problems);
     // Each round finds the first wrong field; removing it lets the next round find the next.

@@ -5,6 +5,7 @@ mod alliances;
 mod audit;
 mod auth;
 mod categories;
+mod doc;
 pub mod error;
 pub mod extract;
 mod match_plan;
@@ -98,9 +99,11 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(projects::router())
         .merge(match_plan::router())
         .merge(matching::router());
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
-        .split_for_parts()
+        .split_for_parts();
+    doc::complete(&mut doc);
+    (router, doc)
 }
 
 /// The OpenAPI document alone (for tests and tooling).
@@ -128,6 +131,7 @@ pub fn app(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, state.config.request_timeout))
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .layer(middleware::map_response(problem_for_bare_errors))
+        .layer(middleware::map_response(close_after_refused_body))
         .layer(middleware::from_fn_with_state(state.clone(), record_metrics))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -232,6 +236,19 @@ async fn record_metrics(State(state): State<AppState>, req: Request, next: Next)
     state
         .metrics
         .record_request(&method, &route, resp.status().as_u16(), started.elapsed());
+    resp
+}
+
+/// A body refused as too large is left unread, and hyper then drops the connection after the
+/// answer without saying so: a client that reused it for its next request saw that request
+/// fail (an incomplete message). `Connection: close` tells it not to.
+async fn close_after_refused_body(mut resp: Response) -> Response {
+    if resp.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        resp.headers_mut().insert(
+            header::CONNECTION,
+            header::HeaderValue::from_static("close"),
+        );
+    }
     resp
 }
 

@@ -37,7 +37,7 @@ async fn list_needs(
 
 /// Post a need (the alliance's coordinators, or admins).
 #[utoipa::path(post, path = "/needs", tag = "needs", request_body = NewNeed,
-    responses((status = 201, body = NeedView), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = NeedView), (status = 403, body = Problem), (status = 409, description = "nearly repeats an open need (send `allow_duplicate`)", body = Problem), (status = 422, body = Problem)))]
 async fn create_need(
     State(state): State<AppState>,
     auth: Auth,

@@ -23,7 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Resources, newest first.
 #[utoipa::path(get, path = "/resources", tag = "resources", params(ResourceFilter, PageParams),
-    responses((status = 200, body = Page<ResourceView>), (status = 401, body = Problem)))]
+    responses((status = 200, body = Page<ResourceView>), (status = 401, body = Problem), (status = 404, description = "`alliance_id` names no alliance", body = Problem)))]
 async fn list_resources(
     State(state): State<AppState>,
     auth: Auth,
@@ -37,7 +37,7 @@ async fn list_resources(
 
 /// Offer a resource (member units for themselves; admins for any unit).
 #[utoipa::path(post, path = "/resources", tag = "resources", request_body = NewResource,
-    responses((status = 201, body = ResourceView), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = ResourceView), (status = 403, body = Problem), (status = 409, description = "nearly repeats an open resource (send `allow_duplicate`)", body = Problem), (status = 422, body = Problem)))]
 async fn create_resource(
     State(state): State<AppState>,
     auth: Auth,

@@ -58,6 +58,8 @@ impl Insert {
 /// Where a job is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
+// Named apart in the OpenAPI document: several modules have a `Status`.
+#[schema(as = ImportStatus)]
 pub enum Status {
     /// Waiting for the job before it (one import runs at a time).
     Queued,

@@ -21,6 +21,8 @@ use entity::{alliance, need, project};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
+// Named apart in the OpenAPI document: several modules have a `Status`.
+#[schema(as = NeedStatus)]
 pub enum Status {
     Open,
     Matched,
@@ -151,6 +153,8 @@ pub struct NeedPatch {
 /// the need's projects.
 #[derive(Debug, Deserialize, ToSchema, validator::Validate)]
 #[serde(deny_unknown_fields)]
+// Named apart in the OpenAPI document: several modules have a `StatusChange`.
+#[schema(as = NeedStatusChange)]
 pub struct StatusChange {
     pub status: Status,
 }

@@ -14,8 +14,10 @@ pub const MAX_PAGE: u64 = 1_000_000;
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<u64>,
     /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<u64>,
 }
 

@@ -23,6 +23,8 @@ use entity::{project_resource, resource};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
+// Named apart in the OpenAPI document: several modules have a `Status`.
+#[schema(as = ResourceStatus)]
 pub enum Status {
     Available,
     Reserved,
@@ -141,6 +143,8 @@ pub struct ResourcePatch {
 /// A change of status by the owner: withdraw, mark used up, or offer again.
 #[derive(Debug, Deserialize, ToSchema, validator::Validate)]
 #[serde(deny_unknown_fields)]
+// Named apart in the OpenAPI document: several modules have a `StatusChange`.
+#[schema(as = ResourceStatusChange)]
 pub struct StatusChange {
     pub status: Status,
 }

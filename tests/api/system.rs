@@ -1,5 +1,6 @@
 //! Health, readiness, metrics, the OpenAPI document and docs page, SQLite settings, and a
-//! walk over every documented operation to make sure none forgets authentication.
+//! walk over every documented operation to make sure none forgets authentication or an
+//! answer it can give.
 
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
@@ -224,4 +225,76 @@ async fn a_dropped_database_connection_is_a_503_and_then_heals() {
         },
     )
     .await;
+}
+
+/// What `scripts/fuzz_api.sh` checks every answer against: each error body documented as the
+/// problem+json it is, the answers of the shared extractors and middleware on every operation,
+/// and each list's own `status` enum (four modules name theirs `Status`; under one schema name
+/// the last one registered stood for all four).
+#[test]
+fn the_document_describes_every_answer() {
+    let doc = serde_json::to_value(lianmeng::api::openapi()).unwrap();
+    let schema = |r: &serde_json::Value| {
+        let name = r["$ref"].as_str().unwrap().rsplit('/').next().unwrap();
+        doc["components"]["schemas"][name].clone()
+    };
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let what = format!("{method} {path}");
+            let responses = op["responses"].as_object().unwrap();
+            for status in ["400", "401", "503"] {
+                assert!(responses.contains_key(status), "{what} documents {status}");
+            }
+            if op.get("requestBody").is_some() {
+                for status in ["413", "415", "422"] {
+                    assert!(responses.contains_key(status), "{what} documents {status}");
+                }
+            }
+            for param in op["parameters"].as_array().into_iter().flatten() {
+                if param["in"] == "query" {
+                    assert_eq!(param["allowEmptyValue"], true, "{what} {}", param["name"]);
+                }
+                if param["name"] == "If-Match" {
+                    assert!(responses.contains_key("412"), "{what} documents 412");
+                }
+            }
+            for (status, response) in responses {
+                let content = response["content"].as_object();
+                for (media, body) in content.into_iter().flatten() {
+                    let problem = body["schema"]["$ref"] == "#/components/schemas/Problem";
+                    assert_eq!(
+                        problem,
+                        media == "application/problem+json",
+                        "{what} {status}: {media}"
+                    );
+                }
+            }
+            operations += 1;
+        }
+    }
+    assert!(operations >= 70, "walked {operations} operations");
+    let schemas = &doc["components"]["schemas"];
+    assert!(
+        schemas.get("Status").is_none(),
+        "no list's status stands for all"
+    );
+    for (name, value) in [
+        ("NeedStatus", "open"),
+        ("ResourceStatus", "available"),
+        ("ProjectStatus", "proposed"),
+        ("ImportStatus", "queued"),
+    ] {
+        let values = schemas[name]["enum"].as_array().unwrap();
+        assert!(values.contains(&value.into()), "{name}: {values:?}");
+    }
+    // The project's `next` states are project states (they were import job states).
+    let project = schema(
+        &doc["paths"]["/api/v1/projects/{id}"]["get"]["responses"]["200"]["content"]["application/json"]
+            ["schema"],
+    );
+    assert_eq!(
+        project["properties"]["next"]["items"]["$ref"],
+        "#/components/schemas/ProjectStatus"
+    );
 }

@@ -25,6 +25,8 @@ pub(crate) use workflow::{need_status_from_projects, settled_status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+// Named apart in the OpenAPI document: several modules have a `Status`.
+#[schema(as = ProjectStatus)]
 pub enum Status {
     /// 拟对接
     Proposed,
