@@ -25,7 +25,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::spreadsheets::{self, Checked, ImportOptions, List, RowProblem};
-use super::{Actor, duplicates, needs, resources};
+use super::{Actor, duplicates};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::sheets::Table;
@@ -320,33 +320,21 @@ async fn steps(
 
 /// Writes one batch of checked rows, hidden under the job, in one transaction. The rows were
 /// checked against each other and the open entries already, so duplicates are not looked for
-/// again; every other rule is (the database may have changed since).
+/// again (the `Known` stays empty and each input carries `allow_duplicate`, set by
+/// [`spreadsheets::check`]); every other rule is, as the database may have changed since.
 async fn write_batch(db: &Db, actor: &Actor, id: i64, batch: &[Checked]) -> Result<()> {
     let tx = db.begin().await?;
     let mut known = duplicates::Known::default();
     for item in batch {
-        let (row, written) = match item {
-            Checked::Resource(row, input) => {
-                let mut input = input.clone();
-                input.allow_duplicate = true;
-                let r =
-                    resources::create_unindexed(&tx, actor, &mut known, input, Insert::Staged(id))
-                        .await;
-                (row, r.map(drop))
-            }
-            Checked::Need(row, input) => {
-                let mut input = input.clone();
-                input.allow_duplicate = true;
-                let n = needs::create_unindexed(&tx, actor, &mut known, input, Insert::Staged(id))
-                    .await;
-                (row, n.map(drop))
-            }
-        };
-        if let Err(e) = written {
+        if let Err(e) = item
+            .create(&tx, actor, &mut known, Insert::Staged(id))
+            .await
+        {
             return Err(match e {
                 Error::Internal(e) => Error::Internal(e),
                 other => Error::Conflict(format!(
-                    "第 {row} 行在检查之后已不能导入：{}",
+                    "第 {} 行在检查之后已不能导入：{}",
+                    item.row(),
                     other.message()
                 )),
             });

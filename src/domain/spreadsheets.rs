@@ -272,6 +272,47 @@ pub enum Checked {
     Need(usize, NewNeed),
 }
 
+impl Checked {
+    pub fn row(&self) -> usize {
+        match self {
+            Checked::Resource(row, _) | Checked::Need(row, _) => *row,
+        }
+    }
+
+    /// The row once it was compared with the open entries and the earlier rows: writing it
+    /// does not look for duplicates again.
+    fn duplicates_checked(mut self) -> Self {
+        match &mut self {
+            Checked::Resource(_, input) => input.allow_duplicate = true,
+            Checked::Need(_, input) => input.allow_duplicate = true,
+        }
+        self
+    }
+
+    /// Runs the row through the create function of its list, as `POST /resources` or
+    /// `POST /needs` would; `insert` says whether (and how) it is written.
+    pub(crate) async fn create(
+        &self,
+        db: &impl ConnectionTrait,
+        actor: &Actor,
+        known: &mut super::duplicates::Known,
+        insert: Insert,
+    ) -> Result<()> {
+        match self {
+            Checked::Resource(_, input) => {
+                resources::create_unindexed(db, actor, known, input.clone(), insert)
+                    .await
+                    .map(drop)
+            }
+            Checked::Need(_, input) => {
+                needs::create_unindexed(db, actor, known, input.clone(), insert)
+                    .await
+                    .map(drop)
+            }
+        }
+    }
+}
+
 /// What can be refused before any row is read: which list the headers are, the alliance, and
 /// whether the actor may post needs to it. Asked when a sheet is uploaded, so these answer at
 /// once (422, 403) instead of in the job.
@@ -413,55 +454,37 @@ pub async fn check(
         }
         let cell = Row { table, cells };
         let mut problems: Vec<(&str, String)> = Vec::new();
-        let outcome = match list {
-            List::Resources => {
-                let input = resource_row(
-                    &cell,
-                    &names,
-                    alliance_region.as_ref(),
-                    actor,
-                    members.as_ref(),
-                    opts.allow_duplicates,
-                    &mut problems,
-                );
-                // Checked by `create` even with bad cells, so the report lists the row's other
-                // problems too (a row with problems is never kept: nothing is written then).
-                match input {
-                    Some(input) => resources::create_unindexed(
-                        db,
-                        actor,
-                        &mut known,
-                        input.clone(),
-                        Insert::CheckOnly(*row),
-                    )
-                    .await
-                    .map(|_| checked.push(Checked::Resource(*row, input))),
-                    _ => Ok(()),
-                }
-            }
-            List::Needs => {
-                let input = need_row(
-                    &cell,
-                    &names,
-                    alliance.as_ref(),
-                    alliance_region.as_ref(),
-                    opts.allow_duplicates,
-                    &mut problems,
-                );
-                match input {
-                    Some(input) => needs::create_unindexed(
-                        db,
-                        actor,
-                        &mut known,
-                        input.clone(),
-                        Insert::CheckOnly(*row),
-                    )
-                    .await
-                    .map(|_| checked.push(Checked::Need(*row, input))),
-                    _ => Ok(()),
-                }
-            }
+        let item = match list {
+            List::Resources => Ok(resource_row(
+                &cell,
+                &names,
+                alliance_region.as_ref(),
+                actor,
+                members.as_ref(),
+                opts.allow_duplicates,
+                &mut problems,
+            )
+            .map(|input| Checked::Resource(*row, input))),
+            List::Needs => Ok(need_row(
+                &cell,
+                &names,
+                alliance.as_ref(),
+                alliance_region.as_ref(),
+                opts.allow_duplicates,
+                &mut problems,
+            )
+            .map(|input| Checked::Need(*row, input))),
             List::Projects => Err(Error::field("file", "项目清单只能导出，不能导入")),
+        };
+        // Checked by `create` even with bad cells, so the report lists the row's other
+        // problems too (a row with problems is never kept: nothing is written then).
+        let outcome = match item {
+            Ok(Some(item)) => item
+                .create(db, actor, &mut known, Insert::CheckOnly(*row))
+                .await
+                .map(|()| checked.push(item.duplicates_checked())),
+            Ok(None) => Ok(()),
+            Err(e) => Err(e),
         };
         // A cell already reported (unreadable, so left empty for `create`) is not reported
         // again as missing.

@@ -527,13 +527,14 @@ impl Search {
     /// Records where this index stands among the outbox's readers, rebuilds it if rows it had
     /// not applied were pruned (it was stalled longer than others waited), and prunes.
     pub async fn keep_outbox(self: &Arc<Self>, db: &Db) -> Result<()> {
-        if self.applied() + 1 < pruning::pruned_below(db).await? {
+        let pruned = pruning::pruned_below(db).await?;
+        if self.applied() + 1 < pruned {
             tracing::warn!("search index fell behind the pruned outbox; rebuilding");
             self.rebuild(db).await?;
         }
         let anchor = Anchor::at(db, self.applied()).await?.map_or(0, |a| a.seq);
         pruning::record_position(db, &self.instance, anchor).await?;
-        pruning::prune(db).await?;
+        pruning::prune(db, pruned).await?;
         Ok(())
     }
 

@@ -56,8 +56,9 @@ pub async fn pruned_below(db: &Db) -> Result<i64> {
         .map_or(0, |c| c.position))
 }
 
-/// Deletes the outbox rows every live reader is past; returns how many.
-pub async fn prune(db: &Db) -> Result<u64> {
+/// Deletes the outbox rows every live reader is past, given where the outbox was pruned to
+/// already; returns how many.
+pub async fn prune(db: &Db, pruned: i64) -> Result<u64> {
     let live_since = Utc::now() - chrono::Duration::from_std(LIVE).expect("small duration");
     let cursors = worker_cursor::Entity::find().all(&db.read).await?;
     let Some(lowest_index) = cursors
@@ -75,7 +76,7 @@ pub async fn prune(db: &Db) -> Result<u64> {
         .map_or(0, |c| c.position + 1);
     // Each index keeps its anchor row (the newest it has applied), so the floor is at it.
     let floor = lowest_index.min(announced);
-    if floor <= pruned_below(db).await? {
+    if floor <= pruned {
         return Ok(0);
     }
     let mut deleted = 0;
