@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::imports::Insert;
-use super::regions::{self, Level};
+use super::regions::{self, Level, RegionRef, Resolved};
 use super::validation::{
     Problems, check_date, check_version, nullable, required, tags_to_json, trimmed_list,
     trimmed_opt, valid_quantity, valid_tags,
@@ -84,8 +84,10 @@ impl Urgency {
 pub struct NewNeed {
     /// The posting alliance. Coordinators may omit it (their own alliance).
     pub alliance_id: Option<i64>,
-    /// The community in need. Omit for the alliance's own street (or its own community).
-    pub community_id: Option<i64>,
+    /// The community in need, by id, code or name. Omit for the alliance's own street (or its
+    /// own community).
+    #[schema(value_type = Option<RegionRef>)]
+    pub community_id: Option<RegionRef>,
     /// 标题, 1–60 characters.
     #[serde(default, deserialize_with = "trimmed_opt")]
     #[validate(
@@ -126,8 +128,8 @@ pub struct NewNeed {
 pub struct NeedPatch {
     /// Move the need to another community of the alliance; `null` for the alliance's street.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<i64>)]
-    pub community_id: Option<Option<i64>>,
+    #[schema(value_type = Option<RegionRef>)]
+    pub community_id: Option<Option<RegionRef>>,
     #[serde(default, deserialize_with = "trimmed_opt")]
     #[validate(length(min = 1, max = 60, message = "标题须为1至60个字"))]
     pub title: Option<String>,
@@ -194,29 +196,27 @@ fn require_coordinator(actor: &Actor, alliance_id: i64) -> Result<()> {
 }
 
 /// Where a need is: the given community (which must lie in the alliance's area), or else the
-/// alliance's own region.
+/// alliance's own region. A community named rather than numbered is looked for in the alliance's
+/// area first, so two communities of one name elsewhere in the city do not make it ambiguous.
 async fn place(
     db: &impl ConnectionTrait,
     problems: &mut Problems,
     alliance: &alliance::Model,
-    community_id: Option<i64>,
+    community: Option<&RegionRef>,
 ) -> Result<i64> {
-    let Some(cid) = community_id else {
+    let Some(community) = community else {
         return Ok(alliance.region_id);
     };
-    let inside = match regions::get(db, cid).await? {
-        Some(c) if c.level == Level::Community.as_str() => {
-            c.id == alliance.region_id || c.parent_id == Some(alliance.region_id)
-        }
-        _ => {
-            problems.add("community_id", "社区不存在");
-            return Ok(alliance.region_id);
-        }
+    let inside = |c: &entity::region::Model| {
+        c.id == alliance.region_id || c.parent_id == Some(alliance.region_id)
     };
-    if !inside {
-        problems.add("community_id", "该社区不在本联盟范围内");
+    let level = Level::Community;
+    match regions::resolve(db, alliance.city_id, level, community, inside).await? {
+        Resolved::Found(c) => return Ok(c.id),
+        Resolved::Outside => problems.add("community_id", "该社区不在本联盟范围内"),
+        Resolved::Refused(why) => problems.add("community_id", why),
     }
-    Ok(cid)
+    Ok(alliance.region_id)
 }
 
 pub async fn create(
@@ -272,7 +272,7 @@ pub(crate) async fn create_unindexed(
         None => {}
     }
     let place_id = match &alliance {
-        Some(a) => Some(place(db, &mut problems, a, input.community_id).await?),
+        Some(a) => Some(place(db, &mut problems, a, input.community_id.as_ref()).await?),
         None => None,
     };
     if let Some(c) = &input.category {
@@ -352,7 +352,7 @@ pub async fn update(
     let place_id = match patch.community_id {
         Some(cid) => {
             let alliance = alliances::get(db, before.city_id, before.alliance_id).await?;
-            Some(place(db, &mut problems, &alliance, cid).await?)
+            Some(place(db, &mut problems, &alliance, cid.as_ref()).await?)
         }
         None => None,
     };

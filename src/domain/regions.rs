@@ -118,6 +118,93 @@ pub async fn get_level(
     }
 }
 
+/// A region named in a request body: its numeric id, or its code or name as the city's own
+/// lists write them (「永昌街道」), so that nobody has to look an id up first.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum RegionRef {
+    Id(i64),
+    /// The region's code, or its name (unique enough once the level is known).
+    Named(String),
+}
+
+impl From<i64> for RegionRef {
+    fn from(id: i64) -> Self {
+        RegionRef::Id(id)
+    }
+}
+
+/// What a [`RegionRef`] names.
+#[derive(Debug)]
+pub enum Resolved {
+    Found(region::Model),
+    /// Regions of that level exist under that name, but none that `allowed` accepts.
+    Outside,
+    /// None at all, or a name several regions share: the Chinese reason for the caller's field
+    /// (the shared name lists each region's parent and code, so the user can pick one).
+    Refused(String),
+}
+
+/// Finds the region of `level` in this city that `r` names, keeping only those `allowed`
+/// accepts.
+pub async fn resolve(
+    db: &impl ConnectionTrait,
+    city_id: i64,
+    level: Level,
+    r: &RegionRef,
+    allowed: impl Fn(&region::Model) -> bool,
+) -> Result<Resolved> {
+    let found: Vec<region::Model> = match r {
+        RegionRef::Id(id) => get(db, *id).await?.into_iter().collect(),
+        RegionRef::Named(s) if s.trim().is_empty() => {
+            return Ok(Resolved::Refused(format!("请选择{}", level.label())));
+        }
+        RegionRef::Named(s) => {
+            let s = s.trim();
+            let mut found = region::Entity::find()
+                .filter(region::Column::Level.eq(level.as_str()))
+                .filter(sea_orm::Condition::any().add(region::Column::Code.eq(s)).add(region::Column::Name.eq(s)))
+                .order_by_asc(region::Column::Id)
+                .all(db)
+                .await?;
+            // A code names one region; a name that happens to equal it does not compete.
+            if let Some(i) = found.iter().position(|x| x.code == s) {
+                found = vec![found.swap_remove(i)];
+            }
+            found
+        }
+    };
+    let found: Vec<_> = found
+        .into_iter()
+        .filter(|x| x.level == level.as_str() && city_of(x) == city_id)
+        .collect();
+    let mut inside: Vec<_> = found.iter().filter(|x| allowed(x)).cloned().collect();
+    Ok(match (inside.len(), found.len()) {
+        (1, _) => Resolved::Found(inside.remove(0)),
+        (0, 0) => Resolved::Refused(format!("{}不存在", level.label())),
+        (0, _) => Resolved::Outside,
+        _ => {
+            let parents =
+                super::lookup::regions(db, inside.iter().filter_map(|x| x.parent_id)).await?;
+            let places: Vec<String> = inside
+                .iter()
+                .map(|x| {
+                    let parent = x.parent_id.and_then(|p| parents.get(&p));
+                    let parent = parent.map(|p| p.name.as_str()).unwrap_or_default();
+                    format!("{parent}的{}（编码 {}）", x.name, x.code)
+                })
+                .collect();
+            Resolved::Refused(format!(
+                "有{}个{}名为「{}」：{}，请改用编码",
+                inside.len(),
+                level.label(),
+                inside[0].name,
+                places.join("、")
+            ))
+        }
+    })
+}
+
 /// Finds the deployment's city by code, creating it on first start.
 pub async fn ensure_city(
     db: &impl ConnectionTrait,

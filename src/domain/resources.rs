@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::imports::Insert;
-use super::regions::{self, Level};
+use super::regions::{self, Level, RegionRef, Resolved};
 use super::validation::{
     Problems, check_date, check_version, nullable, required, tags_to_json, trimmed_list,
     trimmed_opt, valid_quantity, valid_tags,
@@ -100,7 +100,8 @@ pub struct NewResource {
     #[schema(required = true)]
     pub scope_level: Option<Level>,
     /// The district, street or community served; omit for `city`.
-    pub scope_region_id: Option<i64>,
+    #[schema(value_type = Option<RegionRef>)]
+    pub scope_region_id: Option<RegionRef>,
     pub available_from: Option<NaiveDate>,
     pub available_until: Option<NaiveDate>,
     /// Post even when a nearly identical open entry exists (after a 409 duplicate warning).
@@ -130,8 +131,8 @@ pub struct ResourcePatch {
     /// Change together with `scope_region_id`.
     pub scope_level: Option<Level>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<i64>)]
-    pub scope_region_id: Option<Option<i64>>,
+    #[schema(value_type = Option<RegionRef>)]
+    pub scope_region_id: Option<Option<RegionRef>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<NaiveDate>)]
     pub available_from: Option<Option<NaiveDate>>,
@@ -149,27 +150,27 @@ pub struct StatusChange {
     pub status: Status,
 }
 
-/// Checks that a scope names a region of its level in the city (none for `city`).
+/// Checks that a scope names a region of its level in the city (none for `city`), and gives
+/// that region's id.
 pub async fn check_scope(
     db: &impl ConnectionTrait,
     problems: &mut Problems,
     city_id: i64,
     level: Level,
-    region_id: Option<i64>,
-) -> Result<()> {
-    match (level, region_id) {
+    region: Option<&RegionRef>,
+) -> Result<Option<i64>> {
+    const FIELD: &str = "scope_region_id";
+    match (level, region) {
         (Level::City, None) => {}
-        (Level::City, Some(_)) => problems.add("scope_region_id", "全市范围无需指定区域"),
-        (_, None) => problems.add("scope_region_id", format!("请选择服务的{}", level.label())),
-        (_, Some(id)) => match regions::get(db, id).await? {
-            Some(r) if r.level == level.as_str() && regions::city_of(&r) == city_id => {}
-            _ => problems.add(
-                "scope_region_id",
-                format!("服务范围中的{}不存在", level.label()),
-            ),
+        (Level::City, Some(_)) => problems.add(FIELD, "全市范围无需指定区域"),
+        (_, None) => problems.add(FIELD, format!("请选择服务的{}", level.label())),
+        (_, Some(r)) => match regions::resolve(db, city_id, level, r, |_| true).await? {
+            Resolved::Found(r) => return Ok(Some(r.id)),
+            Resolved::Refused(why) => problems.add(FIELD, format!("服务范围：{why}")),
+            Resolved::Outside => unreachable!("every region is allowed"),
         },
     }
-    Ok(())
+    Ok(None)
 }
 
 fn check_window(
@@ -288,16 +289,13 @@ pub(crate) async fn create_unindexed(
     if let Some(c) = &input.category {
         categories::check(db, &mut problems, c).await?;
     }
-    if let Some(level) = input.scope_level {
-        check_scope(
-            db,
-            &mut problems,
-            actor.city_id,
-            level,
-            input.scope_region_id,
-        )
-        .await?;
-    }
+    let scope_region_id = match input.scope_level {
+        Some(level) => {
+            let region = input.scope_region_id.as_ref();
+            check_scope(db, &mut problems, actor.city_id, level, region).await?
+        }
+        None => None,
+    };
     check_window(
         &mut problems,
         input.available_from,
@@ -335,7 +333,7 @@ pub(crate) async fn create_unindexed(
         tags: Set(tags_to_json(&input.tags.unwrap_or_default())),
         quantity: Set(input.quantity),
         scope_level: Set(required(input.scope_level).as_str().into()),
-        scope_region_id: Set(input.scope_region_id),
+        scope_region_id: Set(scope_region_id),
         available_from: Set(input.available_from),
         available_until: Set(input.available_until),
         status: Set(Status::Available.as_str().into()),
@@ -387,13 +385,17 @@ pub async fn update(
     if let Some(c) = &patch.category {
         categories::check(db, &mut problems, c).await?;
     }
-    match (patch.scope_level, patch.scope_region_id) {
+    let scope_region_id = match (patch.scope_level, &patch.scope_region_id) {
         (Some(level), region) => {
-            check_scope(db, &mut problems, before.city_id, level, region.flatten()).await?
+            let region = region.as_ref().and_then(|r| r.as_ref());
+            check_scope(db, &mut problems, before.city_id, level, region).await?
         }
-        (None, Some(_)) => problems.add("scope_level", "修改服务区域时请同时给出服务层级"),
-        (None, None) => {}
-    }
+        (None, Some(_)) => {
+            problems.add("scope_level", "修改服务区域时请同时给出服务层级");
+            None
+        }
+        (None, None) => None,
+    };
     let from = patch.available_from.unwrap_or(before.available_from);
     let until = patch.available_until.unwrap_or(before.available_until);
     check_window(&mut problems, from, until, patch.available_until.is_some());
@@ -422,7 +424,7 @@ pub async fn update(
     }
     if let Some(level) = patch.scope_level {
         a.scope_level = Set(level.as_str().into());
-        a.scope_region_id = Set(patch.scope_region_id.flatten());
+        a.scope_region_id = Set(scope_region_id);
     }
     a.available_from = Set(from);
     a.available_until = Set(until);

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use super::imports::Insert;
 use super::needs::{self, NewNeed, Urgency};
-use super::regions::{self, Level};
+use super::regions::{self, Level, RegionRef};
 use super::resources::{self, NewResource};
 use super::validation::{TAG_SEPARATORS, tags_from_json, text_problem};
 use super::{Actor, alliances, lookup, projects};
@@ -633,7 +633,7 @@ fn resource_row(
         tags: tags(cell.get("标签")),
         quantity: quantity(cell.get("数量"), problems),
         scope_level,
-        scope_region_id,
+        scope_region_id: scope_region_id.map(RegionRef::Id),
         available_from: date(cell.get("开始日期"), "开始日期", problems),
         available_until: date(cell.get("结束日期"), "结束日期", problems),
         allow_duplicate,
@@ -685,7 +685,7 @@ fn need_row(
     };
     Some(NewNeed {
         alliance_id: Some(alliance.id),
-        community_id,
+        community_id: community_id.map(RegionRef::Id),
         title: text(cell.get("标题")),
         description: text(cell.get("描述")),
         category: text(cell.get("类别")),

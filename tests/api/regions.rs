@@ -12,7 +12,8 @@ both!(
     organizations_and_members,
     categories_are_managed,
     users_are_created_by_admins,
-    organization_search_folds_case_alike
+    organization_search_folds_case_alike,
+    regions_are_named_by_code_or_name
 );
 
 async fn region_tree_and_alliances(app: TestApp) {
@@ -340,4 +341,91 @@ async fn organization_search_folds_case_alike(app: TestApp) {
             .await;
         assert_eq!(a.body["total"], want, "{q}");
     }
+}
+
+/// A body may name a region by id, code or name. A community's name is looked up in the posting
+/// alliance's area first; a name shared by two regions is refused with both codes to choose from.
+async fn regions_are_named_by_code_or_name(app: TestApp) {
+    let w = app.world().await;
+    let mut by_name = w.resource("上门测血压");
+    by_name["scope_region_id"] = json!("华山街道");
+    let posted = app.post("/api/v1/resources", &w.member_a, by_name).await;
+    assert_eq!(posted.status, StatusCode::CREATED, "{:?}", posted.body);
+    assert_eq!(posted.body["scope"]["region_id"], w.street);
+    let mut by_code = w.resource("上门量血糖");
+    by_code["scope_region_id"] = json!(" 530102001 ");
+    let posted = app.post("/api/v1/resources", &w.member_a, by_code).await;
+    assert_eq!(posted.status, StatusCode::CREATED, "{:?}", posted.body);
+    assert_eq!(posted.body["scope"]["region_id"], w.street);
+
+    let mut need = w.need("楼道灯坏了");
+    need["community_id"] = json!("正义社区");
+    let posted = app.post("/api/v1/needs", &w.coordinator, need).await;
+    assert_eq!(posted.status, StatusCode::CREATED, "{:?}", posted.body);
+    assert_eq!(posted.body["place"]["id"], w.community2);
+    let need_id = posted.body["id"].as_i64().unwrap();
+
+    // The same name under another street: the need still finds its own alliance's community,
+    // a city-wide scope cannot tell the two apart and says which codes to use.
+    let twin = app
+        .post(
+            "/api/v1/communities",
+            &w.admin,
+            json!({"code": "530111001009", "name": "正义社区", "street_id": w.other_street}),
+        )
+        .await;
+    assert_eq!(twin.status, StatusCode::CREATED, "{:?}", twin.body);
+    let moved = app
+        .patch(
+            &format!("/api/v1/needs/{need_id}"),
+            &w.coordinator,
+            json!({"community_id": "翠湖社区"}),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{:?}", moved.body);
+    assert_eq!(moved.body["place"]["id"], w.community);
+    let moved = app
+        .patch(
+            &format!("/api/v1/needs/{need_id}"),
+            &w.coordinator,
+            json!({"community_id": "正义社区"}),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{:?}", moved.body);
+    assert_eq!(moved.body["place"]["id"], w.community2);
+
+    let mut shared = w.resource("社区义诊");
+    shared["scope_level"] = json!("community");
+    shared["scope_region_id"] = json!("正义社区");
+    let refused = app.post("/api/v1/resources", &w.member_a, shared.clone()).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = refused.body["errors"][0]["message"].as_str().unwrap();
+    assert_eq!(refused.body["errors"][0]["field"], "scope_region_id");
+    assert!(
+        message.contains("有2个社区名为「正义社区」")
+            && message.contains("530102001002")
+            && message.contains("530111001009")
+            && message.contains("华山街道"),
+        "{message}"
+    );
+    shared["scope_region_id"] = json!("530111001009");
+    let posted = app.post("/api/v1/resources", &w.member_a, shared).await;
+    assert_eq!(posted.status, StatusCode::CREATED, "{:?}", posted.body);
+    assert_eq!(posted.body["scope"]["region_name"], "正义社区");
+
+    for (field, body, token, path, expected) in [
+        ("community_id", json!("金马社区"), &w.coordinator, "/api/v1/needs", "该社区不在本联盟范围内"),
+        ("community_id", json!("翠湖"), &w.coordinator, "/api/v1/needs", "社区不存在"),
+        ("community_id", json!(""), &w.coordinator, "/api/v1/needs", "请选择社区"),
+        ("scope_region_id", json!("金马社区"), &w.member_a, "/api/v1/resources", "服务范围：街道不存在"),
+    ] {
+        let mut b = if path.ends_with("needs") { w.need("路灯不亮") } else { w.resource("法律咨询") };
+        b[field] = body.clone();
+        let answer = app.post(path, token, b).await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {:?}", answer.body);
+        assert_eq!(answer.body["errors"][0]["field"], field, "{body}");
+        assert_eq!(answer.body["errors"][0]["message"], expected, "{body}");
+    }
+    let needs = app.get("/api/v1/needs", &w.coordinator).await;
+    assert_eq!(needs.body["total"], 1, "refused bodies change nothing");
 }
