@@ -1,4 +1,5 @@
-//! Prometheus metrics: request counts and latencies by route and status.
+//! Prometheus metrics: request counts and latencies by route and status, and the search
+//! index's state.
 //!
 //! Each `AppState` owns its own recorder (recorded into with `with_local_recorder`) instead of
 //! installing a process-global one, so many servers in one test process stay independent.
@@ -34,6 +35,16 @@ impl Metrics {
             metrics::counter!("lianmeng_http_requests_total", &labels).increment(1);
             metrics::histogram!("lianmeng_http_request_duration_seconds", &labels)
                 .record(elapsed.as_secs_f64());
+        });
+    }
+
+    /// The search index's state: outbox rows not applied yet, and whether applying fails or
+    /// the index is being rebuilt (1) or not (0).
+    pub fn record_index(&self, lag: i64, failing: bool, broken: bool) {
+        metrics::with_local_recorder(&self.recorder, || {
+            metrics::gauge!("lianmeng_search_index_lag").set(lag as f64);
+            metrics::gauge!("lianmeng_search_index_failing").set(f64::from(u8::from(failing)));
+            metrics::gauge!("lianmeng_search_index_broken").set(f64::from(u8::from(broken)));
         });
     }
 

@@ -193,6 +193,12 @@ async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    // Read at scrape time: the index's distance from the database is what an operator alerts
+    // on (a full disk under the index stops it, while writes go on landing).
+    match state.search.health(&state.db).await {
+        Ok(h) => state.metrics.record_index(h.lag, h.failing, h.broken),
+        Err(e) => tracing::warn!(error = %e, "search index health unknown"),
+    }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),

@@ -163,7 +163,11 @@ pub async fn resolve(
             let s = s.trim();
             let mut found = region::Entity::find()
                 .filter(region::Column::Level.eq(level.as_str()))
-                .filter(sea_orm::Condition::any().add(region::Column::Code.eq(s)).add(region::Column::Name.eq(s)))
+                .filter(
+                    sea_orm::Condition::any()
+                        .add(region::Column::Code.eq(s))
+                        .add(region::Column::Name.eq(s)),
+                )
                 .order_by_asc(region::Column::Id)
                 .all(db)
                 .await?;

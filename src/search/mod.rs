@@ -70,11 +70,26 @@ pub struct Search {
     broken: AtomicBool,
     /// Wakes the indexer to rebuild a damaged index.
     repair: tokio::sync::Notify,
+    /// Set while applying the outbox fails (a full disk, say): writes still land in the
+    /// database and queries use the index as last committed, which falls behind until the
+    /// indexer succeeds again; `/metrics` shows it.
+    failing: AtomicBool,
     /// This process's name among the outbox's readers (see [`pruning`]).
     instance: String,
 }
 
+/// See [`Search::health`].
+pub struct Health {
+    /// Outbox rows written after the newest one applied (transactions still open included).
+    pub lag: i64,
+    /// The last attempt to apply the outbox failed.
+    pub failing: bool,
+    /// Damaged and being rebuilt: queries answer 503.
+    pub broken: bool,
+}
+
 /// How far the indexer has read the outbox.
+#[derive(Clone)]
 struct Progress {
     /// The highest sequence applied.
     max_seen: i64,
@@ -254,6 +269,7 @@ impl Search {
             database,
             broken: AtomicBool::new(false),
             repair: tokio::sync::Notify::new(),
+            failing: AtomicBool::new(false),
             instance: uuid::Uuid::new_v4().simple().to_string(),
         });
         if fresh {
@@ -361,6 +377,16 @@ impl Search {
     /// The last outbox sequence the index reflects.
     pub fn applied(&self) -> i64 {
         self.applied.load(Ordering::Acquire)
+    }
+
+    /// How the index stands against the database, for monitoring.
+    pub async fn health(&self, db: &Db) -> Result<Health> {
+        let applied = self.applied();
+        Ok(Health {
+            lag: (newest_seq(&db.read).await? - applied).max(0),
+            failing: self.failing.load(Ordering::Acquire),
+            broken: self.is_broken(),
+        })
     }
 
     pub fn synonyms(&self) -> Arc<Synonyms> {
@@ -577,8 +603,14 @@ impl Search {
             .limit(BATCH)
             .all(&db.read)
             .await?;
-        let applied = {
-            let mut p = self.progress.lock().unwrap_or_else(|e| e.into_inner());
+        // The rows are taken as seen only once their documents are committed: a failed write
+        // (a full disk) leaves the progress as it was, and the next round reads them again.
+        let (next, applied) = {
+            let mut p = self
+                .progress
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
             let now = std::time::Instant::now();
             for r in &rows {
                 if r.seq > p.max_seen {
@@ -592,7 +624,8 @@ impl Search {
             }
             p.gaps
                 .retain(|_, since| now.duration_since(*since) < GAP_TIMEOUT);
-            p.gaps.keys().next().map_or(p.max_seen, |first| first - 1)
+            let applied = p.gaps.keys().next().map_or(p.max_seen, |first| first - 1);
+            (p, applied)
         };
         if rows.is_empty() {
             if applied != self.applied() {
@@ -600,6 +633,7 @@ impl Search {
                 self.write(Vec::new(), Write::Replace, Some((applied, anchor)))
                     .await?;
             }
+            *self.progress.lock().unwrap_or_else(|e| e.into_inner()) = next;
             return Ok(0);
         }
         let mut keys: Vec<(Kind, i64)> = rows
@@ -612,6 +646,7 @@ impl Search {
         let anchor = Anchor::at(db, applied).await?;
         self.write(docs, Write::Replace, Some((applied, anchor)))
             .await?;
+        *self.progress.lock().unwrap_or_else(|e| e.into_inner()) = next;
         Ok(rows.len())
     }
 
@@ -857,7 +892,10 @@ async fn settled_seq(db: &Db) -> Result<i64> {
 
 /// The one owner of the index writer: applies the outbox whenever woken, and every `POLL`.
 async fn indexer(search: Arc<Search>, db: Db, mut stopped: tokio::sync::watch::Receiver<bool>) {
+    const RETRY_FIRST: Duration = Duration::from_secs(1);
+    const RETRY_LAST: Duration = Duration::from_secs(8);
     let mut last_kept = std::time::Instant::now();
+    let mut retry = RETRY_FIRST;
     loop {
         tokio::select! {
             _ = search.wake.notified() => {}
@@ -889,13 +927,26 @@ async fn indexer(search: Arc<Search>, db: Db, mut stopped: tokio::sync::watch::R
                 tracing::warn!(error = ?e, "keeping the search outbox failed");
             }
         }
-        if let Err(e) = search.catch_up(&db).await {
-            if *stopped.borrow() {
-                // Shutting down: the database may already be closed; the next start replays.
-                return;
+        match search.catch_up(&db).await {
+            Ok(_) => {
+                if search.failing.swap(false, Ordering::AcqRel) {
+                    tracing::info!("search index caught up again");
+                }
+                retry = RETRY_FIRST;
             }
-            tracing::error!(error = ?e, "applying the search outbox failed; retrying");
-            tokio::time::sleep(Duration::from_secs(1)).await;
+            Err(e) => {
+                if *stopped.borrow() {
+                    // Shutting down: the database may already be closed; the next start replays.
+                    return;
+                }
+                search.failing.store(true, Ordering::Release);
+                tracing::error!(error = ?e, retry_in = ?retry, "applying the search outbox failed");
+                // A full disk or a lost database stays so for a while: waiting longer each
+                // time (up to RETRY_LAST) keeps the log readable, and the outbox keeps every
+                // change until the index has applied it.
+                tokio::time::sleep(retry).await;
+                retry = (retry * 2).min(RETRY_LAST);
+            }
         }
     }
 }

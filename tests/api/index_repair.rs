@@ -1,6 +1,7 @@
 //! A damaged search index is repaired, never served: files whose bytes changed are found by
 //! their checksums at start, damage met while serving answers a Chinese 503 while the index is
 //! rebuilt in the background, and an index beside another deployment's database is rebuilt.
+//! An index that cannot be written (a full disk) falls behind while writes land, and catches up.
 
 use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -11,12 +12,13 @@ use sea_orm::ConnectionTrait;
 
 use crate::both;
 use crate::common::TestApp;
-use crate::matching::{ids, matched_story};
+use crate::matching::{eventually, ids, matched_story};
 
 both!(
     damaged_files_are_found_at_start_and_rebuilt,
     damage_met_while_serving_answers_503_until_repaired,
-    an_index_of_another_deployment_is_rebuilt
+    an_index_of_another_deployment_is_rebuilt,
+    an_unwritable_index_falls_behind_and_catches_up
 );
 
 /// The index's files ending in `ext`, largest first.
@@ -138,5 +140,80 @@ async fn an_index_of_another_deployment_is_rebuilt(app: TestApp) {
     );
     let body = app.get(&path, &w.coordinator).await;
     assert_eq!(ids(&body.body, "resource")[0], s.meals);
+    app.stop().await;
+}
+
+fn hits(body: &serde_json::Value) -> Vec<i64> {
+    let items = body["items"].as_array().unwrap();
+    items.iter().map(|i| i["id"].as_i64().unwrap()).collect()
+}
+
+/// The index's gauge `name` from `/metrics`.
+async fn gauge(app: &TestApp, name: &str) -> f64 {
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in {text}"))
+}
+
+/// The index directory made unwritable (a full disk behaves alike: every new file fails):
+/// writes still land and are listed, matching answers from the index as last committed,
+/// `/metrics` shows the index failing and behind, and once the directory is back the index
+/// catches up with everything written meanwhile.
+async fn an_unwritable_index_falls_behind_and_catches_up(app: TestApp) {
+    let w = app.world().await;
+    let (s, path) = matched_story(&app, &w).await;
+    assert_eq!(gauge(&app, "lianmeng_search_index_failing").await, 0.0);
+    let index = app.data_dir.path().join("index");
+    let away = app.data_dir.path().join("index.away");
+    std::fs::rename(&index, &away).unwrap();
+    std::fs::write(&index, "not a directory").unwrap();
+
+    let mut body = w.resource("应急发电机借用");
+    body["description"] = serde_json::json!("停电时可借用移动发电机，含操作培训。");
+    let posted = app.post("/api/v1/resources", &w.member_a, body).await;
+    assert_eq!(posted.status, StatusCode::CREATED, "{:?}", posted.body);
+    let generator = posted.id();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while gauge(&app, "lianmeng_search_index_failing").await != 1.0 {
+        assert!(
+            Instant::now() < deadline,
+            "the failing index is not reported"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(gauge(&app, "lianmeng_search_index_lag").await >= 1.0);
+    let listed = app
+        .get(&format!("/api/v1/resources/{generator}"), &w.member_a)
+        .await;
+    assert_eq!(listed.status, StatusCode::OK, "the write landed");
+    let matched = app.get(&path, &w.coordinator).await;
+    assert_eq!(matched.status, StatusCode::OK, "{:?}", matched.body);
+    assert_eq!(
+        ids(&matched.body, "resource")[0],
+        s.meals,
+        "served as last committed"
+    );
+    let search = "/api/v1/search?type=resource&q=发电机";
+    let found = app.get(search, &w.coordinator).await;
+    assert_eq!(found.status, StatusCode::OK, "{:?}", found.body);
+    assert!(!hits(&found.body).contains(&generator));
+
+    std::fs::remove_file(&index).unwrap();
+    std::fs::rename(&away, &index).unwrap();
+    eventually(&app, search, &w.coordinator, |b| {
+        hits(b).contains(&generator)
+    })
+    .await;
+    assert_eq!(gauge(&app, "lianmeng_search_index_failing").await, 0.0);
+    assert_eq!(gauge(&app, "lianmeng_search_index_lag").await, 0.0);
     app.stop().await;
 }

@@ -397,7 +397,9 @@ async fn regions_are_named_by_code_or_name(app: TestApp) {
     let mut shared = w.resource("社区义诊");
     shared["scope_level"] = json!("community");
     shared["scope_region_id"] = json!("正义社区");
-    let refused = app.post("/api/v1/resources", &w.member_a, shared.clone()).await;
+    let refused = app
+        .post("/api/v1/resources", &w.member_a, shared.clone())
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     let message = refused.body["errors"][0]["message"].as_str().unwrap();
     assert_eq!(refused.body["errors"][0]["field"], "scope_region_id");
@@ -414,15 +416,48 @@ async fn regions_are_named_by_code_or_name(app: TestApp) {
     assert_eq!(posted.body["scope"]["region_name"], "正义社区");
 
     for (field, body, token, path, expected) in [
-        ("community_id", json!("金马社区"), &w.coordinator, "/api/v1/needs", "该社区不在本联盟范围内"),
-        ("community_id", json!("翠湖"), &w.coordinator, "/api/v1/needs", "社区不存在"),
-        ("community_id", json!(""), &w.coordinator, "/api/v1/needs", "请选择社区"),
-        ("scope_region_id", json!("金马社区"), &w.member_a, "/api/v1/resources", "服务范围：街道不存在"),
+        (
+            "community_id",
+            json!("金马社区"),
+            &w.coordinator,
+            "/api/v1/needs",
+            "该社区不在本联盟范围内",
+        ),
+        (
+            "community_id",
+            json!("翠湖"),
+            &w.coordinator,
+            "/api/v1/needs",
+            "社区不存在",
+        ),
+        (
+            "community_id",
+            json!(""),
+            &w.coordinator,
+            "/api/v1/needs",
+            "请选择社区",
+        ),
+        (
+            "scope_region_id",
+            json!("金马社区"),
+            &w.member_a,
+            "/api/v1/resources",
+            "服务范围：街道不存在",
+        ),
     ] {
-        let mut b = if path.ends_with("needs") { w.need("路灯不亮") } else { w.resource("法律咨询") };
+        let mut b = if path.ends_with("needs") {
+            w.need("路灯不亮")
+        } else {
+            w.resource("法律咨询")
+        };
         b[field] = body.clone();
         let answer = app.post(path, token, b).await;
-        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {:?}", answer.body);
+        assert_eq!(
+            answer.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {:?}",
+            answer.body
+        );
         assert_eq!(answer.body["errors"][0]["field"], field, "{body}");
         assert_eq!(answer.body["errors"][0]["message"], expected, "{body}");
     }
