@@ -2,14 +2,17 @@
 # Mixed traffic on the demo city plus synthetic resources: 80 % reads (matches, lists,
 # search), 15 % need posts, 5 % project proposals, at several connection counts; then, on
 # PostgreSQL, the database restarted under load (the service must reconnect, /readyz must
-# say so meanwhile, and no acknowledged write may be lost).
+# say so meanwhile, and no acknowledged write may be lost); and, run as root, the index
+# directory's disk full under load (the index on a tmpfs, filled up: writes must still land,
+# and the index must catch up once space returns).
 #
 #   scripts/mixed_load.sh                                                     # SQLite
 #   MIXED_DATABASE_URL=postgres://postgres@127.0.0.1:5432/lianmeng_mixed scripts/mixed_load.sh
 #
 # MIXED_SYNTHETIC (default 100000) synthetic resources, MIXED_CONNECTIONS (default
-# "16 64 256"; empty: only the restart), MIXED_SECONDS (default 20) per run. Needs wrk, curl and jq. Traffic goes to
-# 127.0.0.1 only; every run is bounded in time.
+# "16 64 256"; empty: only the faults), MIXED_SECONDS (default 20) per run, MIXED_DISK_FULL=0
+# to skip the disk fault. Needs wrk, curl, jq (and sqlite3 for the disk fault on SQLite).
+# Traffic goes to 127.0.0.1 only; every run is bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +39,16 @@ if [[ -n "${MIXED_DATABASE_URL:-}" ]]; then
     ENGINE=PostgreSQL
 fi
 export LIANMENG_LOG=warn LIANMENG_DATA_DIR="$DATA_DIR"
+INDEX_DIR="$DATA_DIR/index"
+DISK_FAULT=""
+if [[ "${MIXED_DISK_FULL:-1}" == 1 ]]; then
+    mkdir -p "$INDEX_DIR"
+    if mount -t tmpfs -o size=1g tmpfs "$INDEX_DIR" 2>/dev/null; then
+        DISK_FAULT=1
+    else
+        echo "(not root: the disk-full fault is skipped)"
+    fi
+fi
 
 echo "== $ENGINE: seeding the demo city and $SYNTHETIC synthetic resources"
 SEED_START=$(date +%s)
@@ -47,6 +60,7 @@ SERVER=$!
 cleanup() {
     kill "$SERVER" 2>/dev/null || true
     wait "$SERVER" 2>/dev/null || true
+    [[ -n "$DISK_FAULT" ]] && umount "$INDEX_DIR" 2>/dev/null
     if [[ -n "${MIXED_KEEP:-}" ]]; then
         mkdir -p "$MIXED_KEEP" && cp "$DATA_DIR"/*.log "$DATA_DIR"/*.txt "$DATA_DIR"/acked "$DATA_DIR"/ready "$MIXED_KEEP"/ 2>/dev/null || true
     fi
@@ -183,9 +197,52 @@ if [[ "$ENGINE" == PostgreSQL ]]; then
         || { echo "FAIL: the service did not reconnect" >&2; FAILED=1; }
 fi
 
-if grep -qi "panicked" "$DATA_DIR/server.log"; then
+gauge() { curl -fsS "$BASE/metrics" | awk -v n="$1" '$1 == n {print $2}'; }
+if [[ -n "$DISK_FAULT" ]]; then
+    echo "== $ENGINE: the index directory's disk full under load (64 connections)"
+    # Every free block taken by one file beside the index (tantivy only deletes files it made).
+    fallocate -l "$(df --output=avail -B1 "$INDEX_DIR" | tail -n1 | tr -d ' ')" "$INDEX_DIR/.filler"
+    wrk -t2 -c64 -d"${SECONDS_PER_RUN}s" --timeout 30s --latency -s "$DATA_DIR/mixed.lua" "$BASE" \
+        > "$DATA_DIR/disk.txt" 2> "$DATA_DIR/disk-errors.txt" &
+    WRK=$!
+    : > "$DATA_DIR/acked-disk"
+    for i in $(seq 1 300); do
+        CODE=$(curl -s -o /dev/null -w '%{http_code}' -m 10 "$BASE/api/v1/needs" \
+            -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \
+            -d "{\"alliance_id\":$ALLIANCE,\"title\":\"磁盘满时需求$i\",\"category\":\"环境治理\",\"allow_duplicate\":true}")
+        [[ "$CODE" == 201 ]] && echo "$i" >> "$DATA_DIR/acked-disk"
+        sleep 0.04
+    done
+    wait "$WRK" || true
+    grep RESULT "$DATA_DIR/disk.txt" || true
+    FAILING=$(gauge lianmeng_search_index_failing)
+    LAG=$(gauge lianmeng_search_index_lag)
+    echo "while full: index failing=$FAILING, lag=$LAG outbox rows; $(df -h --output=used,size "$INDEX_DIR" | tail -n1)"
+    rm "$INDEX_DIR/.filler"
+    FREED=$(date +%s.%N)
+    for _ in $(seq 1 1200); do
+        [[ "$(gauge lianmeng_search_index_lag)" == 0 && "$(gauge lianmeng_search_index_failing)" == 0 ]] && break
+        sleep 0.1
+    done
+    CAUGHT_UP=$(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $FREED}")
+    ACKED=$(wc -l < "$DATA_DIR/acked-disk")
+    if [[ "$ENGINE" == PostgreSQL ]]; then
+        STORED=$(psql "$MIXED_DATABASE_URL" -Atc "SELECT COUNT(*) FROM needs WHERE title LIKE '磁盘满时需求%'")
+    else
+        STORED=$(sqlite3 "$DATA_DIR/lianmeng.db" "SELECT COUNT(*) FROM needs WHERE title LIKE '磁盘满时需求%'")
+    fi
+    Q=$(jq -rn --arg w "磁盘满时需求" '$w|@uri')
+    SEARCHABLE=$(api "/api/v1/search?type=need&q=$Q&per_page=1" | jq .total)
+    echo "RESULT acknowledged_writes=$ACKED stored=$STORED searchable=$SEARCHABLE failing_while_full=$FAILING caught_up_in_s=$CAUGHT_UP"
+    grep -q "RESULT.* 5xx=0 " "$DATA_DIR/disk.txt" || { echo "FAIL: 5xx answers with the disk full" >&2; FAILED=1; }
+    [[ "$FAILING" == 1 ]] || { echo "FAIL: the disk never filled (or the failure went unreported)" >&2; FAILED=1; }
+    [[ "$ACKED" -eq 300 && "$STORED" -ge "$ACKED" ]] || { echo "FAIL: writes refused or lost with the disk full" >&2; FAILED=1; }
+    [[ "$SEARCHABLE" -ge "$ACKED" ]] || { echo "FAIL: the index did not catch up" >&2; FAILED=1; }
+fi
+
+if grep -q "panicked at" "$DATA_DIR/server.log"; then
     echo "FAIL: the server panicked:" >&2
-    grep -i "panicked" "$DATA_DIR/server.log" | head >&2
+    grep -B2 -A8 "panicked at" "$DATA_DIR/server.log" | head -40 >&2
     FAILED=1
 fi
 exit "$FAILED"

@@ -339,8 +339,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let dir = config.data_dir.join("index");
             crate::search::refuse_if_served(&dir)?;
             if dir.exists() {
-                std::fs::remove_dir_all(&dir)
-                    .map_err(|e| anyhow::anyhow!("cannot remove {}: {e}", dir.display()))?;
+                crate::search::empty_dir(&dir)
+                    .map_err(|e| anyhow::anyhow!("无法删除旧索引 {}：{e}", dir.display()))?;
             }
             // Opening finds no index and rebuilds it from the database.
             let state = prepare(config, None).await?;

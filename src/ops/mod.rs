@@ -82,7 +82,7 @@ pub async fn restore(config: &Config, file: &Path) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("无法替换 {}：{e}", target.display()))?;
     let index = config.data_dir.join("index");
     if index.exists() {
-        std::fs::remove_dir_all(&index)
+        crate::search::empty_dir(&index)
             .map_err(|e| anyhow::anyhow!("无法删除旧索引 {}：{e}", index.display()))?;
     }
     println!(

@@ -12,6 +12,7 @@ pub mod matching;
 pub mod pruning;
 pub mod schema;
 pub mod synonyms;
+pub mod vectors;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -229,7 +230,7 @@ impl Search {
             None => {
                 if dir.exists() {
                     tracing::warn!(dir = %dir.display(), "search index unusable; rebuilding from the database");
-                    std::fs::remove_dir_all(&dir)?;
+                    empty_dir(&dir)?;
                 }
                 std::fs::create_dir_all(&dir)?;
                 (create(&dir)?, 0, true)
@@ -800,6 +801,20 @@ where
     index
         .tokenizers()
         .register(analyzer::PLACED_TOKENIZER, analyzer::Placed(tokenizer));
+}
+
+/// Deletes everything inside `dir` but not `dir` itself, which may be the mount point of a
+/// volume of its own (or a link to one) that the index is kept on.
+pub fn empty_dir(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() && !path.is_symlink() {
+            std::fs::remove_dir_all(&path)?;
+        } else {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
 }
 
 /// The index in `dir` and its commit payload, if it opens, has our schema version and every

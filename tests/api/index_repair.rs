@@ -51,8 +51,13 @@ async fn damaged_files_are_found_at_start_and_rebuilt(app: TestApp) {
     let w = app.world().await;
     let (s, path) = matched_story(&app, &w).await;
     let index = app.data_dir.path().join("index");
+    // Kept on a volume of its own, as an operator may: the directory is a link (or a mount
+    // point) that a rebuild must empty, not replace.
+    let volume = app.data_dir.path().join("index-volume");
     let app = app
         .restart_after(|| async {
+            std::fs::rename(&index, &volume).unwrap();
+            std::os::unix::fs::symlink(&volume, &index).unwrap();
             let terms = files(&index, "term");
             assert!(!terms.is_empty());
             for f in terms.iter().chain(&files(&index, "idx")) {
@@ -63,6 +68,8 @@ async fn damaged_files_are_found_at_start_and_rebuilt(app: TestApp) {
     let body = app.get(&path, &w.coordinator).await;
     assert_eq!(body.status, StatusCode::OK, "{:?}", body.body);
     assert_eq!(ids(&body.body, "resource")[0], s.meals, "rebuilt at start");
+    assert!(std::fs::symlink_metadata(&index).unwrap().is_symlink());
+    assert!(volume.join("meta.json").exists(), "rebuilt on its volume");
     app.stop().await;
 }
 
