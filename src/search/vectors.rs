@@ -126,7 +126,7 @@ impl Vectors {
         let mut best: std::collections::BinaryHeap<Near> = Default::default();
         for (&id, v) in side.iter() {
             let c = probe.cosine(v);
-            if best.len() == m && best.peek().is_some_and(|w| !(Near(c, id) < *w)) {
+            if best.len() == m && best.peek().is_some_and(|w| Near(c, id) >= *w) {
                 continue;
             }
             if !keep(id) {
