@@ -62,8 +62,8 @@ pub struct Fields {
     pub placed_scope: Field,
     /// A resource's distinct terms, without frequencies: how many resources have a word,
     /// whatever part they are filed under. With `body` and `placed` it gives the statistics of
-    /// one body field over both lists (`matching::BodyStats`), so a resource scores exactly as
-    /// it would if its text were in `body`.
+    /// one body field over both lists (`matching::query::BodyStats`), so a resource scores
+    /// exactly as it would if its text were in `body`.
     pub words: Field,
     /// Availability window (resources) or the [today, needed-by] window (needs), as days
     /// since 1970; open ends are `i64::MIN` / `i64::MAX`.
