@@ -48,6 +48,14 @@ impl Metrics {
         });
     }
 
+    /// The embedder's state: rows waiting for a vector, and vectors held for scoring.
+    pub fn record_embeddings(&self, pending: usize, held: usize) {
+        metrics::with_local_recorder(&self.recorder, || {
+            metrics::gauge!("lianmeng_embeddings_pending").set(pending as f64);
+            metrics::gauge!("lianmeng_embeddings_held").set(held as f64);
+        });
+    }
+
     pub fn render(&self) -> String {
         self.recorder.handle().render()
     }

@@ -6,6 +6,7 @@ pub mod alliance_member;
 pub mod audit_log;
 pub mod category;
 pub mod deployment;
+pub mod embedding;
 pub mod import_job;
 pub mod match_alert;
 pub mod need;

@@ -9,6 +9,7 @@ mod m20261202_000003_review_by;
 mod m20261203_000001_notifications;
 mod m20261206_000001_deployment;
 mod m20261206_000002_import_jobs;
+mod m20261207_000001_embeddings;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_notifications::Migration),
             Box::new(m20261206_000001_deployment::Migration),
             Box::new(m20261206_000002_import_jobs::Migration),
+            Box::new(m20261207_000001_embeddings::Migration),
         ]
     }
 }

@@ -41,6 +41,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::Error;
+use crate::search::documents::Kind;
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -199,6 +200,11 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         Ok(h) => state.metrics.record_index(h.lag, h.failing, h.broken),
         Err(e) => tracing::warn!(error = %e, "search index health unknown"),
     }
+    let embedder = &state.search.embedder;
+    state.metrics.record_embeddings(
+        embedder.pending(),
+        embedder.vectors.len(Kind::Resource) + embedder.vectors.len(Kind::Need),
+    );
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),

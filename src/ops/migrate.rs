@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::db::Db;
 
 /// Every table, in the order the migrations created them (a table after those it refers to).
-const TABLES: [&str; 22] = [
+const TABLES: [&str; 23] = [
     "regions",
     "alliances",
     "organizations",
@@ -45,6 +45,7 @@ const TABLES: [&str; 22] = [
     "webhook_deliveries",
     "deployment",
     "import_jobs",
+    "embeddings",
 ];
 
 /// Rows the migrations themselves write into an empty database: replaced by the source's.
@@ -64,6 +65,7 @@ enum Kind {
     LocalTimestamp,
     Date,
     Float,
+    Bytes,
 }
 
 impl Kind {
@@ -77,6 +79,7 @@ impl Kind {
             "timestamp without time zone" => Kind::LocalTimestamp,
             "date" => Kind::Date,
             "double precision" | "real" | "numeric" => Kind::Float,
+            "bytea" => Kind::Bytes,
             other => anyhow::bail!("unsupported column type {other}"),
         })
     }
@@ -107,6 +110,10 @@ impl Kind {
                 .map_err(bad)?
                 .into(),
             Kind::Float => row.try_get_by_index::<Option<f64>>(i).map_err(bad)?.into(),
+            Kind::Bytes => row
+                .try_get_by_index::<Option<Vec<u8>>>(i)
+                .map_err(bad)?
+                .into(),
         })
     }
 }

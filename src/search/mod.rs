@@ -8,6 +8,7 @@
 
 pub mod analyzer;
 pub mod documents;
+pub mod embedder;
 pub mod matching;
 pub mod pruning;
 pub mod schema;
@@ -77,6 +78,9 @@ pub struct Search {
     failing: AtomicBool,
     /// This process's name among the outbox's readers (see [`pruning`]).
     instance: String,
+    /// The sentence embeddings of resources and needs, fed with the keys of each batch the
+    /// index commits.
+    pub embedder: Arc<embedder::Embedder>,
 }
 
 /// See [`Search::health`].
@@ -272,11 +276,13 @@ impl Search {
             repair: tokio::sync::Notify::new(),
             failing: AtomicBool::new(false),
             instance: uuid::Uuid::new_v4().simple().to_string(),
+            embedder: Arc::new(embedder::Embedder::new()),
         });
         if fresh {
             search.rebuild(&db).await?;
         }
         search.catch_up(&db).await?;
+        tokio::spawn(search.embedder.clone().run(db.clone(), stopped.clone()));
         tokio::spawn(indexer(search.clone(), db, stopped));
         Ok(search)
     }
@@ -644,6 +650,10 @@ impl Search {
         keys.sort_unstable();
         keys.dedup();
         let docs = documents::current(&db.read, &self.fields, &keys).await?;
+        // Queued before the index shows the batch, so that whoever waits for the index and
+        // then for the embedder (the evaluation, a test) never sees both idle in between. The
+        // embedder reads the rows from the database: it needs nothing from the index.
+        self.embedder.enqueue(keys);
         let anchor = Anchor::at(db, applied).await?;
         self.write(docs, Write::Replace, Some((applied, anchor)))
             .await?;

@@ -112,6 +112,17 @@ impl Vectors {
         self.len(Kind::Resource) == 0 && self.len(Kind::Need) == 0
     }
 
+    /// Runs `f` with a lookup of the vectors of `kind` by id, under one read lock (a ranking
+    /// reads thousands).
+    pub fn with<R>(
+        &self,
+        kind: Kind,
+        f: impl for<'a> FnOnce(&'a dyn Fn(i64) -> Option<&'a Vector>) -> R,
+    ) -> R {
+        let side = self.side(kind).read().unwrap_or_else(|e| e.into_inner());
+        f(&|id| side.get(&id))
+    }
+
     /// The `m` vectors of `kind` nearest `probe` that `keep` accepts, nearest first (ties by
     /// id), with their cosines.
     pub fn nearest(

@@ -296,6 +296,142 @@ async fn index_and_database_agree_after_kill_9_mid_write() {
     child.wait().unwrap();
 }
 
+/// A SIGKILL while resources are written, edited and deleted loses no embedding and leaves
+/// none stale: after a restart every live resource has a vector of its current text (in the
+/// database and held for scoring), and no deleted one has any.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn embeddings_are_current_after_kill_9_mid_write() {
+    use lianmeng::search::documents::Kind;
+    use lianmeng::search::embedder;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, base) = start_server(dir.path()).await;
+    let client = reqwest::Client::new();
+    let admin = admin_token(&client, &base).await;
+    let org: serde_json::Value = client
+        .post(format!("{base}/api/v1/organizations"))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "爱心药房", "kind": "企业", "contact_person": "李四", "contact_phone": "0871-6000001"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let org = org["id"].as_i64().unwrap();
+    // Each writer creates resources, rewrites every second one (its first vector goes stale)
+    // and deletes every third, until the process is killed under it.
+    let created = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let writers: Vec<_> = (0..3)
+        .map(|w| {
+            let (client, base, admin) = (client.clone(), base.clone(), admin.clone());
+            let created = created.clone();
+            tokio::spawn(async move {
+                for i in 0.. {
+                    let body = json!({"organization_id": org, "title": format!("上门量血压{w}号{i}"),
+                                      "description": format!("为行动不便的老人上门测量血压血糖，第{i}次"), "category": "医疗健康", "scope_level": "city", "allow_duplicate": true});
+                    let Ok(r) = client.post(format!("{base}/api/v1/resources")).bearer_auth(&admin).json(&body).send().await else { return };
+                    let Ok(v) = r.json::<serde_json::Value>().await else { return };
+                    let Some(id) = v["id"].as_i64() else { return };
+                    created.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let url = format!("{base}/api/v1/resources/{id}");
+                    if i % 2 == 0 {
+                        let edit = json!({"title": format!("义诊送药上门{w}号{i}")});
+                        if client.patch(&url).bearer_auth(&admin).json(&edit).send().await.is_err() {
+                            return;
+                        }
+                    }
+                    if i % 3 == 0 && client.delete(&url).bearer_auth(&admin).send().await.is_err() {
+                        return;
+                    }
+                }
+            })
+        })
+        .collect();
+    // Killed once a good number were written (and the embedder is busy with them).
+    let started = Instant::now();
+    while created.load(std::sync::atomic::Ordering::Relaxed) < 24
+        && started.elapsed() < Duration::from_secs(60)
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    for w in writers {
+        let _ = w.await;
+    }
+
+    let (mut child, base) = start_server(dir.path()).await;
+    let gauge = |metrics: &str, name: &str| -> Option<f64> {
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
+    };
+    let started = Instant::now();
+    let held = loop {
+        let metrics = client
+            .get(format!("{base}/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if gauge(&metrics, "lianmeng_embeddings_pending ") == Some(0.0) {
+            break gauge(&metrics, "lianmeng_embeddings_held ").unwrap();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "embeddings still pending: {metrics}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+
+    let db = sea_orm::Database::connect(format!(
+        "sqlite://{}",
+        dir.path().join("lianmeng.db").display()
+    ))
+    .await
+    .unwrap();
+    let live = entity::resource::Entity::find()
+        .filter(entity::resource::Column::DeletedAt.is_null())
+        .all(&db)
+        .await
+        .unwrap();
+    assert!(live.len() > 3, "some writes landed before the kill");
+    let stored = entity::embedding::Entity::find().all(&db).await.unwrap();
+    let model = embedder::model_digest();
+    let mut by_id: std::collections::HashMap<i64, entity::embedding::Model> = stored
+        .into_iter()
+        .map(|e| {
+            assert_eq!(e.entity_type, "resource");
+            (e.entity_id, e)
+        })
+        .collect();
+    for r in &live {
+        let e = by_id
+            .remove(&r.id)
+            .unwrap_or_else(|| panic!("resource {} 「{}」 has no embedding", r.id, r.title));
+        assert_eq!(e.model, model);
+        let text = embedder::text(&r.title, &r.tags, &r.description);
+        assert_eq!(
+            e.text_hash,
+            embedder::text_digest(&model, Kind::Resource, &text),
+            "resource {} has a stale embedding",
+            r.id
+        );
+    }
+    assert!(
+        by_id.is_empty(),
+        "deleted resources keep embeddings: {:?}",
+        by_id.keys()
+    );
+    assert_eq!(held as usize, live.len(), "vectors held for scoring");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
 /// `lianmeng reindex` rebuilds the index, but refuses while a server owns it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reindex_refuses_a_running_server_and_rebuilds_otherwise() {

@@ -236,6 +236,16 @@ impl TestApp {
             );
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
+        // Matches by meaning too: the embedder is fed by the batches the index applied.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while self.search.embedder.pending() > 0 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{} rows still wait for an embedding",
+                self.search.embedder.pending()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
     }
 
     /// Stops this instance and starts it again on the same database and data directory.
