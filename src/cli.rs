@@ -324,12 +324,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let scores =
                 crate::eval::run(&file, empty_database, details, synonyms.as_deref()).await?;
             println!(
-                "\n{:<28} {:>8} {:>10} {:>30}",
+                "\n{:<44} {:>8} {:>10} {:>30}",
                 "system", "nDCG@10", "recall@10", "withdrawn/out-of-scope in top 10"
             );
             for s in scores {
                 println!(
-                    "{:<28} {:>8.3} {:>10.3} {:>30}",
+                    "{:<44} {:>8.3} {:>10.3} {:>30}",
                     s.system, s.ndcg, s.recall, s.violations
                 );
             }

@@ -39,6 +39,8 @@ pub struct Reasons {
     pub category_match: bool,
     /// The resource's unit is a member of the need's alliance.
     pub same_alliance: bool,
+    /// Found among the nearest in meaning (意思相近), with or without a shared word.
+    pub similar_meaning: bool,
     /// The same in one sentence.
     pub summary: String,
 }
@@ -64,6 +66,9 @@ impl From<&Ranked> for Reasons {
                 .collect();
             parts.push(format!("匹配词：{}", words.join("、")));
         }
+        if r.meaning.is_some() {
+            parts.push("意思相近".into());
+        }
         parts.push(format!("服务范围：{}", r.scope_relation));
         if r.category_match {
             parts.push("类别相同".into());
@@ -76,6 +81,7 @@ impl From<&Ranked> for Reasons {
             scope: r.scope_relation.into(),
             category_match: r.category_match,
             same_alliance: r.same_alliance,
+            similar_meaning: r.meaning.is_some(),
             summary: parts.join("；"),
         }
     }

@@ -74,6 +74,7 @@ impl NeedProbe {
         let n = &self.need;
         Probe {
             kind: Kind::Need,
+            id: Some(n.id),
             city_id: n.city_id,
             title: &n.title,
             tags: &self.tags,
@@ -173,6 +174,7 @@ pub async fn for_resource(
     );
     let probe = Probe {
         kind: Kind::Resource,
+        id: Some(r.id),
         city_id: r.city_id,
         title: &r.title,
         tags: &tags,

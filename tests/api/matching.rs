@@ -19,7 +19,8 @@ both!(
     synonyms_reload_without_restart,
     match_parameters_are_checked,
     a_late_commit_is_not_skipped,
-    every_scope_level_is_found_from_its_part_of_the_city
+    every_scope_level_is_found_from_its_part_of_the_city,
+    an_offer_is_found_by_meaning_alone
 );
 
 /// Polls until `pred` holds for the answer (the index applies writes asynchronously).
@@ -717,4 +718,61 @@ async fn every_scope_level_is_found_from_its_part_of_the_city(app: TestApp) {
         .body;
     let order: Vec<String> = relations(&body).into_iter().map(|(_, s)| s).collect();
     assert_eq!(order, ["本社区", "本街道", "本区县", "全市"], "{body}");
+}
+
+/// An offer that shares no word with a need, filed under another category, is found by
+/// meaning and says so (「意思相近」); the category alone finds nothing.
+async fn an_offer_is_found_by_meaning_alone(app: TestApp) {
+    let w = app.world().await;
+    let post = |token: &str, body: Value| {
+        let (app, token) = (app.clone(), token.to_owned());
+        async move {
+            let a = app.post("/api/v1/resources", &token, body).await;
+            assert_eq!(a.status, StatusCode::CREATED, "{:?}", a.body);
+            a.id()
+        }
+    };
+    let company = post(
+        &w.member_a,
+        json!({"title": "大学生志愿者陪伴聊天", "description": "每周安排大学生志愿者上门陪伴聊天、读书读报。",
+        "category": "志愿服务", "scope_level": "city"}),
+    )
+    .await;
+    // The need's category, nothing of its words or meaning.
+    let sandbags = post(
+        &w.member_b,
+        json!({"title": "防汛沙袋借用", "description": "汛期向居民借出沙袋、雨衣和抽水泵。",
+        "category": "养老助残", "scope_level": "city"}),
+    )
+    .await;
+    let need = app
+        .post("/api/v1/needs", &w.coordinator, json!({"community_id": w.community,
+            "title": "独居长辈整天闷得慌", "description": "一个人在家没个说话的，希望常有人来坐坐。",
+            "category": "养老助残"}))
+        .await
+        .id();
+    app.indexed().await;
+    let body = app
+        .get(&format!("/api/v1/needs/{need}/matches"), &w.coordinator)
+        .await
+        .body;
+    let found = ids(&body, "resource");
+    assert_eq!(found.first(), Some(&company), "{body}");
+    let reasons = &body["items"][0]["reasons"];
+    assert_eq!(reasons["similar_meaning"], true, "{reasons}");
+    assert_eq!(reasons["matched_terms"], json!([]), "{reasons}");
+    assert!(
+        reasons["summary"].as_str().unwrap().contains("意思相近"),
+        "{reasons}"
+    );
+    assert!(
+        !found.contains(&sandbags),
+        "a category is not a match: {body}"
+    );
+    // The other way round: the offer finds the need.
+    let back = app
+        .get(&format!("/api/v1/resources/{company}/matches"), &w.member_a)
+        .await;
+    assert_eq!(back.status, StatusCode::OK, "{:?}", back.body);
+    assert!(ids(&back.body, "need").contains(&need), "{:?}", back.body);
 }

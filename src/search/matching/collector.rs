@@ -5,6 +5,7 @@
 use super::Ranked;
 use super::attrs::AttrCache;
 use super::filter::{Filter, SegmentFilter};
+use super::meaning::{Meaning, SegmentMeaning};
 use super::score::{Signals, document_score, least_query_score, quantity_fit};
 
 /// The best `limit` documents by final score passing a [`Filter`], ties broken by id (so which
@@ -14,6 +15,7 @@ pub(super) struct FilteredTop<'a> {
     limit: usize,
     filter: std::sync::Arc<Filter>,
     cache: &'a AttrCache,
+    meaning: Option<Meaning>,
     /// The best so far over the segments already searched: each segment starts from them, so
     /// WAND prunes from its first block with the bar the earlier segments set, instead of
     /// finding it again from nothing (segments are searched one after the other; were they
@@ -30,6 +32,8 @@ pub(super) struct Kept {
     scope_relation: &'static str,
     category_match: bool,
     same_alliance: bool,
+    /// Its meaning score when it is among the nearest in meaning.
+    meaning: Option<f64>,
 }
 
 impl Eq for Kept {}
@@ -57,6 +61,10 @@ pub(super) struct FilteredTopSegment {
     /// The query score to beat, as [`Self::work_out_bar`] makes it from the worst kept:
     /// updated when the kept change, since most offers change nothing.
     bar: f32,
+    /// The meaning of this segment's documents, when the probe has an embedding.
+    meaning: Option<SegmentMeaning>,
+    /// What meaning adds at most to a document that is not a candidate.
+    meaning_rest: f64,
 }
 
 impl FilteredTopSegment {
@@ -76,12 +84,21 @@ impl FilteredTopSegment {
                 .get(a.alliances as usize)
                 .copied()
                 .unwrap_or(false);
+            let (meaning, candidate) = match &self.meaning {
+                Some(m) => (
+                    m.scores.get(&doc).copied().unwrap_or(0.0),
+                    m.candidates.contains(&doc),
+                ),
+                None => (0.0, false),
+            };
             let signals = Signals {
                 category_match,
                 same_alliance,
                 near,
                 region,
                 quantity_fit: quantity_fit(f.probe_kind, f.probe_quantity, i64::from(a.quantity)),
+                meaning,
+                candidate,
             };
             let Some(score) = document_score(&f.constants, query_score, &signals) else {
                 return self.bar();
@@ -92,6 +109,7 @@ impl FilteredTopSegment {
                 scope_relation,
                 category_match,
                 same_alliance,
+                meaning: candidate.then_some(meaning),
             };
             self.keep(kept);
         }
@@ -122,7 +140,7 @@ impl FilteredTopSegment {
         }
         match self.kept.peek() {
             Some(worst) if self.kept.len() >= self.limit => {
-                least_query_score(&self.filter.constants, worst.0.score)
+                least_query_score(&self.filter.constants, worst.0.score, self.meaning_rest)
             }
             _ => f32::MIN,
         }
@@ -142,11 +160,17 @@ impl tantivy::collector::SegmentCollector for FilteredTopSegment {
 }
 
 impl<'a> FilteredTop<'a> {
-    pub(super) fn new(limit: usize, filter: std::sync::Arc<Filter>, cache: &'a AttrCache) -> Self {
+    pub(super) fn new(
+        limit: usize,
+        filter: std::sync::Arc<Filter>,
+        cache: &'a AttrCache,
+        meaning: Option<Meaning>,
+    ) -> Self {
         FilteredTop {
             limit,
             filter,
             cache,
+            meaning,
             best: Default::default(),
         }
     }
@@ -166,7 +190,7 @@ impl tantivy::collector::Collector for FilteredTop<'_> {
 
     fn for_segment(
         &self,
-        _segment: u32,
+        segment: u32,
         reader: &tantivy::SegmentReader,
     ) -> tantivy::Result<FilteredTopSegment> {
         let columns = SegmentFilter::open(reader, &self.filter, self.cache)
@@ -177,6 +201,11 @@ impl tantivy::collector::Collector for FilteredTop<'_> {
             columns,
             kept: std::collections::BinaryHeap::with_capacity(self.limit + 1),
             bar: f32::MIN,
+            meaning: self
+                .meaning
+                .as_ref()
+                .map(|m| m.segments.get(&segment).cloned().unwrap_or_default()),
+            meaning_rest: self.meaning.as_ref().map_or(0.0, |m| m.rest),
         })
     }
 
@@ -196,8 +225,33 @@ impl tantivy::collector::Collector for FilteredTop<'_> {
         }
         child.kept = std::mem::take(&mut *self.best());
         child.bar = child.work_out_bar();
+        // The nearest in meaning first, each with its query score whatever it is (0 when it
+        // has none of the query's words or clauses); then the text query, which skips them.
+        let candidates = child
+            .meaning
+            .as_ref()
+            .map(|m| m.candidates.clone())
+            .unwrap_or_default();
+        if !candidates.is_empty() {
+            use tantivy::DocSet;
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            for &doc in &candidates {
+                let score = if scorer.doc() <= doc && scorer.seek(doc) == doc {
+                    scorer.score()
+                } else {
+                    0.0
+                };
+                child.offer(doc, score);
+            }
+        }
         let bar = child.bar();
-        weight.for_each_pruning(bar, reader, &mut |doc, score| child.offer(doc, score))?;
+        weight.for_each_pruning(bar, reader, &mut |doc, score| {
+            if candidates.contains(&doc) {
+                child.bar()
+            } else {
+                child.offer(doc, score)
+            }
+        })?;
         let mut best = self.best();
         // Empty unless another segment was searched at the same time: keep the better.
         for k in std::mem::take(&mut *best) {
@@ -225,6 +279,7 @@ impl tantivy::collector::Collector for FilteredTop<'_> {
                 scope_relation: k.scope_relation,
                 category_match: k.category_match,
                 same_alliance: k.same_alliance,
+                meaning: k.meaning,
             })
             .collect())
     }

@@ -7,9 +7,11 @@
 //! only, scored with the statistics of one field over both lists (`BodyStats`). The text
 //! query is a plain union of term queries, so tantivy prunes it with block-max WAND; the hard
 //! filters (kind, city, status, scope covering the place, availability window) are checked
-//! from fast fields in the collector, which also computes the final score (text, category,
-//! proximity, alliance, quantity) and keeps the exact top by it, ties broken by id, so the
-//! order is stable. Measured in BENCHMARKS.md.
+//! from fast fields in the collector, which also computes the final score (text, meaning,
+//! category, proximity, alliance, quantity) and keeps the exact top by it, ties broken by id,
+//! so the order is stable. Meaning comes from the sentence embeddings the embedder keeps: the
+//! documents nearest the probe in meaning are offered whatever their words, the others carry
+//! their meaning into the score when the text query finds them. Measured in BENCHMARKS.md.
 //!
 //! Where each part lives:
 //! - `terms`: the query terms of a text (synonyms, the cut to the most telling ones);
@@ -18,12 +20,14 @@
 //!   (what a new signal touches; its checklist is there);
 //! - `filter`: what a match must satisfy (kind, status, city, scope, window);
 //! - `attrs`: the per-segment copy of the columns the filter and the score read;
+//! - `meaning`: the probe's embedding against the documents that pass the filter;
 //! - `collector`: the exact top-k under pruning;
 //! - `search_text`: free-text search with snippets.
 
 mod attrs;
 mod collector;
 mod filter;
+mod meaning;
 mod query;
 mod score;
 mod search_text;
@@ -37,12 +41,14 @@ pub use terms::{QueryTerm, query_terms};
 
 use collector::FilteredTop;
 use filter::Filter;
+use meaning::Meaning;
 use query::{BodyStats, Lookup, text_query};
 use score::proximity;
 use terms::{MAX_SCORED_TERMS, matched_terms, most_telling};
 
 use super::documents::{Kind, day};
 use super::schema::Fields;
+use super::vectors::{Vector, Vectors};
 use super::{Search, blocking_err};
 use crate::error::Result;
 
@@ -55,11 +61,15 @@ pub struct Ranked {
     pub scope_relation: &'static str,
     pub category_match: bool,
     pub same_alliance: bool,
+    /// Its meaning score (0–1) when it was found among the nearest in meaning.
+    pub meaning: Option<f64>,
 }
 
 /// The side a match is computed from: a need looking for resources, or a resource for needs.
 pub struct Probe<'a> {
     pub kind: Kind,
+    /// The probe's own row, whose embedding (when made) scores meaning.
+    pub id: Option<i64>,
     pub city_id: i64,
     pub title: &'a str,
     pub tags: &'a [String],
@@ -99,7 +109,10 @@ pub fn rank(
     let searcher = search.searcher();
     let stats = BodyStats::new(&searcher, &search.fields, Some(&search.attrs));
     let terms = most_telling(&stats, terms, MAX_SCORED_TERMS);
-    let ranked = rank_by(&stats, &search.attrs, probe, &terms, opts)?;
+    let vectors = &search.embedder.vectors;
+    let own = probe.id.and_then(|id| vectors.get(probe.kind, id));
+    let meaning = own.as_ref().map(|v| (v, &**vectors));
+    let ranked = rank_by(&stats, &search.attrs, probe, &terms, opts, meaning)?;
     Ok((terms, ranked))
 }
 
@@ -124,6 +137,7 @@ pub fn rank_with(
     probe: &Probe,
     terms: &[QueryTerm],
     opts: &MatchOptions,
+    meaning: Option<(&Vector, &Vectors)>,
 ) -> Result<Vec<Ranked>> {
     rank_by(
         &BodyStats::new(searcher, f, Some(cache)),
@@ -131,6 +145,7 @@ pub fn rank_with(
         probe,
         terms,
         opts,
+        meaning,
     )
 }
 
@@ -140,6 +155,7 @@ fn rank_by(
     probe: &Probe,
     terms: &[QueryTerm],
     opts: &MatchOptions,
+    meaning: Option<(&Vector, &Vectors)>,
 ) -> Result<Vec<Ranked>> {
     let (searcher, f) = (stats.searcher, stats.f);
     let today = day(crate::time::today());
@@ -159,9 +175,8 @@ fn rank_by(
         &probe.alliances,
         &probe.covers,
     )?;
-    // No word of the text is in the index and no document shares the category: nothing to
-    // rank (with only the category, its documents are still offered, best fit first).
-    if terms.is_empty() && constants.category == 0.0 {
+    // No word of the text is in the index and no meaning to go by: nothing to rank.
+    if terms.is_empty() && meaning.is_none() {
         return Ok(Vec::new());
     }
     let filter = std::sync::Arc::new(Filter {
@@ -184,7 +199,13 @@ fn rank_by(
             .then(|| proximity(probe.covers.first().map_or("", String::as_str))),
         constants,
     });
-    let collector = FilteredTop::new(opts.limit, filter, cache);
+    let meaning = match meaning {
+        Some((probe, vectors)) => Some(Meaning::find(
+            searcher, &filter, cache, probe, vectors, target,
+        )?),
+        None => None,
+    };
+    let collector = FilteredTop::new(opts.limit, filter, cache, meaning);
     // Best first, exactly `limit` at most (see `FilteredTop`).
     let mut ranked = searcher
         .search_with_statistics_provider(&query, &collector, stats)

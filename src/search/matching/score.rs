@@ -18,25 +18,38 @@
 
 use crate::search::documents::Kind;
 
-/// How the final score (0–1) is made: text relevance and the need's category carry most of it
-/// (the category a coordinator files a need under is a strong hint, measured on the
-/// evaluation set), and a resource of a unit in the need's alliance gets a flat bonus. The
+/// How the final score is made: the evidence — shared words (text relevance) and meaning
+/// (the embeddings' cosine) — and, for a document that has some, the need's category and a
+/// flat bonus for a unit of the need's alliance. The category a coordinator files a need
+/// under is a strong hint on our evaluation sets, but it is a prior, not evidence: a
+/// document with neither a word nor a meaning among the nearest is no match at all. The
 /// service scope's proximity and the quantity fit count as a little more text
 /// (`PROXIMITY_LIFT` and `QUANTITY_LIFT` BM25 at full, added before the text is mapped onto
 /// 0–1): they order resources of about the same relevance, but do not lift a weak text over a
 /// strong one, and pruning sees them (as flat bonuses it could not, and had to score in full
 /// every document whose text came within their reach of the cut). The weights were chosen on
-/// the tuned set and checked on the held-out one.
+/// the two labelled sets before the third was scored (BENCHMARKS.md).
 const W_TEXT: f64 = 0.5;
 const W_CATEGORY: f64 = 0.4;
 const W_ALLIANCE: f64 = 0.05;
 pub(super) const PROXIMITY_LIFT: f64 = 0.5;
 const QUANTITY_LIFT: f64 = 0.25;
-/// The BM25-scale score a document gets for sharing the query's category.
-const CATEGORY_SCORE: f32 = 0.5;
+/// What the meaning adds at most (a cosine of 1): see [`meaning_score`].
+const W_MEANING: f64 = 1.2;
+/// The cosine of two texts' embeddings below which they are taken to say unrelated things:
+/// the model puts almost any two Chinese sentences above 0.7, so the scale starts here.
+const MEANING_FLOOR: f32 = 0.85;
+/// How many of the documents nearest in meaning are offered whether or not they share a word.
+pub(super) const MEANING_CANDIDATES: usize = 20;
+/// The cosine from which meaning alone is evidence (a document sharing no word may be one
+/// of the candidates). The model's cosines are compressed — on the two labelled sets
+/// unrelated pairs lie at 0.84–0.89, related ones at 0.87–0.95 — so this is about the 75th
+/// percentile of unrelated pairs and the 5th of related ones: it keeps a court or a sandbag
+/// loan away from an old man's lunch and leaves both sets' scores where they were without it.
+pub(super) const MEANING_EVIDENCE: f32 = 0.87;
 /// What the category clause adds inside the query: far above any text score, so that once
 /// enough same-category documents are found, WAND skips the blocks without one. The final
-/// score counts the category at `CATEGORY_SCORE`; [`document_score`] converts.
+/// score counts the category as `W_CATEGORY`; [`document_score`] takes the clause off.
 pub(super) const CATEGORY_CLAUSE: f32 = 64.0;
 /// What the alliance clause adds inside the query: about the BM25 that the alliance bonus is
 /// worth near the top of a match (it varies with the text score), so that pruning's cut is
@@ -97,15 +110,24 @@ pub(super) struct Signals {
     pub(super) region: usize,
     /// See [`quantity_fit`].
     pub(super) quantity_fit: f64,
+    /// See [`meaning_score`] (0 without an embedding on either side).
+    pub(super) meaning: f64,
+    /// It is among the nearest in meaning (see `meaning`): evidence without a shared word.
+    pub(super) candidate: bool,
+}
+
+/// 0 at [`MEANING_FLOOR`] and below, 1 at a cosine of 1.
+pub(super) fn meaning_score(cosine: f32) -> f64 {
+    f64::from(((cosine - MEANING_FLOOR) / (1.0 - MEANING_FLOOR)).clamp(0.0, 1.0))
 }
 
 /// The final score of a document with `query_score` (what the query gave it, constant clauses
-/// included) and `signals`; `None` when it is no match (it shares neither a word nor the
-/// category: near or an ally only).
+/// included) and `signals`; `None` when it is no match (it shares no word and is not among
+/// the nearest in meaning: of the same category, near or an ally only).
 pub(super) fn document_score(c: &Constants, query_score: f32, signals: &Signals) -> Option<f64> {
     let category_match = signals.category_match;
-    // The text's score without the constant clauses; the final score counts the category as
-    // CATEGORY_SCORE more text, the alliance apart, and the proximity as its exact lift.
+    // The text's score without the constant clauses; the final score counts the category and
+    // the alliance apart, and the proximity as its exact lift.
     let text = query_score
         - if category_match { c.category } else { 0.0 }
         - match c.alliance {
@@ -113,21 +135,21 @@ pub(super) fn document_score(c: &Constants, query_score: f32, signals: &Signals)
             _ => 0.0,
         }
         - c.proximity(signals.region);
-    if !category_match && text < MATCHED_TEXT {
+    if text < MATCHED_TEXT && !signals.candidate {
         return None;
     }
     // A document has the clauses taken off (see `query::text_query`): off by float rounding
     // at most, never by a whole clause.
     debug_assert!(text > -1e-3, "text score {text} of {query_score}");
-    let bm25 = text.max(0.0) + if category_match { CATEGORY_SCORE } else { 0.0 };
-    Some(final_score(bm25, signals))
+    Some(final_score(text.max(0.0), signals))
 }
 
-/// The final score from the text's BM25 (the category's share included) and the signals.
+/// The final score from the text's BM25 and the signals.
 fn final_score(bm25: f32, signals: &Signals) -> f64 {
     let b = f64::from(bm25) + PROXIMITY_LIFT * signals.near + QUANTITY_LIFT * signals.quantity_fit;
     let text = b / (b + TEXT_HALF);
     let score = W_TEXT * text
+        + W_MEANING * signals.meaning
         + if signals.category_match {
             W_CATEGORY
         } else {
@@ -145,8 +167,10 @@ fn final_score(bm25: f32, signals: &Signals) -> f64 {
 /// its quantity fit (and its proximity when the query does not score it): the least over
 /// each kind of document the query can tell apart (with or without the category, with or
 /// without the alliance; one it cannot tell apart is assumed to have the bonus), of the
-/// least text score that kind needs plus what its constant clauses add.
-pub(super) fn least_query_score(c: &Constants, worst: f64) -> f32 {
+/// least text score that kind needs plus what its constant clauses add. The documents the text
+/// query offers are not among the nearest in meaning (those are offered apart): their meaning
+/// adds at most `meaning_rest` (see `meaning::Meaning::rest`).
+pub(super) fn least_query_score(c: &Constants, worst: f64, meaning_rest: f64) -> f32 {
     // Final scores are rounded to 1e-4: a document that rounds to `worst` may still win
     // on its id, so leave that much room.
     let target = worst - 2e-4;
@@ -161,7 +185,7 @@ pub(super) fn least_query_score(c: &Constants, worst: f64) -> f32 {
     // The least BM25 (as `final_score` takes it, with the proximity when the query
     // scores it) that reaches `target` with `bonus`, whatever the slack adds.
     let least_bm25 = |bonus: f64| -> Option<f64> {
-        let t = (target - bonus) / W_TEXT;
+        let t = (target - bonus - W_MEANING * meaning_rest) / W_TEXT;
         if t <= 0.0 {
             Some(0.0)
         } else if t >= 1.0 {
@@ -192,7 +216,7 @@ pub(super) fn least_query_score(c: &Constants, worst: f64) -> f32 {
                 continue;
             };
             let q = if category {
-                b - f64::from(CATEGORY_SCORE) + f64::from(c.category)
+                b + f64::from(c.category)
             } else {
                 b
             } + if alliance {

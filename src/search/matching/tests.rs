@@ -9,6 +9,7 @@ use super::filter::SegmentFilter;
 use super::score::Constants;
 use super::*;
 use crate::search::analyzer;
+use crate::search::vectors::{DIM, Vector, Vectors};
 
 thread_local! {
     /// Turns pruning off (the collector then sees every document the query matches).
@@ -44,6 +45,18 @@ fn pruning_keeps_exactly_the_best() {
         seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
         (seed >> 33) % n
     };
+    // Meaning: each resource's vector leans to one of eight topics, by a random amount,
+    // so that some are near the probe's and most are not (every tenth has none yet).
+    let topic = |t: usize| -> Vec<f32> {
+        (0..DIM)
+            .map(|i| if i % 8 == t { 1.0 } else { 0.0 })
+            .collect()
+    };
+    let unit = |v: Vec<f32>| -> Vector {
+        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        Vector::quantize(&v.iter().map(|x| x / n).collect::<Vec<_>>())
+    };
+    let vectors = Vectors::default();
     for id in 1..=3_000 {
         // The need's own community, another one of its street, its street, another
         // street and a community of it, its district, the city, another district; filed
@@ -90,6 +103,12 @@ fn pruning_keeps_exactly_the_best() {
         let alliances: Vec<i64> = (0..below(3)).map(|a| (5 + a + below(3)) as i64).collect();
         super::super::documents::add_alliances(&f, &mut d, part, &alliances);
         writer.add_document(d).unwrap();
+        if below(10) != 0 {
+            let lean = topic(below(8) as usize);
+            let strength = (1 + below(4)) as f32;
+            let mix: Vec<f32> = lean.iter().map(|x| x * strength + 0.3).collect();
+            vectors.put(Kind::Resource, id as i64, unit(mix));
+        }
         written.insert(
             id as i64,
             Written {
@@ -112,11 +131,14 @@ fn pruning_keeps_exactly_the_best() {
     let searcher = index.reader().unwrap().searcher();
     assert!(searcher.segment_readers().len() > 1);
     let cache = AttrCache::default();
+    let probe_vector = unit(topic(3).iter().map(|x| x + 0.3).collect());
+    let with_meaning = std::cell::Cell::new(false);
     let run = |probe: &Probe, opts: &MatchOptions, exhaustive: bool| {
         EXHAUSTIVE.set(exhaustive);
         OFFERED.set(0);
         let terms = query_terms(None, probe.title, probe.description);
-        let ranked = rank_with(&searcher, &f, &cache, probe, &terms, opts).unwrap();
+        let meaning = with_meaning.get().then_some((&probe_vector, &vectors));
+        let ranked = rank_with(&searcher, &f, &cache, probe, &terms, opts, meaning).unwrap();
         let found: Vec<(i64, f64, &str, bool)> = ranked
             .iter()
             .map(|r| (r.id, r.score, r.scope_relation, r.same_alliance))
@@ -125,6 +147,7 @@ fn pruning_keeps_exactly_the_best() {
     };
     let need = |alliances: Vec<i64>, category: &'static str| Probe {
         kind: Kind::Need,
+        id: None,
         city_id: 1,
         title: "老年食堂送餐",
         tags: &[],
@@ -159,18 +182,24 @@ fn pruning_keeps_exactly_the_best() {
         (placed(&["s2", "d1", "c1"]), opts(20, None)),
         (placed(&["d1", "c1"]), opts(20, None)),
     ];
-    for (probe, opts) in &cases {
-        let (everything, scored) = run(probe, opts, true);
-        let (pruned, offered) = run(probe, opts, false);
-        assert_eq!(
-            pruned, everything,
-            "{:?} {}",
-            probe.alliances, probe.category
-        );
-        assert_eq!(pruned.len(), opts.limit);
-        assert!(pruned.iter().all(|(id, ..)| id % 13 != 0), "{pruned:?}");
-        assert!(offered < scored, "pruned {offered} of {scored}");
+    // Each with and without meaning (the nearest offered first, the others' meaning in
+    // the bound).
+    for meaning in [false, true] {
+        with_meaning.set(meaning);
+        for (probe, opts) in &cases {
+            let (everything, scored) = run(probe, opts, true);
+            let (pruned, offered) = run(probe, opts, false);
+            assert_eq!(
+                pruned, everything,
+                "meaning {meaning}: {:?} {}",
+                probe.alliances, probe.category
+            );
+            assert_eq!(pruned.len(), opts.limit);
+            assert!(pruned.iter().all(|(id, ..)| id % 13 != 0), "{pruned:?}");
+            assert!(offered < scored, "pruned {offered} of {scored}");
+        }
     }
+    with_meaning.set(false);
     // In the first case several scopes and the alliance made the cut: every bonus was in
     // play; and pruning skipped most documents.
     let (pruned, offered) = run(&cases[0].0, &cases[0].1, false);
@@ -180,8 +209,8 @@ fn pruning_keeps_exactly_the_best() {
     assert!(pruned.iter().any(|(_, _, _, allied)| *allied), "{pruned:?}");
     assert!(offered * 2 < scored, "pruned {offered} of {scored}");
     // With room for all of them, the matches are exactly the resources that pass the
-    // filters and share a word or the category: the near ones and the allied ones that
-    // share neither (offered by those clauses alone) are not among them.
+    // filters and share a word: those of the same category, the near ones and the allied
+    // ones that share none (offered by those clauses alone) are not among them.
     let probe = need(vec![6], "养老助残");
     let words: HashSet<String> = query_terms(None, probe.title, probe.description)
         .into_iter()
@@ -190,9 +219,7 @@ fn pruning_keeps_exactly_the_best() {
     let passes = |id: &i64, w: &Written| {
         w.available && id % 13 != 0 && probe.covers.iter().any(|c| c == w.scope)
     };
-    let related = |w: &Written| {
-        w.category == probe.category || analyzer::terms(&w.text).iter().any(|t| words.contains(t))
-    };
+    let related = |w: &Written| analyzer::terms(&w.text).iter().any(|t| words.contains(t));
     let (all, _) = run(&probe, &opts(3_000, None), false);
     let found: HashSet<i64> = all.iter().map(|(id, ..)| *id).collect();
     let expected: HashSet<i64> = written
@@ -208,6 +235,11 @@ fn pruning_keeps_exactly_the_best() {
         })
         .count();
     assert!(near_or_allied_only >= 10, "{near_or_allied_only}");
+    let same_category_only = written
+        .iter()
+        .filter(|(id, w)| passes(id, w) && !related(w) && w.category == probe.category)
+        .count();
+    assert!(same_category_only >= 10, "{same_category_only}");
 }
 
 fn resource(f: &Fields, id: u64, scope: &str, status: &str) -> TantivyDocument {
