@@ -46,11 +46,16 @@ pub struct Embedder {
     working: AtomicUsize,
     /// The start-up sweep has not finished.
     sweeping: AtomicBool,
+    /// `LIANMENG_EMBEDDINGS=off`: no model runs, matches go by words alone (a machine too
+    /// small for the model, or a benchmark that fills [`Embedder::vectors`] itself).
+    off: bool,
 }
 
 impl Embedder {
     pub fn new() -> Self {
+        let off = std::env::var("LIANMENG_EMBEDDINGS").is_ok_and(|v| v.eq_ignore_ascii_case("off"));
         Self {
+            off,
             encoder: OnceLock::new(),
             model: model_digest(),
             vectors: Arc::new(Vectors::default()),
@@ -58,7 +63,7 @@ impl Embedder {
             queue: Mutex::default(),
             wake: tokio::sync::Notify::new(),
             working: AtomicUsize::new(0),
-            sweeping: AtomicBool::new(true),
+            sweeping: AtomicBool::new(!off),
         }
     }
 
@@ -71,6 +76,9 @@ impl Embedder {
 
     /// Queues rows whose text may have changed (the keys of an outbox batch).
     pub fn enqueue(&self, keys: impl IntoIterator<Item = (Kind, i64)>) {
+        if self.off {
+            return;
+        }
         let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
         q.extend(keys);
         drop(q);
@@ -87,6 +95,10 @@ impl Embedder {
 
     /// Runs until `stopped`: loads the stored vectors, sweeps, then embeds what is queued.
     pub async fn run(self: Arc<Self>, db: Db, mut stopped: tokio::sync::watch::Receiver<bool>) {
+        if self.off {
+            tracing::info!("LIANMENG_EMBEDDINGS=off: matching by words alone");
+            return;
+        }
         loop {
             match self.start(&db).await {
                 Ok(()) => break,
