@@ -577,10 +577,9 @@ pub struct AuditView {
     pub action: String,
     pub entity_type: String,
     pub entity_id: i64,
-    /// The row before and after, as JSON.
-    #[schema(value_type = Option<Object>)]
+    /// The row before and after, as JSON: an object, or for a write of several rows at once
+    /// (a project with its resources), an array of them.
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Option<Object>)]
     pub after: Option<serde_json::Value>,
     pub request_id: Option<String>,
 }
