@@ -182,7 +182,7 @@ impl Embedder {
         for kind in [Kind::Resource, Kind::Need] {
             let mut after = 0i64;
             loop {
-                let texts = texts_after(db, kind, after).await?;
+                let texts = texts(db, kind, Rows::After(after)).await?;
                 let Some(&(last, _)) = texts.last() else {
                     break;
                 };
@@ -230,7 +230,10 @@ impl Embedder {
             if ids.is_empty() {
                 continue;
             }
-            let texts: HashMap<i64, String> = texts_of(db, kind, &ids).await?.into_iter().collect();
+            let texts: HashMap<i64, String> = texts(db, kind, Rows::Among(&ids))
+                .await?
+                .into_iter()
+                .collect();
             for id in ids {
                 match texts.get(&id) {
                     None => gone.push((kind, id)),
@@ -260,12 +263,30 @@ impl Embedder {
         if todo.is_empty() {
             return Ok(());
         }
-        // Another instance may have embedded the same text already.
+        // Another instance may have embedded the same text already: one read per side.
+        let mut stored: HashMap<(Kind, i64), embedding::Model> = HashMap::new();
+        for kind in [Kind::Resource, Kind::Need] {
+            let ids: Vec<i64> = todo
+                .iter()
+                .filter(|t| t.0.0 == kind)
+                .map(|t| t.0.1)
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
+            for r in embedding::Entity::find()
+                .filter(embedding::Column::EntityType.eq(kind.as_str()))
+                .filter(embedding::Column::EntityId.is_in(ids))
+                .all(&db.read)
+                .await?
+            {
+                stored.insert((kind, r.entity_id), r);
+            }
+        }
         let mut missing = Vec::new();
         for (key, text, digest) in todo {
-            let found = embedding::Entity::find_by_id((key.0.as_str().to_owned(), key.1))
-                .one(&db.read)
-                .await?
+            let found = stored
+                .remove(&key)
                 .filter(|r| r.model == self.model && r.text_hash == digest)
                 .and_then(|r| Vector::from_bytes(&r.vector, r.scale));
             match found {
@@ -364,51 +385,34 @@ pub fn text(title: &str, tags: &str, description: &str) -> String {
         .join("。")
 }
 
-/// The live rows of `kind` after id `after`, a page, with their texts.
-async fn texts_after(db: &Db, kind: Kind, after: i64) -> Result<Vec<(i64, String)>> {
-    Ok(match kind {
-        Kind::Resource => resource::Entity::find()
-            .filter(resource::Column::DeletedAt.is_null())
-            .filter(resource::Column::Id.gt(after))
-            .order_by_asc(resource::Column::Id)
-            .limit(PAGE)
-            .all(&db.read)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, text(&r.title, &r.tags, &r.description)))
-            .collect(),
-        Kind::Need => need::Entity::find()
-            .filter(need::Column::DeletedAt.is_null())
-            .filter(need::Column::Id.gt(after))
-            .order_by_asc(need::Column::Id)
-            .limit(PAGE)
-            .all(&db.read)
-            .await?
-            .into_iter()
-            .map(|n| (n.id, text(&n.title, &n.tags, &n.description)))
-            .collect(),
-    })
+/// Which live rows [`texts`] reads: a page after an id (the sweep), or these ids (a batch).
+enum Rows<'a> {
+    After(i64),
+    Among(&'a [i64]),
 }
 
-/// The live rows among `ids`, with their texts.
-async fn texts_of(db: &Db, kind: Kind, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+/// The live rows of `kind` that `rows` names, with their texts.
+async fn texts(db: &Db, kind: Kind, rows: Rows<'_>) -> Result<Vec<(i64, String)>> {
+    macro_rules! read {
+        ($entity:ident) => {{
+            let q = $entity::Entity::find().filter($entity::Column::DeletedAt.is_null());
+            let q = match rows {
+                Rows::After(after) => q
+                    .filter($entity::Column::Id.gt(after))
+                    .order_by_asc($entity::Column::Id)
+                    .limit(PAGE),
+                Rows::Among(ids) => q.filter($entity::Column::Id.is_in(ids.to_vec())),
+            };
+            q.all(&db.read)
+                .await?
+                .into_iter()
+                .map(|r| (r.id, text(&r.title, &r.tags, &r.description)))
+                .collect()
+        }};
+    }
     Ok(match kind {
-        Kind::Resource => resource::Entity::find()
-            .filter(resource::Column::DeletedAt.is_null())
-            .filter(resource::Column::Id.is_in(ids.to_vec()))
-            .all(&db.read)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, text(&r.title, &r.tags, &r.description)))
-            .collect(),
-        Kind::Need => need::Entity::find()
-            .filter(need::Column::DeletedAt.is_null())
-            .filter(need::Column::Id.is_in(ids.to_vec()))
-            .all(&db.read)
-            .await?
-            .into_iter()
-            .map(|n| (n.id, text(&n.title, &n.tags, &n.description)))
-            .collect(),
+        Kind::Resource => read!(resource),
+        Kind::Need => read!(need),
     })
 }
 
