@@ -62,7 +62,7 @@ pub(super) struct FilteredTopSegment {
     /// updated when the kept change, since most offers change nothing.
     bar: f32,
     /// The meaning of this segment's documents, when the probe has an embedding.
-    meaning: Option<SegmentMeaning>,
+    meaning: Option<std::sync::Arc<SegmentMeaning>>,
     /// What meaning adds at most to a document that is not a candidate.
     meaning_rest: f64,
 }
@@ -227,15 +227,12 @@ impl tantivy::collector::Collector for FilteredTop<'_> {
         child.bar = child.work_out_bar();
         // The nearest in meaning first, each with its query score whatever it is (0 when it
         // has none of the query's words or clauses); then the text query, which skips them.
-        let candidates = child
-            .meaning
-            .as_ref()
-            .map(|m| m.candidates.clone())
-            .unwrap_or_default();
+        let meaning = child.meaning.clone().unwrap_or_default();
+        let candidates = &meaning.candidates;
         if !candidates.is_empty() {
             use tantivy::DocSet;
             let mut scorer = weight.scorer(reader, 1.0)?;
-            for &doc in &candidates {
+            for &doc in candidates {
                 let score = if scorer.doc() <= doc && scorer.seek(doc) == doc {
                     scorer.score()
                 } else {

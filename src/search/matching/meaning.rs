@@ -10,6 +10,7 @@
 //! where a document sits in the index.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use super::attrs::AttrCache;
 use super::filter::{Filter, SegmentFilter};
@@ -19,8 +20,8 @@ use crate::search::documents::Kind;
 use crate::search::vectors::{Vector, Vectors};
 
 pub(super) struct Meaning {
-    /// By segment ordinal.
-    pub(super) segments: HashMap<u32, SegmentMeaning>,
+    /// By segment ordinal; shared with each segment's collector, not copied.
+    pub(super) segments: HashMap<u32, Arc<SegmentMeaning>>,
     /// The highest meaning score of a document that is not a candidate.
     pub(super) rest: f64,
 }
@@ -80,6 +81,10 @@ impl Meaning {
         for &(_, _, ord, doc) in &all[..chosen] {
             segments.entry(ord).or_default().candidates.insert(doc);
         }
+        let segments = segments
+            .into_iter()
+            .map(|(k, v)| (k, Arc::new(v)))
+            .collect();
         Ok(Meaning { segments, rest })
     }
 }
