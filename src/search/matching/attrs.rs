@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use super::query::WordCounts;
 use crate::error::Result;
 use crate::search::blocking_err;
+use crate::search::vectors::Slots;
 
 /// Per segment, a plain copy of the columns that every document the text query offers is
 /// tested on. Reading them through tantivy's columns (optional index, bit-unpacking,
@@ -15,14 +16,16 @@ use crate::search::blocking_err;
 /// when the reader loads a searcher that has the segment (tantivy's `Warmer`: before any
 /// query sees it), and dropped once no live searcher has it. The record also has what the
 /// final score of a document that passes reads (its id, quantity and which set of alliances it
-/// has), which is most of them since a need's query reads only its part of the city. 48 bytes
-/// a document: 48 MB at a million, plus the few distinct alliance sets.
+/// has), which is most of them since a need's query reads only its part of the city. 52 bytes
+/// a document with its vector's slot: 52 MB at a million, plus the few distinct alliance sets.
 pub(super) struct SegmentAttrs {
     pub(super) docs: Vec<DocAttrs>,
     /// The distinct sets of alliances the segment's documents belong to (a unit is often a
     /// member of several: then every one of its resources has the same set), each sorted;
     /// [`DocAttrs::alliances`] points into it. A query tests each set once per segment.
     pub(super) alliance_sets: Vec<Box<[u64]>>,
+    /// Where each document's sentence vector was last found (see [`Slots`]).
+    pub(super) slots: Slots,
 }
 
 /// One document's filter and score columns; term values as their ordinals in the segment, days as
@@ -143,6 +146,7 @@ impl SegmentAttrs {
             })
             .collect();
         Ok(SegmentAttrs {
+            slots: Slots::new(reader.max_doc() as usize),
             docs,
             alliance_sets,
         })

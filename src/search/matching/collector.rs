@@ -85,10 +85,7 @@ impl FilteredTopSegment {
                 .copied()
                 .unwrap_or(false);
             let (meaning, candidate) = match &self.meaning {
-                Some(m) => (
-                    m.scores.get(&doc).copied().unwrap_or(0.0),
-                    m.candidates.contains(&doc),
-                ),
+                Some(m) => (m.score(doc), m.is_candidate(doc)),
                 None => (0.0, false),
             };
             let signals = Signals {
@@ -243,7 +240,7 @@ impl tantivy::collector::Collector for FilteredTop<'_> {
         }
         let bar = child.bar();
         weight.for_each_pruning(bar, reader, &mut |doc, score| {
-            if candidates.contains(&doc) {
+            if meaning.is_candidate(doc) {
                 child.bar()
             } else {
                 child.offer(doc, score)

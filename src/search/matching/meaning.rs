@@ -9,7 +9,8 @@
 //! candidates are chosen over all segments at once, ties by id, so that they never depend on
 //! where a document sits in the index.
 
-use std::collections::{BTreeSet, HashMap};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 
 use super::attrs::AttrCache;
@@ -26,12 +27,50 @@ pub(super) struct Meaning {
     pub(super) rest: f64,
 }
 
-#[derive(Default, Clone)]
+#[derive(Default)]
 pub(super) struct SegmentMeaning {
-    /// The meaning score of every passing document above the floor.
-    pub(super) scores: HashMap<tantivy::DocId, f64>,
+    /// The cosine of every document by its number whose meaning score is above 0, 0 for the
+    /// others; an array rather than a map, since most passing documents lie above the floor.
+    cosines: Vec<f32>,
     /// The candidates, by document number (ascending, the order a scorer seeks in).
-    pub(super) candidates: BTreeSet<tantivy::DocId>,
+    pub(super) candidates: Vec<tantivy::DocId>,
+}
+
+impl SegmentMeaning {
+    pub(super) fn score(&self, doc: tantivy::DocId) -> f64 {
+        self.cosines
+            .get(doc as usize)
+            .map_or(0.0, |&c| meaning_score(c))
+    }
+
+    pub(super) fn is_candidate(&self, doc: tantivy::DocId) -> bool {
+        self.candidates.binary_search(&doc).is_ok()
+    }
+}
+
+/// A document nearest in meaning so far, ordered best first: higher score, then lower id.
+#[derive(PartialEq)]
+struct Near {
+    score: f64,
+    id: u64,
+    ord: u32,
+    doc: tantivy::DocId,
+}
+
+impl Eq for Near {}
+
+impl Ord for Near {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.score
+            .total_cmp(&other.score)
+            .then(other.id.cmp(&self.id))
+    }
+}
+
+impl PartialOrd for Near {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl Meaning {
@@ -44,46 +83,75 @@ impl Meaning {
         target: Kind,
     ) -> Result<Self> {
         let mut segments: HashMap<u32, SegmentMeaning> = HashMap::new();
-        // (score, id, segment, doc) of every document above the floor.
-        let mut all: Vec<(f64, u64, u32, tantivy::DocId)> = Vec::new();
-        vectors.with(target, |get| -> Result<()> {
-            for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-                let Some(columns) = SegmentFilter::open(reader, filter, cache)? else {
+        // The best `MEANING_CANDIDATES + 1` so far, the worst on top: the candidates, and the
+        // best of the rest for the bound.
+        let mut best: BinaryHeap<Reverse<Near>> = BinaryHeap::new();
+        let keep = MEANING_CANDIDATES + 1;
+        let lookup = vectors.lookup(target);
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let Some(columns) = SegmentFilter::open(reader, filter, cache)? else {
+                continue;
+            };
+            let ord = ord as u32;
+            let mut cosines = vec![0f32; reader.max_doc() as usize];
+            for doc in 0..reader.max_doc() {
+                if columns.accepts(doc).is_none() {
+                    continue;
+                }
+                let id = columns.attrs.docs[doc as usize].id;
+                let Some(cosine) = i64::try_from(id)
+                    .ok()
+                    .and_then(|id| lookup.cosine(probe, id, columns.attrs.slots.get(doc as usize)))
+                else {
                     continue;
                 };
-                let ord = ord as u32;
-                let seg = segments.entry(ord).or_default();
-                for doc in 0..reader.max_doc() {
-                    if columns.accepts(doc).is_none() {
-                        continue;
-                    }
-                    let id = columns.attrs.docs[doc as usize].id;
-                    let Some(v) = i64::try_from(id).ok().and_then(get) else {
-                        continue;
-                    };
-                    let m = meaning_score(probe.cosine(v));
-                    if m > 0.0 {
-                        seg.scores.insert(doc, m);
-                        all.push((m, id, ord, doc));
-                    }
+                let m = meaning_score(cosine);
+                if m <= 0.0 {
+                    continue;
+                }
+                cosines[doc as usize] = cosine;
+                let near = Near {
+                    score: m,
+                    id,
+                    ord,
+                    doc,
+                };
+                if best.len() < keep {
+                    best.push(Reverse(near));
+                } else if best.peek().is_some_and(|w| near > w.0) {
+                    best.pop();
+                    best.push(Reverse(near));
                 }
             }
-            Ok(())
-        })?;
-        all.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            segments.insert(
+                ord,
+                SegmentMeaning {
+                    cosines,
+                    candidates: Vec::new(),
+                },
+            );
+        }
+        drop(lookup);
+        let mut best: Vec<Near> = best.into_iter().map(|r| r.0).collect();
+        best.sort_unstable_by(|a, b| b.cmp(a));
         let evidence = meaning_score(MEANING_EVIDENCE);
-        let chosen = all
+        let chosen = best
             .iter()
             .take(MEANING_CANDIDATES)
-            .take_while(|a| a.0 >= evidence)
+            .take_while(|n| n.score >= evidence)
             .count();
-        let rest = all.get(chosen).map_or(0.0, |r| r.0);
-        for &(_, _, ord, doc) in &all[..chosen] {
-            segments.entry(ord).or_default().candidates.insert(doc);
+        let rest = best.get(chosen).map_or(0.0, |n| n.score);
+        for n in &best[..chosen] {
+            if let Some(seg) = segments.get_mut(&n.ord) {
+                seg.candidates.push(n.doc);
+            }
         }
         let segments = segments
             .into_iter()
-            .map(|(k, v)| (k, Arc::new(v)))
+            .map(|(k, mut v)| {
+                v.candidates.sort_unstable();
+                (k, Arc::new(v))
+            })
             .collect();
         Ok(Meaning { segments, rest })
     }
