@@ -32,6 +32,42 @@ use lianmeng_embed::{self as embed, Encoder};
 const BATCH: usize = 16;
 /// Rows read per page by the sweep.
 const PAGE: u64 = 2000;
+/// How often a long backlog logs its progress.
+const PROGRESS_EVERY: Duration = Duration::from_secs(15);
+
+/// Rows to embed. What the outbox hands over (a user's write) goes before the start-up
+/// sweep's backlog, so that a fresh need or resource is matchable by meaning within seconds
+/// even while a city's hundred thousand rows are being embedded for the first time.
+#[derive(Default)]
+struct Queue {
+    fresh: BTreeSet<(Kind, i64)>,
+    backlog: BTreeSet<(Kind, i64)>,
+}
+
+impl Queue {
+    fn len(&self) -> usize {
+        self.fresh.len() + self.backlog.len()
+    }
+
+    fn take(&mut self, n: usize) -> Vec<(Kind, i64)> {
+        let mut batch = Vec::with_capacity(n);
+        while batch.len() < n {
+            let Some(k) = self.fresh.pop_first().or_else(|| self.backlog.pop_first()) else {
+                break;
+            };
+            self.backlog.remove(&k);
+            batch.push(k);
+        }
+        batch
+    }
+}
+
+/// The backlog's progress, logged every [`PROGRESS_EVERY`] while there is one.
+struct Progress {
+    started: std::time::Instant,
+    logged: std::time::Instant,
+    done: usize,
+}
 
 pub struct Embedder {
     encoder: OnceLock<std::result::Result<Encoder, String>>,
@@ -40,7 +76,7 @@ pub struct Embedder {
     pub vectors: Arc<Vectors>,
     /// The digest of the text each held vector was made from.
     digests: Mutex<HashMap<(Kind, i64), String>>,
-    queue: Mutex<BTreeSet<(Kind, i64)>>,
+    queue: Mutex<Queue>,
     wake: tokio::sync::Notify,
     /// Rows taken from the queue and not stored yet (see [`Embedder::pending`]).
     working: AtomicUsize,
@@ -80,7 +116,14 @@ impl Embedder {
             return;
         }
         let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
-        q.extend(keys);
+        q.fresh.extend(keys);
+        drop(q);
+        self.wake.notify_one();
+    }
+
+    fn enqueue_backlog(&self, keys: Vec<(Kind, i64)>) {
+        let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        q.backlog.extend(keys);
         drop(q);
         self.wake.notify_one();
     }
@@ -111,16 +154,15 @@ impl Embedder {
                 }
             }
         }
+        let mut progress: Option<Progress> = None;
         loop {
-            let batch: Vec<(Kind, i64)> = {
+            let (batch, left) = {
                 let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
-                let batch: Vec<_> = q.iter().copied().take(BATCH).collect();
-                for k in &batch {
-                    q.remove(k);
-                }
+                let batch = q.take(BATCH);
                 self.working.store(batch.len(), Ordering::Release);
-                batch
+                (batch, q.len())
             };
+            progress = self.log_progress(progress, batch.len(), left);
             if batch.is_empty() {
                 tokio::select! {
                     _ = self.wake.notified() => {}
@@ -212,9 +254,49 @@ impl Embedder {
                 "embedding resources and needs without a current vector"
             );
         }
-        self.enqueue(stale);
+        self.enqueue_backlog(stale);
         self.sweeping.store(false, Ordering::Release);
         Ok(())
+    }
+
+    /// Counts a batch taken with `left` rows behind it, and logs how a backlog of more than a
+    /// few batches goes: rows done and left, the rate and the time still needed.
+    fn log_progress(&self, p: Option<Progress>, taken: usize, left: usize) -> Option<Progress> {
+        let now = std::time::Instant::now();
+        let Some(mut p) = p else {
+            if left < 4 * BATCH {
+                return None;
+            }
+            tracing::info!(left = left + taken, "embedding a backlog");
+            return Some(Progress {
+                started: now,
+                logged: now,
+                done: taken,
+            });
+        };
+        let secs = now.duration_since(p.started).as_secs_f64().max(1e-3);
+        if taken == 0 {
+            tracing::info!(
+                rows = p.done,
+                seconds = secs.round(),
+                per_second = format!("{:.1}", p.done as f64 / secs),
+                "backlog embedded"
+            );
+            return None;
+        }
+        if now.duration_since(p.logged) >= PROGRESS_EVERY {
+            let rate = p.done as f64 / secs;
+            tracing::info!(
+                done = p.done,
+                left = left + taken,
+                per_second = format!("{rate:.1}"),
+                minutes_left = format!("{:.1}", (left + taken) as f64 / rate.max(1e-3) / 60.0),
+                "embedding a backlog"
+            );
+            p.logged = now;
+        }
+        p.done += taken;
+        Some(p)
     }
 
     fn digest(&self, kind: Kind, text: &str) -> String {
@@ -429,4 +511,31 @@ async fn delete_stored(db: &Db, keys: &[(Kind, i64)]) -> Result<()> {
             .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fresh_write_is_embedded_before_the_backlog_and_only_once() {
+        let mut q = Queue::default();
+        q.backlog.extend((1..=40).map(|id| (Kind::Resource, id)));
+        q.fresh.insert((Kind::Resource, 900));
+        // A row both in the backlog and written again: taken once, with the fresh ones.
+        q.fresh.insert((Kind::Resource, 7));
+        assert_eq!(q.len(), 42);
+        let first = q.take(BATCH);
+        assert_eq!(&first[..2], &[(Kind::Resource, 7), (Kind::Resource, 900)]);
+        assert_eq!(first.len(), BATCH);
+        let mut rest = first;
+        while q.len() > 0 {
+            rest.extend(q.take(BATCH));
+        }
+        rest.sort();
+        let taken = rest.len();
+        rest.dedup();
+        assert_eq!((taken, rest.len()), (41, 41), "every row exactly once");
+        assert!(q.take(BATCH).is_empty());
+    }
 }
