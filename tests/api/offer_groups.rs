@@ -298,14 +298,14 @@ async fn the_nearer_offer_comes_first_among_near_equal_scores(app: TestApp) {
                "scope_level": scope, "scope_region_id": region})
     };
     // One text, so the words and the meaning score the same: the street's copy covers the
-    // whole need (30 of 30) and the community's a tenth of it, which lifts the street's
+    // whole need (30 of 30) and the community's about a quarter (8), which lifts the street's
     // score a little above the community's, less than the band of near-equal scores.
     let street = offer(&app, &w, elders, meals("street", Some(w.street), 30)).await;
     let community = offer(
         &app,
         &w,
         neighbours,
-        meals("community", Some(w.community), 3),
+        meals("community", Some(w.community), 8),
     )
     .await;
     // The same again from a unit of the need's alliance, across the city: its alliance
