@@ -190,14 +190,22 @@ fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usi
         &actor,
         needs[0],
         &options(),
+        true,
     ))
     .expect("match");
     let first_match = t.elapsed();
     // Warm up (first queries open segment files and fill caches), then percentiles, one
     // query at a time: the index alone, then the whole match.
     for &id in needs.iter().take(50) {
-        rt.block_on(for_need(&db.read, &state.search, &actor, id, &options()))
-            .expect("match");
+        rt.block_on(for_need(
+            &db.read,
+            &state.search,
+            &actor,
+            id,
+            &options(),
+            true,
+        ))
+        .expect("match");
     }
     let measure = || {
         let mut index_only = Vec::with_capacity(needs.len());
@@ -214,8 +222,15 @@ fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usi
                 empty += 1;
             }
             let t = Instant::now();
-            rt.block_on(for_need(&db.read, &state.search, &actor, id, &options()))
-                .expect("match");
+            rt.block_on(for_need(
+                &db.read,
+                &state.search,
+                &actor,
+                id,
+                &options(),
+                true,
+            ))
+            .expect("match");
             full.push(t.elapsed());
         }
         (index_only, full, empty)
@@ -251,7 +266,7 @@ fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usi
             let (db, search, actor) = (db.clone(), state.search.clone(), actor.clone());
             tasks.push(tokio::spawn(async move {
                 for id in half {
-                    for_need(&db.read, &search, &actor, id, &options())
+                    for_need(&db.read, &search, &actor, id, &options(), true)
                         .await
                         .expect("match");
                 }
@@ -310,8 +325,15 @@ fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usi
         b.iter(|| {
             let id = needs[next % needs.len()];
             next += 1;
-            rt.block_on(for_need(&db.read, &state.search, &actor, id, &options()))
-                .expect("match")
+            rt.block_on(for_need(
+                &db.read,
+                &state.search,
+                &actor,
+                id,
+                &options(),
+                true,
+            ))
+            .expect("match")
         })
     });
 

@@ -436,6 +436,8 @@ async fn evaluate(
             min_score: 0.0,
             synonyms,
         };
+        // What a coordinator sees: copies of one offer grouped (the default), a group counting
+        // as the copy that stands for it; the baseline without synonyms is asked the same way.
         let engine: Vec<i64> = client
             .call(
                 Method::GET,
@@ -457,6 +459,7 @@ async fn evaluate(
             &actor,
             id,
             &opts(false),
+            true,
         )
         .await?;
         let bigram_terms = bigrams(&format!(
@@ -490,7 +493,7 @@ async fn evaluate(
             .collect();
         let results: [Vec<i64>; 5] = [
             engine,
-            plain.into_iter().map(|(r, _)| r.id).collect(),
+            plain.into_iter().map(|m| m.resource.id).collect(),
             bigram_found.into_iter().map(|(r, _)| r.id).collect(),
             naive_found,
             like,

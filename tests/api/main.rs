@@ -19,6 +19,7 @@ mod match_plan;
 mod matching;
 mod migrate_data;
 mod notifications;
+mod offer_groups;
 mod outbox;
 mod pagination;
 mod projects;

@@ -702,7 +702,7 @@ async fn every_scope_level_is_found_from_its_part_of_the_city(app: TestApp) {
         (in_community, &["本社区", "本街道", "本区县", "全市"][..]),
         (at_street, &["本街道", "本区县", "全市"][..]),
     ] {
-        let path = format!("/api/v1/needs/{need}/matches");
+        let path = format!("/api/v1/needs/{need}/matches?group=false");
         let body = app.get(&path, &w.coordinator).await.body;
         let mut got = relations(&body);
         got.sort();
@@ -711,13 +711,35 @@ async fn every_scope_level_is_found_from_its_part_of_the_city(app: TestApp) {
     // Nearer first: the offers share their text, so the scope orders them.
     let body = app
         .get(
-            &format!("/api/v1/needs/{in_community}/matches"),
+            &format!("/api/v1/needs/{in_community}/matches?group=false"),
             &w.coordinator,
         )
         .await
         .body;
     let order: Vec<String> = relations(&body).into_iter().map(|(_, s)| s).collect();
     assert_eq!(order, ["本社区", "本街道", "本区县", "全市"], "{body}");
+    // Grouped (the default), one text is one offer: its nearest copy, naming the others in
+    // the same order, three of them from the same unit as the one shown.
+    let body = app
+        .get(
+            &format!("/api/v1/needs/{in_community}/matches"),
+            &w.coordinator,
+        )
+        .await
+        .body;
+    assert_eq!(relations(&body), expect(&["本社区"]), "{body}");
+    let others: Vec<&str> = body["items"][0]["also_offered_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["scope_relation"].as_str().unwrap())
+        .collect();
+    assert_eq!(others, ["本街道", "本区县", "全市"], "{body}");
+    let summary = body["items"][0]["reasons"]["summary"].as_str().unwrap();
+    assert!(
+        summary.ends_with("；另有 1 家单位提供；该单位另有 2 条相同资源"),
+        "{summary}"
+    );
 }
 
 /// An offer that shares no word with a need, filed under another category, is found by

@@ -128,6 +128,12 @@ pub fn explain(
     r.matched_terms = matched_terms(terms, &format!("{title} {} {description}", tags.join(" ")));
 }
 
+/// How near a resource scoped at region `term` (see `documents::scope_term`) is to a need
+/// whose place that region covers, as the reasons say it: 本社区, 本街道, 本区县 or 全市.
+pub fn scope_relation(term: &str) -> &'static str {
+    proximity(term).0
+}
+
 /// [`rank`] over any index of our schema with the given query terms (the evaluation uses it
 /// for its baselines).
 pub fn rank_with(

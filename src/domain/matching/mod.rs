@@ -1,6 +1,12 @@
 //! Matching over the search index, with the database as the last word: every ranked id is
 //! re-read and re-checked (status, deletion, scope) before it is shown, so a change the index
-//! has not applied yet can never surface a withdrawn or out-of-scope result.
+//! has not applied yet can never surface a withdrawn or out-of-scope result. What a
+//! coordinator then sees of a need's matches is shaped here too: the nearer of two offers
+//! scoring about the same first (`nearby`), and the same offer from several units once
+//! (`groups`).
+
+mod groups;
+mod nearby;
 
 use std::collections::HashMap;
 
@@ -14,6 +20,9 @@ use crate::search::Search;
 use crate::search::documents::{Kind, day, scope_term};
 use crate::search::matching::{self, MatchOptions, Probe, Ranked};
 use entity::{need, resource};
+
+pub use groups::{Matched, group_identical, normalise};
+pub use nearby::{NEAR_EQUAL, nearest_first};
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -44,6 +53,37 @@ impl MatchParams {
             min_score,
             synonyms: true,
         })
+    }
+}
+
+/// What a need's matches take: [`MatchParams`], and whether to group the same offer.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NeedMatchParams {
+    /// How many items, 1–50 (default 10); a group of copies of one offer counts once.
+    pub limit: Option<usize>,
+    /// Only this category.
+    pub category: Option<String>,
+    /// Leave out matches scoring below this (0–1).
+    pub min_score: Option<f64>,
+    /// `true` (default): the same offer from several units (same category, title and
+    /// description, ignoring punctuation width, ASCII case and spacing) is one item, its
+    /// best-ranked copy, with the others in `also_offered_by`. `false`: one item per resource.
+    pub group: Option<bool>,
+}
+
+impl NeedMatchParams {
+    pub fn options(&self) -> Result<MatchOptions> {
+        MatchParams {
+            limit: self.limit,
+            category: self.category.clone(),
+            min_score: self.min_score,
+        }
+        .options()
+    }
+
+    pub fn grouped(&self) -> bool {
+        self.group.unwrap_or(true)
     }
 }
 
@@ -88,38 +128,71 @@ impl NeedProbe {
     }
 }
 
-/// Resources for a need, best first, each still available and covering the need's place.
+/// Resources for a need, best first, each still available and covering the need's place;
+/// of near-equal scores the nearer first ([`nearest_first`]); with `group`, the copies of one
+/// offer as one item ([`group_identical`]). `opts.limit` counts items, whatever rows they
+/// stand for. A group lists the copies among the rows read: the item's limit with headroom,
+/// more when the re-check or the groups leave too few, [`MAX_READ`] at most.
 pub async fn for_need(
     db: &impl ConnectionTrait,
     search: &Search,
     actor: &Actor,
     need_id: i64,
     opts: &MatchOptions,
-) -> Result<Vec<(resource::Model, Ranked)>> {
+    group: bool,
+) -> Result<Vec<Matched>> {
     let np = NeedProbe::load(db, search, actor.city_id, need_id).await?;
-    let wider = with_headroom(opts);
-    let (terms, ranked) = search
-        .query(|| matching::rank(search, &np.probe(), &wider))
-        .await?;
-    let mut kept = keep_matchable_resources(db, &np.chain, ranked).await?;
-    kept.truncate(opts.limit);
-    for (row, r) in &mut kept {
-        matching::explain(
-            r,
-            &terms,
-            &row.title,
-            &tags_from_json(&row.tags),
-            &row.description,
+    let mut wider = with_headroom(opts, group);
+    loop {
+        let (terms, ranked) = search
+            .query(|| matching::rank(search, &np.probe(), &wider))
+            .await?;
+        // Fewer than asked for: the index has no more (at or above `min_score`).
+        let complete = ranked.len() < wider.limit || wider.limit >= MAX_READ;
+        let least_read = ranked.last().map_or(0.0, |r| r.score);
+        let kept = nearest_first(
+            &np.chain,
+            keep_matchable_resources(db, &np.chain, ranked).await?,
         );
+        let mut shown: Vec<Matched> = if group {
+            group_identical(kept)
+        } else {
+            kept.into_iter()
+                .map(|(row, r)| Matched::alone(row, r))
+                .collect()
+        };
+        shown.truncate(opts.limit);
+        // Enough, and no row left unread that could share a band of near-equal scores
+        // with one shown (and so, nearer, come before it).
+        let least_shown = shown.iter().map(|m| m.ranked.score).reduce(f64::min);
+        let settled =
+            shown.len() == opts.limit && least_shown.is_some_and(|s| least_read <= s - NEAR_EQUAL);
+        if complete || settled {
+            for m in &mut shown {
+                let row = &m.resource;
+                matching::explain(
+                    &mut m.ranked,
+                    &terms,
+                    &row.title,
+                    &tags_from_json(&row.tags),
+                    &row.description,
+                );
+            }
+            return Ok(shown);
+        }
+        wider.limit = (wider.limit * 2).min(MAX_READ);
     }
-    Ok(kept)
 }
 
+/// The most ranked rows a need's matches read to fill a page (5× the largest page).
+const MAX_READ: usize = 250;
+
 /// Asks the index for a few more than will be shown, so that results the database re-check
-/// drops (changed since they were indexed) do not leave the answer short.
-fn with_headroom(opts: &MatchOptions) -> MatchOptions {
+/// drops (changed since they were indexed) do not leave the answer short; grouped, three rows
+/// an item, room for offers copied by three units throughout.
+fn with_headroom(opts: &MatchOptions, grouped: bool) -> MatchOptions {
     MatchOptions {
-        limit: opts.limit + 10,
+        limit: if grouped { opts.limit * 3 } else { opts.limit } + 10,
         category: opts.category.clone(),
         ..*opts
     }
@@ -193,7 +266,7 @@ pub async fn for_resource(
     {
         return Ok(Vec::new());
     }
-    let wider = with_headroom(opts);
+    let wider = with_headroom(opts, false);
     let (terms, ranked) = search
         .query(|| matching::rank(search, &probe, &wider))
         .await?;

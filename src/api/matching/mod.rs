@@ -1,6 +1,8 @@
 //! Matching and search over HTTP: ranked resources for a need, open needs for a resource,
 //! free-text search of both lists, and reloading the synonym dictionary.
 
+mod dto;
+
 use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -9,10 +11,11 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::error::Problem;
 use super::extract::{Auth, Path, Query};
 use super::views::{NeedView, ResourceView};
-use crate::domain::matching::{self, MatchParams, SearchParams};
+use crate::domain::matching::{self, MatchParams, NeedMatchParams, SearchParams};
 use crate::error::{Error, Result};
 use crate::search::matching::Ranked;
 use crate::state::AppState;
+use dto::{AlsoOfferedBy, Matches, NeedMatch, Reasons, ResourceMatch};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -22,112 +25,61 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reload_synonyms))
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MatchedTerm {
-    /// The word found in the match.
-    pub term: String,
-    /// When it matched as a synonym: the word of the query it stands for.
-    pub synonym_of: Option<String>,
-}
-
-/// Why a match ranked where it did, in words a coordinator can read.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Reasons {
-    pub matched_terms: Vec<MatchedTerm>,
-    /// 本社区, 本街道, 本区县 or 全市: how close the resource's service scope is.
-    pub scope: String,
-    pub category_match: bool,
-    /// The resource's unit is a member of the need's alliance.
-    pub same_alliance: bool,
-    /// Found among the nearest in meaning (意思相近), with or without a shared word.
-    pub similar_meaning: bool,
-    /// The same in one sentence.
-    pub summary: String,
-}
-
-impl From<&Ranked> for Reasons {
-    fn from(r: &Ranked) -> Self {
-        let matched_terms: Vec<MatchedTerm> = r
-            .matched_terms
-            .iter()
-            .map(|(term, synonym_of)| MatchedTerm {
-                term: term.clone(),
-                synonym_of: synonym_of.clone(),
-            })
-            .collect();
-        let mut parts = Vec::new();
-        if !matched_terms.is_empty() {
-            let words: Vec<String> = matched_terms
-                .iter()
-                .map(|t| match &t.synonym_of {
-                    Some(of) => format!("{}（{}的近义词）", t.term, of),
-                    None => t.term.clone(),
-                })
-                .collect();
-            parts.push(format!("匹配词：{}", words.join("、")));
-        }
-        if r.meaning.is_some() {
-            parts.push("意思相近".into());
-        }
-        parts.push(format!("服务范围：{}", r.scope_relation));
-        if r.category_match {
-            parts.push("类别相同".into());
-        }
-        if r.same_alliance {
-            parts.push("同一联盟成员单位".into());
-        }
-        Reasons {
-            matched_terms,
-            scope: r.scope_relation.into(),
-            category_match: r.category_match,
-            same_alliance: r.same_alliance,
-            similar_meaning: r.meaning.is_some(),
-            summary: parts.join("；"),
-        }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ResourceMatch {
-    pub resource: ResourceView,
-    /// 0–1; higher is better.
-    pub score: f64,
-    pub reasons: Reasons,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NeedMatch {
-    pub need: NeedView,
-    pub score: f64,
-    pub reasons: Reasons,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Matches<T> {
-    pub items: Vec<T>,
-}
-
 /// Resources that fit a need, best first: only available ones whose service scope covers the
-/// need's place and whose availability overlaps its date.
-#[utoipa::path(get, path = "/needs/{id}/matches", tag = "matching", params(("id" = i64, Path), MatchParams),
+/// need's place and whose availability overlaps its date. Of two scoring within 0.002, the one
+/// whose scope is nearer the need's place comes first. Unless `group=false`, copies of one
+/// offer from several units are one item (its best-ranked copy), naming the others in
+/// `also_offered_by`; `limit` counts items.
+#[utoipa::path(get, path = "/needs/{id}/matches", tag = "matching", params(("id" = i64, Path), NeedMatchParams),
     responses((status = 200, body = Matches<ResourceMatch>), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn need_matches(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    Query(p): Query<MatchParams>,
+    Query(p): Query<NeedMatchParams>,
 ) -> Result<axum::Json<Matches<ResourceMatch>>> {
-    let found =
-        matching::for_need(state.read(), &state.search, &auth.actor, id, &p.options()?).await?;
-    let (rows, reasons) = split(found);
-    let views = ResourceView::many(state.read(), rows).await?;
-    let items = views
+    let found = matching::for_need(
+        state.read(),
+        &state.search,
+        &auth.actor,
+        id,
+        &p.options()?,
+        p.grouped(),
+    )
+    .await?;
+    // One batch of views for every row shown, the copies' too, in the order they are used.
+    let mut rows = Vec::new();
+    let mut ranks = Vec::with_capacity(found.len());
+    for m in found {
+        rows.push(m.resource);
+        let others: Vec<Ranked> = m
+            .others
+            .into_iter()
+            .map(|(row, r)| {
+                rows.push(row);
+                r
+            })
+            .collect();
+        ranks.push((m.ranked, others));
+    }
+    let mut views = ResourceView::many(state.read(), rows).await?.into_iter();
+    let mut view = move || views.next().expect("a view for every row");
+    let items = ranks
         .into_iter()
-        .zip(reasons)
-        .map(|(resource, (score, reasons))| ResourceMatch {
-            resource,
-            score,
-            reasons,
+        .map(|(r, others)| {
+            let resource = view();
+            let also_offered_by: Vec<AlsoOfferedBy> = others
+                .iter()
+                .map(|o| AlsoOfferedBy::new(view(), o))
+                .collect();
+            let reasons =
+                Reasons::from(&r).offered_also_by(resource.organization.id, &also_offered_by);
+            ResourceMatch {
+                resource,
+                score: r.score,
+                reasons,
+                also_offered_by,
+            }
         })
         .collect();
     Ok(axum::Json(Matches { items }))
