@@ -8,15 +8,11 @@ use crate::search::documents::scope_term;
 use crate::search::matching::{Ranked, scope_relation};
 
 /// Scores closer than this count as equal when ordering by distance. Near the top one more
-/// shared everyday word adds 0.01–0.04 (the text's weight 0.5 × 3/(b+3)² per BM25 point, b
-/// between 3 and 10), the alliance 0.05, the category 0.4; the score's own lift for a nearer
-/// scope is 0.002–0.007 a level; below 0.002 lie the quantity fit's last steps, the rounding
-/// to 1e-4 and a cosine's fourth digit, which no coordinator would call better. Measured on
-/// the three labelled sets (nDCG@10 eval / holdout / C): 0.874 / 0.909 / 0.777 at 0 (score
-/// order) and at 0.001–0.002; 0.868 / 0.909 / 0.778 at 0.003; 0.868 / 0.901 / 0.777 at
-/// 0.005; 0.859 / 0.902 / 0.778 at 0.01. Differences of 0.003 and more are mostly real on
-/// those sets, so the band is the widest that keeps their nDCG (recall@10 on C goes from
-/// 0.787 to 0.785 at any band: a nearer offer moves into a top ten past a relevant one).
+/// shared everyday word adds 0.01–0.04, the alliance 0.05, the category 0.4, and the score's
+/// own lift for a nearer scope a few thousandths a level; below this lie the quantity fit's
+/// last steps, the rounding and a cosine's fourth digit, which no coordinator would call
+/// better. It is the widest band that keeps the labelled sets' nDCG (BENCHMARKS.md): wider
+/// ones put a nearer offer above a better one.
 pub const NEAR_EQUAL: f64 = 0.002;
 
 /// The ranked resources re-ordered so that within each band of near-equal scores the nearer
