@@ -75,7 +75,7 @@ fn same_offer(r: &resource::Model) -> OfferKey {
 ///   separates words (`wi fi` is not `wifi`), and nothing elsewhere: Chinese is written
 ///   without spaces, so one between Chinese words or after a comma is layout (送餐 上门 is
 ///   送餐上门, `热饭，  两荤` is `热饭,两荤`).
-pub fn normalise(text: &str) -> String {
+fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {

@@ -21,7 +21,7 @@ use crate::search::documents::{Kind, day, scope_term};
 use crate::search::matching::{self, MatchOptions, Probe, Ranked};
 use entity::{need, resource};
 
-pub use groups::{Matched, group_identical, normalise};
+pub use groups::{Matched, group_identical};
 pub use nearby::{NEAR_EQUAL, nearest_first};
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -56,7 +56,9 @@ impl MatchParams {
     }
 }
 
-/// What a need's matches take: [`MatchParams`], and whether to group the same offer.
+/// What a need's matches take: [`MatchParams`], and whether to group the same offer. The
+/// fields are repeated rather than `#[serde(flatten)]`: flattened, a query string's numbers
+/// reach serde as text and `limit=5` would be refused.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct NeedMatchParams {

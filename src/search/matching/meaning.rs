@@ -132,8 +132,8 @@ impl Meaning {
             );
         }
         drop(lookup);
-        let mut best: Vec<Near> = best.into_iter().map(|r| r.0).collect();
-        best.sort_unstable_by(|a, b| b.cmp(a));
+        // Ascending in `Reverse`: the best first.
+        let best: Vec<Near> = best.into_sorted_vec().into_iter().map(|r| r.0).collect();
         let evidence = meaning_score(MEANING_EVIDENCE);
         let chosen = best
             .iter()
