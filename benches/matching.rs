@@ -73,6 +73,7 @@ fn options_with_limit(limit: usize) -> MatchOptions {
         category: None,
         min_score: 0.0,
         synonyms: true,
+        category_weight: None,
     }
 }
 
@@ -192,6 +193,7 @@ fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usi
             id,
             &options(),
             true,
+            None,
         ))
         .expect("match")
     };
@@ -254,7 +256,7 @@ fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usi
             let (db, search, actor) = (db.clone(), state.search.clone(), actor.clone());
             tasks.push(tokio::spawn(async move {
                 for id in half {
-                    for_need(&db.read, &search, &actor, id, &options(), true)
+                    for_need(&db.read, &search, &actor, id, &options(), true, None)
                         .await
                         .expect("match");
                 }
@@ -320,6 +322,7 @@ fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usi
                 id,
                 &options(),
                 true,
+                None,
             ))
             .expect("match")
         })

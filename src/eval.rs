@@ -410,8 +410,9 @@ async fn evaluate(
             })?;
     }
     let naive = NaiveBigrams::new(&f.resources);
-    let systems: [&'static str; 5] = [
+    let systems: [&'static str; 6] = [
         "lianmeng (jieba + synonyms)",
+        "lianmeng + reviewers' lessons, in time order",
         "BM25 without synonyms",
         "char-bigram terms, lianmeng's scoring",
         "naive char-bigram BM25 + scope + category",
@@ -422,6 +423,14 @@ async fn evaluate(
         },
     ];
     let mut sums = vec![(0.0, 0.0, 0usize); systems.len()];
+    // The reviewers' lessons replayed in time order (the set's order): each need is matched
+    // with what was learned from the needs before it only — their good and excellent pairs as
+    // approved projects, the irrelevant ones among their top 3 as rejected — and then adds its
+    // own. Learned in memory, not through projects: approving reserves the resources'
+    // quantities, which would change what later needs can be offered.
+    let mut history: Vec<crate::domain::matching::Example> = Vec::new();
+    let categories = crate::domain::categories::list(state.read()).await?.len();
+    let mut replay: Vec<(f64, f64)> = Vec::new();
     for n in &f.needs {
         let id = loaded.need[&n.key];
         let relevant: HashMap<i64, u8> = n
@@ -435,6 +444,7 @@ async fn evaluate(
             category: None,
             min_score: 0.0,
             synonyms,
+            category_weight: None,
         };
         // What a coordinator sees: copies of one offer grouped (the default), a group counting
         // as the copy that stands for it; the baseline without synonyms is asked the same way.
@@ -460,8 +470,49 @@ async fn evaluate(
             id,
             &opts(false),
             true,
+            None,
         )
         .await?;
+        let lessons = crate::domain::matching::Lessons::learn(history.iter().cloned(), categories);
+        let learned: Vec<i64> = crate::domain::matching::for_need(
+            state.read(),
+            &state.search,
+            &actor,
+            id,
+            &opts(true),
+            true,
+            Some(&lessons),
+        )
+        .await?
+        .into_iter()
+        .map(|m| m.resource.id)
+        .collect();
+        replay.push((
+            ndcg_recall(&engine, &relevant).0,
+            ndcg_recall(&learned, &relevant).0,
+        ));
+        let need_words = crate::domain::matching::Example::need_words(
+            &format!("{} {}", n.title, n.tags.join(" ")),
+            &n.description,
+        );
+        let example = |rid: i64, approved: bool| {
+            let r = by_key[resource_key[&rid]];
+            crate::domain::matching::Example {
+                need: need_words.clone(),
+                resource_id: rid,
+                resource_words: crate::domain::matching::Example::resource_words(&r.title, &r.tags),
+                same_category: r.category == n.category,
+                approved,
+            }
+        };
+        let approved = relevant.iter().filter(|(_, g)| **g >= 2).map(|(r, _)| *r);
+        let rejected = engine
+            .iter()
+            .take(3)
+            .filter(|r| !relevant.contains_key(r))
+            .copied();
+        let mut taught: Vec<_> = approved.map(|r| example(r, true)).collect();
+        taught.extend(rejected.map(|r| example(r, false)));
         let bigram_terms = bigrams(&format!(
             "{} {} {}",
             n.title,
@@ -491,8 +542,10 @@ async fn evaluate(
             .into_iter()
             .map(|key| loaded.resource[key])
             .collect();
-        let results: [Vec<i64>; 5] = [
+        history.extend(taught);
+        let results: [Vec<i64>; 6] = [
             engine,
+            learned,
             plain.into_iter().map(|m| m.resource.id).collect(),
             bigram_found.into_iter().map(|(r, _)| r.id).collect(),
             naive_found,
@@ -540,6 +593,19 @@ async fn evaluate(
             sums[i].1 += recall;
             sums[i].2 += violations;
         }
+    }
+    // As projects accumulate: the replay's nDCG@10 by quarter of the set, without and with.
+    let quarter = replay.len().div_ceil(4).max(1);
+    for (i, part) in replay.chunks(quarter).enumerate() {
+        let k = part.len() as f64;
+        println!(
+            "lessons replayed, needs {:>3}–{:<3} (learned from the {} before): nDCG@10 {:.3} → {:.3}",
+            i * quarter + 1,
+            i * quarter + part.len(),
+            i * quarter,
+            part.iter().map(|p| p.0).sum::<f64>() / k,
+            part.iter().map(|p| p.1).sum::<f64>() / k,
+        );
     }
     let n = f.needs.len().max(1) as f64;
     Ok(systems

@@ -20,6 +20,8 @@ pub struct AppState {
     /// Signalled after a commit that queued webhook deliveries, so they go out at once
     /// rather than at the deliverer's next poll.
     pub deliveries_queued: Arc<tokio::sync::Notify>,
+    /// What each city's reviewers have taught the matching.
+    pub lessons: Arc<crate::domain::matching::lessons::Memory>,
 }
 
 impl AppState {
@@ -27,6 +29,7 @@ impl AppState {
         Self {
             search,
             deliveries_queued: Arc::new(tokio::sync::Notify::new()),
+            lessons: Arc::default(),
             db,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),

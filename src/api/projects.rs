@@ -95,6 +95,7 @@ async fn move_project(
     let p = projects::transition(&tx, &auth.actor, id, v, b).await?;
     tx.commit().await?;
     state.deliveries_queued.notify_one();
+    state.lessons.forget(p.city_id).await;
     Ok((
         etag(p.version),
         axum::Json(ProjectView::one(state.read(), &auth.actor, p).await?),

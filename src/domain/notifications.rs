@@ -304,6 +304,7 @@ pub async fn announce_matches(db: &Db, search: &Search, cfg: &NotifyConfig) -> R
         category: None,
         min_score: cfg.match_min_score,
         synonyms: true,
+        category_weight: None,
     };
     let mut found: Vec<(resource::Model, need::Model, Ranked)> = Vec::new();
     for (city_id, id) in changed {
@@ -315,7 +316,9 @@ pub async fn announce_matches(db: &Db, search: &Search, cfg: &NotifyConfig) -> R
         if !matching::still_confirmed(r.review_by) {
             continue;
         }
-        match matching::for_resource(&db.read, search, city_id, id, &opts).await {
+        // Without the reviewers' lessons: what is worth announcing is the engine's score; the
+        // lessons only re-order what a coordinator asks to see.
+        match matching::for_resource(&db.read, search, city_id, id, &opts, None).await {
             Ok(matches) => found.extend(matches.into_iter().map(|(n, m)| (r.clone(), n, m))),
             Err(Error::NotFound(_) | Error::Validation(_)) => {}
             // A failure is most likely passing (a busy pool, a deadlock broken, a restart of

@@ -13,6 +13,7 @@ mod evaluation;
 mod expiry;
 mod import_jobs;
 mod index_repair;
+mod lessons;
 mod lists;
 mod malformed;
 mod match_plan;

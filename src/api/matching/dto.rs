@@ -26,6 +26,9 @@ pub struct Reasons {
     pub same_alliance: bool,
     /// Found among the nearest in meaning (意思相近), with or without a shared word.
     pub similar_meaning: bool,
+    /// What reviewers' past decisions added to the score (negative: took from it), when
+    /// anything: 「评审曾通过类似对接」 or 「类似对接曾被退回」.
+    pub learned: Option<f64>,
     /// The same in one sentence.
     pub summary: String,
 }
@@ -78,6 +81,11 @@ impl From<&Ranked> for Reasons {
         if r.meaning.is_some() {
             parts.push("意思相近".into());
         }
+        match r.learned {
+            Some(by) if by > 0.0 => parts.push("评审曾通过类似对接".into()),
+            Some(_) => parts.push("类似对接曾被退回".into()),
+            None => {}
+        }
         parts.push(format!("服务范围：{}", r.scope_relation));
         if r.category_match {
             parts.push("类别相同".into());
@@ -91,6 +99,7 @@ impl From<&Ranked> for Reasons {
             category_match: r.category_match,
             same_alliance: r.same_alliance,
             similar_meaning: r.meaning.is_some(),
+            learned: r.learned,
             summary: parts.join("；"),
         }
     }

@@ -38,6 +38,10 @@ async fn need_matches(
     Path(id): Path<i64>,
     Query(p): Query<NeedMatchParams>,
 ) -> Result<axum::Json<Matches<ResourceMatch>>> {
+    let lessons = state
+        .lessons
+        .of_city(state.read(), auth.actor.city_id)
+        .await?;
     let found = matching::for_need(
         state.read(),
         &state.search,
@@ -45,6 +49,7 @@ async fn need_matches(
         id,
         &p.options()?,
         p.grouped(),
+        lessons.as_deref(),
     )
     .await?;
     // One batch of views for every row shown, the copies' too, in the order they are used.
@@ -102,12 +107,17 @@ async fn resource_matches(
     Path(id): Path<i64>,
     Query(p): Query<MatchParams>,
 ) -> Result<axum::Json<Matches<NeedMatch>>> {
+    let lessons = state
+        .lessons
+        .of_city(state.read(), auth.actor.city_id)
+        .await?;
     let found = matching::for_resource(
         state.read(),
         &state.search,
         auth.actor.city_id,
         id,
         &p.options()?,
+        lessons.as_deref(),
     )
     .await?;
     let (rows, reasons) = split(found);

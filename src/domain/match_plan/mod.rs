@@ -221,6 +221,7 @@ pub async fn compute(
         category: None,
         min_score: input.min_score.unwrap_or(0.4),
         synonyms: true,
+        category_weight: None,
     };
     let c = candidates(db, search, open_needs(db, alliance_id).await?, &opts).await?;
     let demand: Vec<i64> = c

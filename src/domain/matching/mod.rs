@@ -6,6 +6,7 @@
 //! (`groups`).
 
 mod groups;
+pub mod lessons;
 mod nearby;
 
 use std::collections::HashMap;
@@ -22,6 +23,7 @@ use crate::search::matching::{self, MatchOptions, Probe, Ranked};
 use entity::{need, resource};
 
 pub use groups::{Matched, group_identical};
+pub use lessons::{Example, Lessons};
 pub use nearby::{NEAR_EQUAL, nearest_first};
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -52,6 +54,7 @@ impl MatchParams {
             category: self.category.clone().filter(|c| !c.is_empty()),
             min_score,
             synonyms: true,
+            category_weight: None,
         })
     }
 }
@@ -112,6 +115,11 @@ impl NeedProbe {
         Ok(NeedProbe { need, tags, chain })
     }
 
+    /// The need's own words as learning weighs them ([`lessons`]).
+    pub fn words(&self) -> Vec<(String, f32)> {
+        lessons::words_of_need(&self.need)
+    }
+
     pub fn probe(&self) -> Probe<'_> {
         let n = &self.need;
         Probe {
@@ -134,7 +142,8 @@ impl NeedProbe {
 /// of near-equal scores the nearer first ([`nearest_first`]); with `group`, the copies of one
 /// offer as one item ([`group_identical`]). `opts.limit` counts items, whatever rows they
 /// stand for. A group lists the copies among the rows read: the item's limit with headroom,
-/// more when the re-check or the groups leave too few, [`MAX_READ`] at most.
+/// more when the re-check or the groups leave too few, [`MAX_READ`] at most. With `lessons`,
+/// the rows read are lifted or lowered by what reviewers decided before ([`lessons`]).
 pub async fn for_need(
     db: &impl ConnectionTrait,
     search: &Search,
@@ -142,9 +151,17 @@ pub async fn for_need(
     need_id: i64,
     opts: &MatchOptions,
     group: bool,
+    lessons: Option<&Lessons>,
 ) -> Result<Vec<Matched>> {
     let np = NeedProbe::load(db, search, actor.city_id, need_id).await?;
     let mut wider = with_headroom(opts, group);
+    // Nothing learned yet reads and orders exactly as without.
+    let lessons = lessons.filter(|l| !l.is_empty());
+    let need_words = lessons.map(|_| np.words());
+    if let Some(l) = lessons {
+        wider.limit = wider.limit.max(lessons::READ_WHEN_LEARNED);
+        wider.category_weight = l.category_weight();
+    }
     loop {
         let (terms, ranked) = search
             .query(|| matching::rank(search, &np.probe(), &wider))
@@ -152,10 +169,18 @@ pub async fn for_need(
         // Fewer than asked for: the index has no more (at or above `min_score`).
         let complete = ranked.len() < wider.limit || wider.limit >= MAX_READ;
         let least_read = ranked.last().map_or(0.0, |r| r.score);
-        let kept = nearest_first(
-            &np.chain,
-            keep_matchable_resources(db, &np.chain, ranked).await?,
-        );
+        let mut kept = keep_matchable_resources(db, &np.chain, ranked).await?;
+        if let (Some(l), Some(words)) = (lessons, &need_words) {
+            for (row, r) in &mut kept {
+                let lift = l.lift(
+                    words,
+                    row.id,
+                    &Example::resource_words(&row.title, &tags_from_json(&row.tags)),
+                );
+                lessons::adjust(r, lift);
+            }
+        }
+        let kept = nearest_first(&np.chain, kept);
         let mut shown: Vec<Matched> = if group {
             group_identical(kept)
         } else {
@@ -239,6 +264,7 @@ pub async fn for_resource(
     city_id: i64,
     resource_id: i64,
     opts: &MatchOptions,
+    lessons: Option<&Lessons>,
 ) -> Result<Vec<(need::Model, Ranked)>> {
     let r = resources::get(db, city_id, resource_id).await?;
     let scope = scope_term(&r);
@@ -268,7 +294,12 @@ pub async fn for_resource(
     {
         return Ok(Vec::new());
     }
-    let wider = with_headroom(opts, false);
+    let mut wider = with_headroom(opts, false);
+    let lessons = lessons.filter(|l| !l.is_empty());
+    if let Some(l) = lessons {
+        wider.limit = wider.limit.max(lessons::READ_WHEN_LEARNED);
+        wider.category_weight = l.category_weight();
+    }
     let (terms, ranked) = search
         .query(|| matching::rank(search, &probe, &wider))
         .await?;
@@ -288,7 +319,7 @@ pub async fn for_resource(
             regions = search.regions_with(db, place).await?;
         }
     }
-    Ok(ranked
+    let mut kept: Vec<(need::Model, Ranked)> = ranked
         .into_iter()
         .filter_map(|m| rows.remove(&m.id).map(|row| (row, m)))
         .filter(|(row, _)| {
@@ -296,6 +327,16 @@ pub async fn for_resource(
                 && regions.chain(row.place_region_id).contains(&scope)
                 && still_confirmed(row.review_by)
         })
+        .collect();
+    if let Some(l) = lessons {
+        let words = Example::resource_words(&r.title, &tags);
+        for (row, m) in &mut kept {
+            lessons::adjust(m, l.lift(&lessons::words_of_need(row), r.id, &words));
+        }
+        kept.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.id.cmp(&b.0.id)));
+    }
+    Ok(kept
+        .into_iter()
         .take(opts.limit)
         .map(|(row, mut m)| {
             matching::explain(

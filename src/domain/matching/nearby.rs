@@ -101,6 +101,7 @@ mod tests {
             category_match: true,
             same_alliance: false,
             meaning: None,
+            learned: None,
         }
     }
 

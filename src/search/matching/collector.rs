@@ -274,6 +274,7 @@ impl tantivy::collector::Collector for FilteredTop<'_> {
                 category_match: k.category_match,
                 same_alliance: k.same_alliance,
                 meaning: k.meaning,
+                learned: None,
             })
             .collect())
     }

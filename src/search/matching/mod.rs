@@ -36,6 +36,7 @@ mod terms;
 mod tests;
 
 pub use attrs::AttrCache;
+pub use score::W_CATEGORY;
 pub use search_text::{Hit, SearchQuery, search_text};
 pub use terms::{QueryTerm, query_terms};
 
@@ -63,6 +64,9 @@ pub struct Ranked {
     pub same_alliance: bool,
     /// Its meaning score (0–1) when it was found among the nearest in meaning.
     pub meaning: Option<f64>,
+    /// What reviewers' past decisions added to (or took from) its score, when anything
+    /// (`domain::matching::lessons`).
+    pub learned: Option<f64>,
 }
 
 /// The side a match is computed from: a need looking for resources, or a resource for needs.
@@ -90,6 +94,9 @@ pub struct MatchOptions {
     pub min_score: f64,
     /// Widen the query with the synonym dictionary (off only to measure what it adds).
     pub synonyms: bool,
+    /// What the category counts in the final score, when not the default (a city's
+    /// reviewers' lessons set it: `domain::matching::lessons`).
+    pub category_weight: Option<f64>,
 }
 
 /// Ranks the other side for `probe`. Results are ids with scores and reasons, except the
@@ -173,7 +180,7 @@ fn rank_by(
     // terms the probe covers; not past its end (a resource still offered today, a need not
     // past its date), and a resource that starts before the need's date.
     let at = Lookup::of(f, probe);
-    let (query, constants) = text_query(
+    let (query, mut constants) = text_query(
         stats,
         &at,
         terms,
@@ -181,6 +188,7 @@ fn rank_by(
         &probe.alliances,
         &probe.covers,
     )?;
+    constants.category_weight = opts.category_weight;
     // No word of the text is in the index and no meaning to go by: nothing to rank.
     if terms.is_empty() && meaning.is_none() {
         return Ok(Vec::new());

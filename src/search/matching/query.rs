@@ -217,6 +217,7 @@ pub(super) fn text_query(
         category,
         alliance,
         proximity,
+        category_weight: None,
     };
     for t in terms {
         for term in at.terms(at.text, &t.term) {

@@ -30,7 +30,7 @@ use crate::search::documents::Kind;
 /// every document whose text came within their reach of the cut). The weights were chosen on
 /// the two labelled sets before the third was scored (BENCHMARKS.md).
 const W_TEXT: f64 = 0.5;
-const W_CATEGORY: f64 = 0.4;
+pub const W_CATEGORY: f64 = 0.4;
 const W_ALLIANCE: f64 = 0.05;
 pub(super) const PROXIMITY_LIFT: f64 = 0.5;
 const QUANTITY_LIFT: f64 = 0.25;
@@ -75,9 +75,16 @@ pub(super) struct Constants {
     /// proximity's value, so two levels may one day be worth the same. `None` when the query
     /// does not score proximity (needs have no scope terms by part).
     pub(super) proximity: Option<Vec<f32>>,
+    /// What the category counts in the final score: [`W_CATEGORY`] unless the city's
+    /// reviewers have taught otherwise (`MatchOptions::category_weight`).
+    pub(super) category_weight: Option<f64>,
 }
 
 impl Constants {
+    fn category_weight(&self) -> f64 {
+        self.category_weight.unwrap_or(W_CATEGORY)
+    }
+
     /// What the proximity clause adds to a document scoped at the probe's `region`-th region.
     fn proximity(&self, region: usize) -> f32 {
         self.proximity
@@ -141,17 +148,17 @@ pub(super) fn document_score(c: &Constants, query_score: f32, signals: &Signals)
     // A document has the clauses taken off (see `query::text_query`): off by float rounding
     // at most, never by a whole clause.
     debug_assert!(text > -1e-3, "text score {text} of {query_score}");
-    Some(final_score(text.max(0.0), signals))
+    Some(final_score(c, text.max(0.0), signals))
 }
 
 /// The final score from the text's BM25 and the signals.
-fn final_score(bm25: f32, signals: &Signals) -> f64 {
+fn final_score(c: &Constants, bm25: f32, signals: &Signals) -> f64 {
     let b = f64::from(bm25) + PROXIMITY_LIFT * signals.near + QUANTITY_LIFT * signals.quantity_fit;
     let text = b / (b + TEXT_HALF);
     let score = W_TEXT * text
         + W_MEANING * signals.meaning
         + if signals.category_match {
-            W_CATEGORY
+            c.category_weight()
         } else {
             0.0
         }
@@ -210,8 +217,8 @@ pub(super) fn least_query_score(c: &Constants, worst: f64, meaning_rest: f64) ->
             if !possible {
                 continue;
             }
-            let bonus =
-                if category { W_CATEGORY } else { 0.0 } + if alliance { W_ALLIANCE } else { 0.0 };
+            let bonus = if category { c.category_weight() } else { 0.0 }
+                + if alliance { W_ALLIANCE } else { 0.0 };
             let Some(b) = least_bm25(bonus) else {
                 continue;
             };

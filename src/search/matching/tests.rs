@@ -168,10 +168,16 @@ fn pruning_keeps_exactly_the_best() {
         category: category.map(str::to_owned),
         min_score: 0.0,
         synonyms: false,
+        category_weight: None,
     };
     // The alliance clause and the category clause, each present or not (an alliance no
     // unit is in, none at all, a category nobody offers), a category filter, small pages,
-    // and the need placed at another street and at the district (other proximity clauses).
+    // the need placed at another street and at the district (other proximity clauses), and
+    // the category weighed less, as a city's reviewers may teach.
+    let lighter = MatchOptions {
+        category_weight: Some(0.15),
+        ..opts(20, None)
+    };
     let cases = [
         (need(vec![6], "养老助残"), opts(20, None)),
         (need(vec![99], "养老助残"), opts(20, None)),
@@ -181,6 +187,7 @@ fn pruning_keeps_exactly_the_best() {
         (need(vec![6], "养老助残"), opts(1, None)),
         (placed(&["s2", "d1", "c1"]), opts(20, None)),
         (placed(&["d1", "c1"]), opts(20, None)),
+        (need(vec![6], "养老助残"), lighter),
     ];
     // Each with and without meaning (the nearest offered first, the others' meaning in
     // the bound).
@@ -200,6 +207,12 @@ fn pruning_keeps_exactly_the_best() {
         }
     }
     with_meaning.set(false);
+    // The lighter category weight is in play: it changes the best 20.
+    let last = cases.len() - 1;
+    assert_ne!(
+        run(&cases[0].0, &cases[0].1, false).0,
+        run(&cases[last].0, &cases[last].1, false).0
+    );
     // In the first case several scopes and the alliance made the cut: every bonus was in
     // play; and pruning skipped most documents.
     let (pruned, offered) = run(&cases[0].0, &cases[0].1, false);
