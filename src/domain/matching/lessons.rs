@@ -7,12 +7,12 @@
 //! The association of a need word `a` with a resource key `b` (a word of the resource's title
 //! and tags, or the resource itself) is the cosine of their occurrences over the reviewed
 //! projects, `n(a, b) / √(n(a) · n(b))`: 1 when they always come together, small for a common
-//! word that goes with everything. A pair of two words counts from two projects on (one is a
-//! coincidence of wording, and two made the labelled sets' replays worse); a resource from one
-//! (a reviewer chose it for that need). A
-//! candidate's lift is the mean over the need's words, weighted as the query weighs them, of
-//! each word's best association with the candidate, approved minus rejected: a need sharing
-//! one telling word with past approvals moves a little, one worded like them moves a lot.
+//! word that goes with everything. A pair of two words counts from three projects on (fewer
+//! are coincidences of wording: pairs from two lifted stationery for a need for books); a
+//! resource from one (a reviewer chose it for that need). A candidate's lift is the mean over
+//! the need's words, weighted as the query weighs them, of each word's best association with
+//! the candidate, approved minus rejected: a need sharing one telling word with past approvals
+//! moves a little, one worded like them moves a lot.
 //!
 //! Reviewers also say how much the category a need is filed under should count: a city whose
 //! approved projects often pair a need with an offer of another category (a flooded gate with
@@ -22,7 +22,7 @@
 //!
 //! The lift re-orders the rows a match reads from the index (its limit with headroom), not the
 //! whole index: what reviewers taught is a correction among plausible candidates, and the
-//! index's pruning stays exact for the score it knows. `eval --learning` replays a labelled set
+//! index's pruning stays exact for the score it knows. The evaluation replays each labelled set
 //! in time order to show what it is worth (BENCHMARKS.md).
 
 use std::collections::HashMap;
@@ -38,8 +38,8 @@ use crate::search::matching::{QueryTerm, W_CATEGORY, query_terms};
 use entity::{need, project, project_resource, resource};
 
 /// What the lift adds to a match's score at most (a need worded exactly like past approvals
-/// of the resource, every word of it). Chosen on `eval.json`'s replay alone, before the other
-/// sets were replayed (BENCHMARKS.md).
+/// of the resource, every word of it). Chosen on the replays of the two tuned sets before the
+/// third was replayed (BENCHMARKS.md).
 pub const W_LEARNED: f64 = 0.5;
 /// A pair of two words is learned from this many reviewed projects on.
 const WORD_PAIR_SUPPORT: u32 = 3;
