@@ -81,6 +81,13 @@ fn main() {
             |b, examples| b.iter(|| Lessons::learn(examples.iter().cloned(), 10)),
         );
         let lessons = Lessons::learn(examples, 10);
+        criterion.bench_function(&format!("words_50_rows/{projects}"), |b| {
+            b.iter(|| {
+                (0..50)
+                    .map(|r| Example::resource_words(&resources[r].main, &[]).len())
+                    .sum::<usize>()
+            })
+        });
         let rows: Vec<usize> = (0..50).map(|_| next(resources.len())).collect();
         let need = &need_words[next(needs.len())];
         criterion.bench_with_input(
@@ -88,11 +95,13 @@ fn main() {
             &rows,
             |b, rows| {
                 b.iter(|| {
-                    // As a match does: each row's title cut into words, then its lift.
+                    // As a match does: the need's words looked up once, then each row's
+                    // title cut into words and its lift.
+                    let known = lessons.for_need(need);
                     rows.iter()
                         .map(|r| {
                             let words = Example::resource_words(&resources[*r].main, &[]);
-                            lessons.lift(need, *r as i64, &words)
+                            known.lift(*r as i64, &words)
                         })
                         .sum::<f64>()
                 })

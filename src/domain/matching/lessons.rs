@@ -28,6 +28,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::super::projects::Status;
@@ -94,14 +96,14 @@ enum Key {
     Resource(i64),
 }
 
-/// Counts over the projects of one verdict.
+/// Counts over the projects of one verdict (Fx-hashed: a match looks pairs up by the hundred).
 #[derive(Default)]
 struct Tally {
     /// Projects whose need has the word.
-    need_word: HashMap<u32, u32>,
+    need_word: FxHashMap<u32, u32>,
     /// Projects whose resource has the key.
-    resource_key: HashMap<Key, u32>,
-    pairs: HashMap<(u32, Key), u32>,
+    resource_key: FxHashMap<Key, u32>,
+    pairs: FxHashMap<(u32, Key), u32>,
 }
 
 impl Tally {
@@ -117,9 +119,10 @@ impl Tally {
         }
     }
 
-    /// The association of need word `a` with resource key `b` (0 when not learned).
-    fn association(&self, a: u32, b: Key) -> f64 {
-        if b == Key::Word(a) {
+    /// The association of need word `a`, in `na` projects, with resource key `b`, in `nb`
+    /// (0 when not learned).
+    fn association(&self, (a, na): (u32, u32), (b, nb): (Key, u32)) -> f64 {
+        if na == 0 || nb == 0 || b == Key::Word(a) {
             // The same word on both sides is the text's evidence, counted there already.
             return 0.0;
         }
@@ -131,8 +134,6 @@ impl Tally {
         if together < support {
             return 0.0;
         }
-        let na = self.need_word.get(&a).copied().unwrap_or(0);
-        let nb = self.resource_key.get(&b).copied().unwrap_or(0);
         f64::from(together) / (f64::from(na) * f64::from(nb)).sqrt()
     }
 }
@@ -140,7 +141,7 @@ impl Tally {
 /// What a city's reviewers have taught: see the module's documentation.
 #[derive(Default)]
 pub struct Lessons {
-    words: HashMap<String, u32>,
+    words: FxHashMap<String, u32>,
     approved: Tally,
     rejected: Tally,
     /// How many reviewed projects it learned from.
@@ -150,6 +151,47 @@ pub struct Lessons {
     same_category: u32,
     /// How many categories the city files under.
     categories: usize,
+}
+
+/// A need's words as the lessons know them, looked up once for all the rows of a match.
+pub struct ForNeed<'a> {
+    lessons: &'a Lessons,
+    /// Each known word with its weight and the projects of each verdict whose need had it.
+    known: Vec<(u32, f64, u32, u32)>,
+    /// The weight of all the need's words, known or not.
+    weights: f64,
+}
+
+impl ForNeed<'_> {
+    /// The lift of a candidate resource: −1 to 1, 0 when nothing learned bears on the pair.
+    pub fn lift(&self, resource_id: i64, resource_words: &[String]) -> f64 {
+        if self.known.is_empty() || self.weights <= 0.0 {
+            return 0.0;
+        }
+        let l = self.lessons;
+        let keys: Vec<(Key, u32, u32)> = resource_words
+            .iter()
+            .filter_map(|w| l.words.get(w).map(|id| Key::Word(*id)))
+            .chain([Key::Resource(resource_id)])
+            .map(|k| {
+                let count = |t: &Tally| t.resource_key.get(&k).copied().unwrap_or(0);
+                (k, count(&l.approved), count(&l.rejected))
+            })
+            .filter(|(_, approved, rejected)| *approved > 0 || *rejected > 0)
+            .collect();
+        let mut sum = 0.0;
+        for (a, weight, na_approved, na_rejected) in &self.known {
+            let best = |t: &Tally, na: u32, nb: fn(&(Key, u32, u32)) -> u32| {
+                keys.iter()
+                    .map(|k| t.association((*a, na), (k.0, nb(k))))
+                    .fold(0.0, f64::max)
+            };
+            sum += weight
+                * (best(&l.approved, *na_approved, |k| k.1)
+                    - best(&l.rejected, *na_rejected, |k| k.2));
+        }
+        sum / self.weights
+    }
 }
 
 impl Lessons {
@@ -164,14 +206,13 @@ impl Lessons {
                 l.approvals += 1;
                 l.same_category += u32::from(e.same_category);
             }
-            let need: Vec<u32> = e.need.iter().map(|(w, _)| l.intern(w)).collect();
+            let mut need: Vec<u32> = e.need.iter().map(|(w, _)| l.intern(w)).collect();
             let mut keys: Vec<Key> = e
                 .resource_words
                 .iter()
                 .map(|w| Key::Word(l.intern(w)))
                 .collect();
             keys.push(Key::Resource(e.resource_id));
-            let mut need = need;
             need.sort_unstable();
             need.dedup();
             keys.sort_unstable_by_key(|k| match k {
@@ -186,6 +227,15 @@ impl Lessons {
             }
             l.projects += 1;
         }
+        // Most pairs of two words come together once: never learned, they only slow the
+        // look-ups down and hold memory.
+        for t in [&mut l.approved, &mut l.rejected] {
+            t.pairs.retain(|(_, b), n| match b {
+                Key::Word(_) => *n >= WORD_PAIR_SUPPORT,
+                Key::Resource(_) => true,
+            });
+            t.pairs.shrink_to_fit();
+        }
         l
     }
 
@@ -196,6 +246,34 @@ impl Lessons {
 
     pub fn is_empty(&self) -> bool {
         self.projects == 0
+    }
+
+    /// What the lessons know of a need with `need` words (see [`ForNeed::lift`]).
+    pub fn for_need(&self, need: &[(String, f32)]) -> ForNeed<'_> {
+        let count = |t: &Tally, a: u32| t.need_word.get(&a).copied().unwrap_or(0);
+        ForNeed {
+            lessons: self,
+            known: need
+                .iter()
+                .filter_map(|(w, weight)| {
+                    let a = *self.words.get(w)?;
+                    let (approved, rejected) = (count(&self.approved, a), count(&self.rejected, a));
+                    (approved > 0 || rejected > 0).then_some((
+                        a,
+                        f64::from(*weight),
+                        approved,
+                        rejected,
+                    ))
+                })
+                .collect(),
+            weights: need.iter().map(|(_, w)| f64::from(*w)).sum(),
+        }
+    }
+
+    /// The lift of a candidate resource for a need with `need` words: −1 to 1, 0 when nothing
+    /// learned bears on the pair. A match lifts its rows with one [`Lessons::for_need`].
+    pub fn lift(&self, need: &[(String, f32)], resource_id: i64, resource_words: &[String]) -> f64 {
+        self.for_need(need).lift(resource_id, resource_words)
     }
 
     /// What the category should count in this city's matches: the default weight scaled by
@@ -220,34 +298,6 @@ impl Lessons {
         let ratio =
             (logit(share) - logit(chance)) / (logit(SAME_CATEGORY_REFERENCE) - logit(chance));
         Some(W_CATEGORY * ratio.clamp(0.0, 1.0))
-    }
-
-    /// The lift of a candidate resource for a need with `need` words: −1 to 1, 0 when nothing
-    /// learned bears on the pair.
-    pub fn lift(&self, need: &[(String, f32)], resource_id: i64, resource_words: &[String]) -> f64 {
-        let mut keys: Vec<Key> = resource_words
-            .iter()
-            .filter_map(|w| self.words.get(w).map(|id| Key::Word(*id)))
-            .collect();
-        keys.push(Key::Resource(resource_id));
-        let (mut sum, mut weights) = (0.0, 0.0);
-        for (word, weight) in need {
-            let weight = f64::from(*weight);
-            weights += weight;
-            let Some(a) = self.words.get(word).copied() else {
-                continue;
-            };
-            let best = |t: &Tally| {
-                if !t.need_word.contains_key(&a) {
-                    return 0.0;
-                }
-                keys.iter()
-                    .map(|b| t.association(a, *b))
-                    .fold(0.0, f64::max)
-            };
-            sum += weight * (best(&self.approved) - best(&self.rejected));
-        }
-        if weights > 0.0 { sum / weights } else { 0.0 }
     }
 }
 

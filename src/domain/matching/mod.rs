@@ -157,7 +157,8 @@ pub async fn for_need(
     let mut wider = with_headroom(opts, group);
     // Nothing learned yet reads and orders exactly as without.
     let lessons = lessons.filter(|l| !l.is_empty());
-    let need_words = lessons.map(|_| np.words());
+    let need_words = lessons.map(|_| np.words()).unwrap_or_default();
+    let known = lessons.map(|l| l.for_need(&need_words));
     if let Some(l) = lessons {
         wider.limit = wider.limit.max(lessons::READ_WHEN_LEARNED);
         wider.category_weight = l.category_weight();
@@ -170,14 +171,10 @@ pub async fn for_need(
         let complete = ranked.len() < wider.limit || wider.limit >= MAX_READ;
         let least_read = ranked.last().map_or(0.0, |r| r.score);
         let mut kept = keep_matchable_resources(db, &np.chain, ranked).await?;
-        if let (Some(l), Some(words)) = (lessons, &need_words) {
+        if let Some(known) = &known {
             for (row, r) in &mut kept {
-                let lift = l.lift(
-                    words,
-                    row.id,
-                    &Example::resource_words(&row.title, &tags_from_json(&row.tags)),
-                );
-                lessons::adjust(r, lift);
+                let words = Example::resource_words(&row.title, &tags_from_json(&row.tags));
+                lessons::adjust(r, known.lift(row.id, &words));
             }
         }
         let kept = nearest_first(&np.chain, kept);
