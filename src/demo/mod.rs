@@ -22,6 +22,7 @@ use crate::domain::regions::{self, Level};
 use crate::domain::validation::tags_to_json;
 use crate::domain::{alliances, audit, categories, outbox, users};
 use crate::error::Result;
+use crate::search::analyzer;
 use entity::{
     alliance_member, need, organization, project, project_event, project_resource, region,
     resource, user,
@@ -479,21 +480,40 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
     }
 
     // Projects for the needs already matched or fulfilled, with a resource of the same
-    // category from the same street where there is one, holding quantity as an approval would.
+    // category, holding quantity as an approval would: the one whose title shares most words
+    // with the need's title and tags, as a coordinator would pick it (the matching learns from
+    // these projects), of the need's street among equals; a need no title fits stays open.
     let mut holding: HashMap<i64, usize> = HashMap::new();
+    let title_words: Vec<HashSet<String>> = resources
+        .iter()
+        .map(|(r, _, _)| analyzer::distinct_terms(&r.title).into_iter().collect())
+        .collect();
     for (n, category, si) in needs_made {
+        let asked: HashSet<String> = analyzer::distinct_terms(&format!("{} {}", n.title, n.tags))
+            .into_iter()
+            .collect();
         let fits = |(r, c, s): &&(resource::Model, &str, usize), street: bool| {
             *c == category
                 && (!street || *s == si)
                 && r.status == "available"
                 && r.quantity.is_none_or(|q| q > r.reserved)
         };
-        let Some(pos) = resources
+        let best = resources
             .iter()
-            .position(|x| fits(&x, true))
-            .or_else(|| resources.iter().position(|x| fits(&x, false)))
-        else {
-            // Nothing left to match it with: the need stays open.
+            .enumerate()
+            .filter(|(_, x)| fits(x, false))
+            .map(|(i, x)| {
+                (
+                    i,
+                    title_words[i].intersection(&asked).count(),
+                    fits(&x, true),
+                )
+            })
+            .filter(|(_, shared, _)| *shared > 0)
+            .max_by_key(|(i, shared, street)| (*shared, *street, std::cmp::Reverse(*i)))
+            .map(|(i, _, _)| i);
+        let Some(pos) = best else {
+            // Nothing left that fits it: the need stays open.
             let mut a: need::ActiveModel = n.into();
             a.status = Set("open".to_owned());
             a.update(&tx).await?;

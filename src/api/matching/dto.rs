@@ -5,6 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::views::{Named, NeedView, ResourceView, ScopeView};
+use crate::domain::matching::lessons::WORTH_SAYING;
 use crate::search::matching::Ranked;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -27,7 +28,7 @@ pub struct Reasons {
     /// Found among the nearest in meaning (意思相近), with or without a shared word.
     pub similar_meaning: bool,
     /// What reviewers' past decisions added to the score (negative: took from it), when
-    /// anything: 「评审曾通过类似对接」 or 「类似对接曾被退回」.
+    /// anything; from 0.01 on, the summary says 「评审曾通过类似对接」 or 「类似对接曾被退回」.
     pub learned: Option<f64>,
     /// The same in one sentence.
     pub summary: String,
@@ -82,9 +83,9 @@ impl From<&Ranked> for Reasons {
             parts.push("意思相近".into());
         }
         match r.learned {
-            Some(by) if by > 0.0 => parts.push("评审曾通过类似对接".into()),
-            Some(_) => parts.push("类似对接曾被退回".into()),
-            None => {}
+            Some(by) if by >= WORTH_SAYING => parts.push("评审曾通过类似对接".into()),
+            Some(by) if by <= -WORTH_SAYING => parts.push("类似对接曾被退回".into()),
+            _ => {}
         }
         parts.push(format!("服务范围：{}", r.scope_relation));
         if r.category_match {

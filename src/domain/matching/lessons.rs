@@ -305,10 +305,15 @@ impl Lessons {
 pub fn adjust(r: &mut crate::search::matching::Ranked, lift: f64) {
     let by = (W_LEARNED * lift * 10_000.0).round() / 10_000.0;
     if by != 0.0 {
-        r.score = (r.score + by).max(0.0);
+        r.score = ((r.score + by).max(0.0) * 10_000.0).round() / 10_000.0;
         r.learned = Some(by);
     }
 }
+
+/// The least lift the reasons put in words: what one shared everyday word adds near the top
+/// of a match. Below it the lift only breaks near-ties, as the quantity fit does, and a
+/// coordinator told 「评审曾通过类似对接」 would look for a review that is not there.
+pub const WORTH_SAYING: f64 = 0.01;
 
 /// The most rows a match reads when there are lessons: the lift re-orders only what is read.
 pub const READ_WHEN_LEARNED: usize = 50;
