@@ -138,6 +138,31 @@ async fn approved_projects_lift_and_rejected_ones_lower_an_offer_for_a_need_like
     assert!(summary.contains("评审曾通过类似对接"), "{summary}");
     assert!(silt_after > silt_before, "{silt_before} → {silt_after}");
     assert_eq!(at, 0, "the approved offer first: {after:?}");
+    // The other way round, the silt team's matching needs: today's need is lifted too.
+    let a = app
+        .get(&format!("/api/v1/resources/{silt}/matches"), &w.coordinator)
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
+    let item = a.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["need"]["id"] == today)
+        .unwrap_or_else(|| panic!("today's need among {}", a.body))
+        .clone();
+    assert!(
+        item["reasons"]["learned"]
+            .as_f64()
+            .is_some_and(|l| l >= 0.01),
+        "{item}"
+    );
+    assert!(
+        item["reasons"]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("评审曾通过类似对接"),
+        "{item}"
+    );
     // The other offer learned nothing (its score moves only as the new need's words change
     // the statistics of the text).
     let (_, pipes_now, learned, _) = find(&after, pipes);

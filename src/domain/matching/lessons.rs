@@ -407,23 +407,29 @@ struct Learned {
 
 /// Each city's lessons, learned again when its projects change: a match looks at the projects
 /// (one small query) at most every [`RECHECK`], so a second instance learns what the first
-/// one's reviewers decided; the learning holds the lock, so a burst of matches after a review
-/// learns once.
+/// one's reviewers decided. Each city has its own lock, held while it learns: a burst of
+/// matches after a review learns once, and another city's matches do not wait for it.
 #[derive(Default)]
 pub struct Memory {
-    cities: tokio::sync::Mutex<HashMap<i64, Learned>>,
+    cities: std::sync::Mutex<HashMap<i64, Arc<tokio::sync::Mutex<Option<Learned>>>>>,
 }
 
 impl Memory {
+    fn slot(&self, city_id: i64) -> Arc<tokio::sync::Mutex<Option<Learned>>> {
+        let mut cities = self.cities.lock().unwrap_or_else(|e| e.into_inner());
+        cities.entry(city_id).or_default().clone()
+    }
+
     /// The city's lessons, `None` while it has reviewed no project.
     pub async fn of_city(
         &self,
         db: &impl ConnectionTrait,
         city_id: i64,
     ) -> Result<Option<Arc<Lessons>>> {
-        let mut cities = self.cities.lock().await;
+        let slot = self.slot(city_id);
+        let mut learned = slot.lock().await;
         let fresh = |l: &Learned| l.checked.is_some_and(|at| at.elapsed() < RECHECK);
-        let lessons = match cities.get_mut(&city_id) {
+        let lessons = match learned.as_mut() {
             Some(l) if fresh(l) => l.lessons.clone(),
             known => {
                 let now = fingerprint(db, city_id).await?;
@@ -442,14 +448,11 @@ impl Memory {
                             .await
                             .map_err(|e| crate::error::Error::Internal(e.into()))?,
                         );
-                        cities.insert(
-                            city_id,
-                            Learned {
-                                seen: now,
-                                checked: Some(std::time::Instant::now()),
-                                lessons: lessons.clone(),
-                            },
-                        );
+                        *learned = Some(Learned {
+                            seen: now,
+                            checked: Some(std::time::Instant::now()),
+                            lessons: lessons.clone(),
+                        });
                         lessons
                     }
                 }
@@ -460,7 +463,7 @@ impl Memory {
 
     /// A project of the city was reviewed here: the next match looks at the projects again.
     pub async fn forget(&self, city_id: i64) {
-        if let Some(l) = self.cities.lock().await.get_mut(&city_id) {
+        if let Some(l) = self.slot(city_id).lock().await.as_mut() {
             l.checked = None;
         }
     }
