@@ -36,8 +36,9 @@ use super::super::projects::Status;
 use super::super::validation::tags_from_json;
 use crate::error::Result;
 use crate::search::analyzer;
+use crate::search::matching::MatchOptions;
 use crate::search::matching::{QueryTerm, W_CATEGORY, query_terms};
-use entity::{need, project, project_resource, resource};
+use entity::{need, project, resource};
 
 /// What the lift adds to a match's score at most (a need worded exactly like past approvals
 /// of the resource, every word of it). Chosen on the replays of the two tuned sets before the
@@ -316,7 +317,17 @@ pub fn adjust(r: &mut crate::search::matching::Ranked, lift: f64) {
 pub const WORTH_SAYING: f64 = 0.01;
 
 /// The most rows a match reads when there are lessons: the lift re-orders only what is read.
-pub const READ_WHEN_LEARNED: usize = 50;
+const READ_WHEN_LEARNED: usize = 50;
+
+/// Sets a match's options for `lessons` (more rows read, the city's category weight), and
+/// gives back the lessons worth applying: none when nothing was learned yet, so that such a
+/// match reads and orders exactly as without.
+pub fn prepare<'a>(opts: &mut MatchOptions, lessons: Option<&'a Lessons>) -> Option<&'a Lessons> {
+    let lessons = lessons.filter(|l| !l.is_empty())?;
+    opts.limit = opts.limit.max(READ_WHEN_LEARNED);
+    opts.category_weight = lessons.category_weight();
+    Some(lessons)
+}
 
 /// The statuses whose projects a reviewer approved (and that were not called off since).
 const APPROVED: [Status; 3] = [Status::Approved, Status::InProgress, Status::Completed];
@@ -333,19 +344,14 @@ pub async fn examples(db: &impl ConnectionTrait, city_id: i64) -> Result<Vec<Exa
         .all(db)
         .await?;
     let needs = super::super::lookup::needs(db, projects.iter().map(|p| p.need_id)).await?;
-    let mut links: Vec<project_resource::Model> = Vec::new();
-    for chunk in projects.chunks(1000) {
-        links.extend(
-            project_resource::Entity::find()
-                .filter(project_resource::Column::ProjectId.is_in(chunk.iter().map(|p| p.id)))
-                .all(db)
-                .await?,
-        );
-    }
+    let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
+    let links = super::super::projects::links(db, &ids).await?;
     let resources: HashMap<i64, resource::Model> =
         super::super::lookup::resources(db, links.iter().map(|l| l.resource_id)).await?;
     let by_project: HashMap<i64, &project::Model> = projects.iter().map(|p| (p.id, p)).collect();
+    // A need or a resource in several projects is cut into words once.
     let mut need_words: HashMap<i64, Vec<(String, f32)>> = HashMap::new();
+    let mut resource_words: HashMap<i64, Vec<String>> = HashMap::new();
     let mut out = Vec::with_capacity(links.len());
     for link in &links {
         let (Some(p), Some(r)) = (
@@ -361,10 +367,14 @@ pub async fn examples(db: &impl ConnectionTrait, city_id: i64) -> Result<Vec<Exa
             .entry(n.id)
             .or_insert_with(|| words_of_need(n))
             .clone();
+        let described = resource_words
+            .entry(r.id)
+            .or_insert_with(|| Example::resource_words(&r.title, &tags_from_json(&r.tags)))
+            .clone();
         out.push(Example {
             need: words,
             resource_id: r.id,
-            resource_words: Example::resource_words(&r.title, &tags_from_json(&r.tags)),
+            resource_words: described,
             same_category: n.category == r.category,
             approved: Status::parse(&p.status) != Some(Status::Rejected),
         });

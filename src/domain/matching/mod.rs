@@ -155,14 +155,9 @@ pub async fn for_need(
 ) -> Result<Vec<Matched>> {
     let np = NeedProbe::load(db, search, actor.city_id, need_id).await?;
     let mut wider = with_headroom(opts, group);
-    // Nothing learned yet reads and orders exactly as without.
-    let lessons = lessons.filter(|l| !l.is_empty());
+    let lessons = lessons::prepare(&mut wider, lessons);
     let need_words = lessons.map(|_| np.words()).unwrap_or_default();
     let known = lessons.map(|l| l.for_need(&need_words));
-    if let Some(l) = lessons {
-        wider.limit = wider.limit.max(lessons::READ_WHEN_LEARNED);
-        wider.category_weight = l.category_weight();
-    }
     loop {
         let (terms, ranked) = search
             .query(|| matching::rank(search, &np.probe(), &wider))
@@ -292,11 +287,7 @@ pub async fn for_resource(
         return Ok(Vec::new());
     }
     let mut wider = with_headroom(opts, false);
-    let lessons = lessons.filter(|l| !l.is_empty());
-    if let Some(l) = lessons {
-        wider.limit = wider.limit.max(lessons::READ_WHEN_LEARNED);
-        wider.category_weight = l.category_weight();
-    }
+    let lessons = lessons::prepare(&mut wider, lessons);
     let (terms, ranked) = search
         .query(|| matching::rank(search, &probe, &wider))
         .await?;
