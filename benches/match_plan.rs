@@ -43,7 +43,7 @@ fn end_to_end(rt: &tokio::runtime::Runtime) {
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("plan.db").display());
     let config = Config::new(url, dir.path().to_path_buf());
     let state = rt
-        .block_on(lianmeng::cli::prepare(config, Some(ADMIN_PASSWORD)))
+        .block_on(lianmeng::AppState::open(config, Some(ADMIN_PASSWORD)))
         .expect("prepare");
     let db = state.db.clone();
     let alliance = rt.block_on(async {

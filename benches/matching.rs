@@ -89,7 +89,7 @@ fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usi
     let url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
     let config = Config::new(url, dir.clone());
     let state = rt
-        .block_on(lianmeng::cli::prepare(config, Some(ADMIN_PASSWORD)))
+        .block_on(lianmeng::AppState::open(config, Some(ADMIN_PASSWORD)))
         .expect("prepare");
     let db = state.db.clone();
     let count = || {

@@ -9,12 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
 use crate::config::Config;
 use crate::db::Db;
-use crate::domain::{Role, categories, regions, users};
-use crate::search::Search;
+use crate::domain::{Role, regions, users};
 use crate::state::AppState;
 
 #[derive(Parser, Debug)]
@@ -25,74 +24,9 @@ use crate::state::AppState;
 )]
 struct Cli {
     #[command(flatten)]
-    common: Common,
+    config: Config,
     #[command(subcommand)]
     command: Command,
-}
-
-#[derive(Args, Debug, Clone)]
-struct Common {
-    /// Database URL: `sqlite://FILE?mode=rwc` or `postgres://…`. Also read from DATABASE_URL.
-    /// Default: a SQLite file in the data directory.
-    #[arg(long, global = true, env = "LIANMENG_DATABASE_URL")]
-    database_url: Option<String>,
-    /// Directory for the database file and the search index.
-    #[arg(
-        long,
-        global = true,
-        env = "LIANMENG_DATA_DIR",
-        default_value = "./data"
-    )]
-    data_dir: PathBuf,
-    /// Administrative code of the city this deployment starts with.
-    #[arg(
-        long,
-        global = true,
-        env = "LIANMENG_CITY_CODE",
-        default_value = "530100"
-    )]
-    city_code: String,
-    /// Name of that city.
-    #[arg(
-        long,
-        global = true,
-        env = "LIANMENG_CITY_NAME",
-        default_value = "昆明市"
-    )]
-    city_name: String,
-    /// Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed.
-    #[arg(
-        long,
-        global = true,
-        env = "LIANMENG_TRUSTED_PROXIES",
-        value_delimiter = ','
-    )]
-    trusted_proxies: Vec<std::net::IpAddr>,
-    /// Least match score (0–1) for telling a need's coordinators about a new resource.
-    #[arg(long, global = true, env = "LIANMENG_MATCH_ALERT_MIN_SCORE", default_value_t = 0.6,
-          value_parser = parse_score)]
-    match_alert_min_score: f64,
-    /// Delay before a failed webhook call is retried, doubling each time (seconds).
-    #[arg(long, global = true, env = "LIANMENG_WEBHOOK_RETRY_SECS", default_value_t = 30,
-          value_parser = clap::value_parser!(u64).range(1..=86_400))]
-    webhook_retry_secs: u64,
-    /// Failed attempts after which a webhook delivery is given up.
-    #[arg(long, global = true, env = "LIANMENG_WEBHOOK_MAX_ATTEMPTS", default_value_t = 8,
-          value_parser = clap::value_parser!(i32).range(1..=50))]
-    webhook_max_attempts: i32,
-    /// Let webhooks call loopback and private-network addresses (for a receiver on the
-    /// same host or intranet; off by default). The variable takes 1/0, yes/no, on/off or
-    /// true/false, in any case, as service managers and compose files write them.
-    #[arg(long, global = true, env = "LIANMENG_WEBHOOK_ALLOW_PRIVATE",
-          value_parser = clap::builder::BoolishValueParser::new())]
-    webhook_allow_private: bool,
-}
-
-fn parse_score(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
-        _ => Err("须为0到1之间的数".into()),
-    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -233,8 +167,9 @@ pub fn main() -> ExitCode {
 /// glibc gives each thread that allocates its own heap arena (up to eight per core) and
 /// rarely hands their free space back. Index queries run on whichever thread holds the
 /// async worker's turn (`block_in_place` hands the worker role to fresh threads), so under
-/// load the arenas multiplied: 440 MB resident where two arenas keep 160 MB, at the same
-/// speed (BENCHMARKS.md). Set before any thread starts; `MALLOC_ARENA_MAX` still overrides.
+/// load the arenas multiply; two keep resident memory at a third for the same speed
+/// (BENCHMARKS.md, "Memory under load"). Set before any thread starts; `MALLOC_ARENA_MAX`
+/// still overrides.
 fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
@@ -249,9 +184,11 @@ fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("LIANMENG_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    // Colour codes only for a person at a terminal, never into a journal or a log file.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false);
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()));
     if std::env::var("LIANMENG_LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().init();
     } else {
@@ -259,57 +196,26 @@ fn init_tracing() {
     }
 }
 
-fn config(common: &Common) -> anyhow::Result<Config> {
-    std::fs::create_dir_all(&common.data_dir).map_err(|e| {
+/// The configuration, with its data directory made.
+fn config(config: Config) -> anyhow::Result<Config> {
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
         anyhow::anyhow!(
             "cannot create data directory {}: {e}",
-            common.data_dir.display()
+            config.data_dir.display()
         )
     })?;
-    let url = common
-        .database_url
-        .clone()
-        .or_else(|| std::env::var("DATABASE_URL").ok().filter(|s| !s.is_empty()))
-        .unwrap_or_else(|| Config::default_database_url(&common.data_dir));
-    let mut config = Config::new(url, common.data_dir.clone());
-    config.city_code = common.city_code.clone();
-    config.city_name = common.city_name.clone();
-    config.trusted_proxies = common.trusted_proxies.clone();
-    config.notify.match_min_score = common.match_alert_min_score;
-    config.notify.webhook_retry_base = Duration::from_secs(common.webhook_retry_secs);
-    config.notify.webhook_max_attempts = common.webhook_max_attempts;
-    config.notify.webhook_allow_private = common.webhook_allow_private;
     Ok(config)
 }
 
-/// Connects, migrates and makes sure the city and categories exist.
-pub async fn prepare(config: Config, admin_password: Option<&str>) -> anyhow::Result<AppState> {
-    let db = Db::connect(&config.database_url).await?;
-    db.migrate().await?;
-    let hash = users::PasswordHash::of(admin_password).await?;
-    let tx = db.begin().await?;
-    let city = regions::ensure_city(&tx, &config.city_code, &config.city_name).await?;
-    categories::ensure_defaults(&tx).await?;
-    if users::bootstrap_admin(&tx, city.id, admin_password, hash)
-        .await
-        .map_err(describe)?
-    {
-        tracing::info!("created user admin from LIANMENG_ADMIN_PASSWORD");
-    }
-    tx.commit().await?;
-    let search = Search::start(&config.data_dir, db.clone()).await?;
-    Ok(AppState::new(db, config, search))
-}
-
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let config = config(&cli.common)?;
+    let config = config(cli.config)?;
     match cli.command {
         Command::Serve {
             bind,
             admin_password,
             demo,
         } => {
-            let state = prepare(config, admin_password.as_deref()).await?;
+            let state = AppState::open(config, admin_password.as_deref()).await?;
             if demo {
                 seed_demo(&state).await?;
             }
@@ -323,16 +229,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let scores =
                 crate::eval::run(&file, empty_database, details, synonyms.as_deref()).await?;
-            println!(
-                "\n{:<44} {:>8} {:>10} {:>30}",
-                "system", "nDCG@10", "recall@10", "withdrawn/out-of-scope in top 10"
-            );
-            for s in scores {
-                println!(
-                    "{:<44} {:>8.3} {:>10.3} {:>30}",
-                    s.system, s.ndcg, s.recall, s.violations
-                );
-            }
+            crate::eval::print(&scores);
             Ok(())
         }
         Command::Reindex => {
@@ -343,7 +240,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     .map_err(|e| anyhow::anyhow!("无法删除旧索引 {}：{e}", dir.display()))?;
             }
             // Opening finds no index and rebuilds it from the database.
-            let state = prepare(config, None).await?;
+            let state = AppState::open(config, None).await?;
             state.search.stop();
             println!("搜索索引已重建（{} 条变更之后）", state.search.applied());
             state.db.close().await;
@@ -367,13 +264,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Restore { file } => crate::ops::restore(&config, &file).await,
         Command::MigrateData { to } => crate::ops::migrate::migrate_data(&config, &to).await,
         Command::Migrate => {
-            let state = prepare(config, None).await?;
+            let state = AppState::open(config, None).await?;
             tracing::info!("migrations applied");
             state.db.close().await;
             Ok(())
         }
         Command::Seed { demo: _, synthetic } => {
-            let state = prepare(config, None).await?;
+            let state = AppState::open(config, None).await?;
             seed_demo(&state).await?;
             if let Some(count) = synthetic {
                 let started = std::time::Instant::now();
@@ -408,7 +305,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     organization_id,
                 },
         } => {
-            let state = prepare(config, None).await?;
+            let state = AppState::open(config, None).await?;
             let role = Role::parse(&role).ok_or_else(|| {
                 anyhow::anyhow!("角色须为 admin、coordinator、member 或 reviewer")
             })?;
@@ -430,27 +327,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let tx = state.db.begin().await?;
             let user = users::create(&tx, None, city.id, input, hash)
                 .await
-                .map_err(describe)?;
+                .map_err(crate::error::Error::into_anyhow)?;
             tx.commit().await?;
             println!("已创建用户 {} (id {})", user.username, user.id);
             state.db.close().await;
             Ok(())
         }
-    }
-}
-
-/// Spells out validation problems for a terminal.
-fn describe(e: crate::error::Error) -> anyhow::Error {
-    match e {
-        crate::error::Error::Validation(errors) => anyhow::anyhow!(
-            "{}",
-            errors
-                .iter()
-                .map(|f| format!("{}: {}", f.field, f.message))
-                .collect::<Vec<_>>()
-                .join("；")
-        ),
-        other => anyhow::anyhow!("{other}"),
     }
 }
 
@@ -542,7 +424,7 @@ async fn import(
     let bytes =
         std::fs::read(file).map_err(|e| anyhow::anyhow!("无法读取 {}：{e}", file.display()))?;
     let table = crate::sheets::read(&bytes).map_err(|m| anyhow::anyhow!("{m}"))?;
-    let db = Db::connect(&config.database_url).await?;
+    let db = Db::connect(&config.database_url()).await?;
     db.migrate().await?;
     let user = users::by_username(&db.read, username)
         .await?

@@ -10,6 +10,16 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// A likely duplicate of what is being posted (`domain::duplicates` finds them): the payload
+/// of [`Error::Duplicates`], so it lives with the error, below every layer that raises it.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub struct Duplicate {
+    pub id: i64,
+    pub title: String,
+    /// 0–1: how alike the two are (titles weigh 0.7, descriptions 0.3).
+    pub similarity: f64,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("bad request: {0}")]
@@ -39,7 +49,7 @@ pub enum Error {
     Validation(Vec<FieldError>),
     /// Nearly the same as open entries; the client may confirm and post anyway.
     #[error("likely duplicates: {0:?}")]
-    Duplicates(Vec<crate::domain::duplicates::Duplicate>),
+    Duplicates(Vec<Duplicate>),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -125,6 +135,14 @@ impl Error {
     }
 
     /// What the error says to the person who caused it, in Chinese (never an internal cause).
+    /// For a terminal: the message a user reads, or the whole chain of an internal error.
+    pub fn into_anyhow(self) -> anyhow::Error {
+        match self {
+            Error::Internal(e) => e,
+            other => anyhow::anyhow!("{}", other.message()),
+        }
+    }
+
     pub fn message(&self) -> String {
         match self {
             Error::Validation(list) => list

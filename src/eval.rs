@@ -106,6 +106,20 @@ pub struct Score {
     pub violations: usize,
 }
 
+/// Prints the scores as a table, the systems in the order given.
+pub fn print(scores: &[Score]) {
+    println!(
+        "\n{:<44} {:>8} {:>10} {:>30}",
+        "system", "nDCG@10", "recall@10", "withdrawn/out-of-scope in top 10"
+    );
+    for s in scores {
+        println!(
+            "{:<44} {:>8.3} {:>10.3} {:>30}",
+            s.system, s.ndcg, s.recall, s.violations
+        );
+    }
+}
+
 /// Talks to the real router in-process, as a client would over HTTP.
 struct Client {
     app: axum::Router,
@@ -339,7 +353,7 @@ pub async fn run(
     }
     let url = database_url.unwrap_or_else(|| Config::default_database_url(&dir));
     let password = "eval-admin-password";
-    let state = crate::cli::prepare(Config::new(url, dir.clone()), Some(password)).await?;
+    let state = AppState::open(Config::new(url, dir.clone()), Some(password)).await?;
     let result = evaluate(&state, &fixture, password, details).await;
     state.search.stop();
     state.db.clone().close().await;
@@ -742,7 +756,7 @@ pub async fn sql_like(state: &AppState, np: &NeedProbe) -> anyhow::Result<Vec<i6
     let words = crate::search::analyzer::distinct_terms(&format!(
         "{} {}",
         np.need.title,
-        np.tags.join(" ")
+        np.need.tags.join(" ")
     ));
     if words.is_empty() {
         return Ok(Vec::new());
@@ -817,7 +831,7 @@ fn first_column(rows: Vec<sea_orm::QueryResult>) -> Vec<i64> {
 /// count: a weak baseline for meaning-level pairs, but the one PostgreSQL offers out of the box.
 pub async fn sql_trigram(state: &AppState, np: &NeedProbe) -> anyhow::Result<Vec<i64>> {
     let db = state.read();
-    let text = format!("{} {}", np.need.title, np.tags.join(" "));
+    let text = format!("{} {}", np.need.title, np.need.tags.join(" "));
     let scope = scope_condition(np);
     let sql = format!(
         "SELECT id FROM resources WHERE deleted_at IS NULL AND status = 'available' AND city_id = {} \

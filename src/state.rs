@@ -4,9 +4,10 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::api::throttle::LoginThrottle;
 use crate::config::Config;
 use crate::db::Db;
+use crate::domain::throttle::LoginThrottle;
+use crate::domain::{categories, regions, users};
 use crate::metrics::Metrics;
 use crate::search::Search;
 
@@ -38,6 +39,26 @@ impl AppState {
                 std::time::Duration::from_secs(15 * 60),
             )),
         }
+    }
+
+    /// Connects, migrates, makes sure the city and categories exist (and the first admin, given
+    /// a password), and opens the search index: the state every command and the server share.
+    pub async fn open(config: Config, admin_password: Option<&str>) -> anyhow::Result<Self> {
+        let db = Db::connect(&config.database_url()).await?;
+        db.migrate().await?;
+        let hash = users::PasswordHash::of(admin_password).await?;
+        let tx = db.begin().await?;
+        let city = regions::ensure_city(&tx, &config.city_code, &config.city_name).await?;
+        categories::ensure_defaults(&tx).await?;
+        if users::bootstrap_admin(&tx, city.id, admin_password, hash)
+            .await
+            .map_err(crate::error::Error::into_anyhow)?
+        {
+            tracing::info!("created user admin from LIANMENG_ADMIN_PASSWORD");
+        }
+        tx.commit().await?;
+        let search = Search::start(&config.data_dir, db.clone()).await?;
+        Ok(AppState::new(db, config, search))
     }
 
     /// The pool for reads.

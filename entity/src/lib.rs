@@ -20,7 +20,10 @@ pub mod region;
 pub mod resource;
 pub mod search_outbox;
 pub mod session;
+pub mod tags;
 pub mod user;
 pub mod webhook;
 pub mod webhook_delivery;
 pub mod worker_cursor;
+
+pub use tags::Tags;

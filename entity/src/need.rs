@@ -14,8 +14,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub description: String,
     pub category: String,
-    #[sea_orm(column_type = "Text")]
-    pub tags: String,
+    pub tags: crate::Tags,
     pub quantity: Option<i32>,
     pub needed_by: Option<Date>,
     pub urgency: String,

@@ -13,8 +13,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub description: String,
     pub category: String,
-    #[sea_orm(column_type = "Text")]
-    pub tags: String,
+    pub tags: crate::Tags,
     /// How much the offered `quantity` is held by approved projects: what is left to offer is
     /// `quantity - reserved`.
     pub quantity: Option<i32>,

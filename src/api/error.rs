@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::duplicates::Duplicate;
+use crate::error::Duplicate;
 use crate::error::{Error, FieldError};
 
 /// The problem+json body.

@@ -18,7 +18,6 @@ mod regions;
 mod resources;
 mod spreadsheets;
 mod stats;
-pub mod throttle;
 mod users;
 pub mod views;
 mod webhooks;
@@ -41,7 +40,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::Error;
-use crate::search::documents::Kind;
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -201,10 +199,9 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         Err(e) => tracing::warn!(error = %e, "search index health unknown"),
     }
     let embedder = &state.search.embedder;
-    state.metrics.record_embeddings(
-        embedder.pending(),
-        embedder.vectors.len(Kind::Resource) + embedder.vectors.len(Kind::Need),
-    );
+    state
+        .metrics
+        .record_embeddings(embedder.pending(), embedder.vectors.total());
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),

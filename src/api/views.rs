@@ -9,7 +9,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::matching::still_confirmed;
-use crate::domain::validation::tags_from_json;
 use crate::domain::{Actor, lookup, projects};
 use crate::error::Result;
 use crate::time::local;
@@ -280,7 +279,7 @@ impl ResourceView {
                     level: r.scope_level,
                     region_id: r.scope_region_id,
                 },
-                tags: tags_from_json(&r.tags),
+                tags: r.tags.0.clone(),
                 id: r.id,
                 title: r.title,
                 description: r.description,
@@ -366,7 +365,7 @@ impl NeedView {
                         level: place.map(|p| p.level.clone()).unwrap_or_default(),
                         name: place.map(|p| p.name.clone()).unwrap_or_default(),
                     },
-                    tags: tags_from_json(&n.tags),
+                    tags: n.tags.0.clone(),
                     id: n.id,
                     title: n.title,
                     description: n.description,

@@ -19,12 +19,11 @@ use sea_orm::{
 use crate::config::Config;
 use crate::db::Db;
 use crate::domain::regions::{self, Level};
-use crate::domain::validation::tags_to_json;
 use crate::domain::{alliances, audit, categories, outbox, users};
 use crate::error::Result;
 use crate::search::analyzer;
 use entity::{
-    alliance_member, need, organization, project, project_event, project_resource, region,
+    Tags, alliance_member, need, organization, project, project_event, project_resource, region,
     resource, user,
 };
 
@@ -393,7 +392,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
                     .replace("{org}", &org.name)
                     .replace("{street}", s.name.trim_end_matches("街道")),
                 category: offer.category,
-                tags: tags_json(offer.tags),
+                tags: tags(offer.tags),
                 quantity: offer.quantity,
                 scope_level: level.as_str(),
                 scope_region_id: region_id,
@@ -451,7 +450,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
                     title: Set(ask.title.to_owned()),
                     description: Set(ask.description.replace("{community}", place_name)),
                     category: Set(ask.category.to_owned()),
-                    tags: Set(tags_json(ask.tags)),
+                    tags: Set(tags(ask.tags)),
                     quantity: Set(ask.quantity.map(|(lo, hi)| rng.range(lo, hi))),
                     needed_by: Set(if rng.chance(70) {
                         Some(today + Duration::days(rng.range(7, 120) as i64))
@@ -489,9 +488,10 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
         .map(|(r, _, _)| analyzer::distinct_terms(&r.title).into_iter().collect())
         .collect();
     for (n, category, si) in needs_made {
-        let asked: HashSet<String> = analyzer::distinct_terms(&format!("{} {}", n.title, n.tags))
-            .into_iter()
-            .collect();
+        let asked: HashSet<String> =
+            analyzer::distinct_terms(&format!("{} {}", n.title, n.tags.join(" ")))
+                .into_iter()
+                .collect();
         let fits = |(r, c, s): &&(resource::Model, &str, usize), street: bool| {
             *c == category
                 && (!street || *s == si)
@@ -620,7 +620,7 @@ struct ResourceDraft {
     title: String,
     description: String,
     category: &'static str,
-    tags: String,
+    tags: Tags,
     /// The range its quantity is drawn from.
     quantity: Option<(i32, i32)>,
     scope_level: &'static str,
@@ -695,8 +695,8 @@ fn demo_review_by(
     }
 }
 
-fn tags_json(tags: &[&str]) -> String {
-    tags_to_json(&tags.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>())
+fn tags(tags: &[&str]) -> Tags {
+    Tags(tags.iter().map(|t| (*t).to_owned()).collect())
 }
 
 async fn insert_region(

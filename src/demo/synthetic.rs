@@ -12,7 +12,6 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{ResourceDraft, Rng, catalog};
 use crate::db::Db;
-use crate::domain::validation::tags_to_json;
 use crate::error::Result;
 use entity::{organization, region, resource, user};
 
@@ -151,7 +150,7 @@ pub async fn seed_resources(db: &Db, count: usize, seed: u64) -> Result<usize> {
                         title: title.chars().take(60).collect(),
                         description,
                         category: offer.category,
-                        tags: tags_to_json(&tags),
+                        tags: tags.into(),
                         quantity: offer.quantity,
                         scope_level: level,
                         scope_region_id: region.map(|r| r.id),

@@ -10,8 +10,6 @@ use std::collections::{HashMap, HashSet};
 
 use sea_orm::sea_query::LockType;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::{fold, needs, resources};
 use crate::error::Result;
@@ -20,14 +18,7 @@ use entity::{alliance, need, organization, resource};
 /// At or above this similarity (0–1) an entry is a likely duplicate.
 pub const THRESHOLD: f64 = 0.8;
 
-/// A likely duplicate of what is being posted.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
-pub struct Duplicate {
-    pub id: i64,
-    pub title: String,
-    /// 0–1: how alike the two are (titles weigh 0.7, descriptions 0.3).
-    pub similarity: f64,
-}
+pub use crate::error::Duplicate;
 
 /// A text as compared: its distinct character pairs (ignoring case, spaces and punctuation)
 /// and, for texts too short to have pairs, the letters themselves.

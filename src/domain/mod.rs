@@ -26,6 +26,7 @@ pub mod regions;
 pub mod resources;
 pub mod spreadsheets;
 pub mod stats;
+pub mod throttle;
 pub mod users;
 pub mod validation;
 pub mod webhooks;

@@ -12,8 +12,8 @@ use validator::Validate;
 use super::imports::Insert;
 use super::regions::{self, Level, RegionRef, Resolved};
 use super::validation::{
-    Problems, check_date, check_version, nullable, required, tags_to_json, trimmed_list,
-    trimmed_opt, valid_quantity, valid_tags,
+    Problems, check_date, check_version, nullable, required, trimmed_list, trimmed_opt,
+    valid_quantity, valid_tags,
 };
 use super::{
     Actor, Page, PageParams, Role, alliances, audit, categories, organizations, outbox, projects,
@@ -330,7 +330,7 @@ pub(crate) async fn create_unindexed(
         title: Set(required(input.title)),
         description: Set(input.description.unwrap_or_default()),
         category: Set(required(input.category)),
-        tags: Set(tags_to_json(&input.tags.unwrap_or_default())),
+        tags: Set(input.tags.unwrap_or_default().into()),
         quantity: Set(input.quantity),
         scope_level: Set(required(input.scope_level).as_str().into()),
         scope_region_id: Set(scope_region_id),
@@ -412,7 +412,7 @@ pub async fn update(
         a.category = Set(v);
     }
     if let Some(v) = patch.tags {
-        a.tags = Set(tags_to_json(&v));
+        a.tags = Set(v.into());
     }
     if let Some(v) = patch.quantity {
         a.quantity = Set(v);

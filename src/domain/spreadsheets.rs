@@ -15,7 +15,7 @@ use super::imports::Insert;
 use super::needs::{self, NewNeed, Urgency};
 use super::regions::{self, Level, RegionRef};
 use super::resources::{self, NewResource};
-use super::validation::{TAG_SEPARATORS, tags_from_json, text_problem};
+use super::validation::{TAG_SEPARATORS, text_problem};
 use super::{Actor, alliances, lookup, projects};
 use crate::error::{Error, Result};
 use crate::sheets::Table;
@@ -774,7 +774,7 @@ pub async fn export(
                         r.title,
                         r.description,
                         r.category,
-                        tags_from_json(&r.tags).join("、"),
+                        r.tags.join("、"),
                         r.quantity.map(|q| q.to_string()).unwrap_or_default(),
                         r.scope_region_id
                             .map_or_else(|| "全市".to_owned(), region_name),
@@ -810,7 +810,7 @@ pub async fn export(
                         n.title,
                         n.description,
                         n.category,
-                        tags_from_json(&n.tags).join("、"),
+                        n.tags.join("、"),
                         n.quantity.map(|q| q.to_string()).unwrap_or_default(),
                         place,
                         match n.urgency.as_str() {

@@ -218,15 +218,6 @@ pub fn required<T>(value: Option<T>) -> T {
     value.expect("checked by #[validate(required)] before use")
 }
 
-/// Stored form of tags: a JSON array.
-pub fn tags_to_json(tags: &[String]) -> String {
-    serde_json::to_string(tags).expect("a list of strings serializes")
-}
-
-pub fn tags_from_json(s: &str) -> Vec<String> {
-    serde_json::from_str(s).unwrap_or_default()
-}
-
 /// For PATCH fields that may be cleared: absent → `None`, `null` → `Some(None)`.
 pub fn nullable<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>
 where

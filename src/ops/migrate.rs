@@ -290,13 +290,13 @@ async fn insert(
 /// Moves the deployment whose database `config` names (SQLite) into the empty PostgreSQL
 /// database at `to`, and verifies it.
 pub async fn migrate_data(config: &Config, to: &str) -> anyhow::Result<()> {
-    if !config.database_url.starts_with("sqlite:") {
+    if !config.database_url().starts_with("sqlite:") {
         anyhow::bail!("migrate-data 从内置的 SQLite 数据库迁出；当前数据库不是 SQLite");
     }
     if !to.starts_with("postgres://") && !to.starts_with("postgresql://") {
         anyhow::bail!("--to 须为 PostgreSQL 地址（postgres://…）");
     }
-    let source = Db::connect(&config.database_url).await?;
+    let source = Db::connect(&config.database_url()).await?;
     // The source is brought to the current schema first, so both sides have the same tables.
     source.migrate().await?;
     let target = Db::connect(to).await?;

@@ -44,11 +44,11 @@ fn quoted(path: &Path) -> String {
 /// meanwhile are either wholly in the copy or not at all. The copy is checked before it is
 /// reported.
 pub async fn backup(config: &Config, file: &Path) -> anyhow::Result<()> {
-    refuse_postgres(&config.database_url, "备份命令")?;
+    refuse_postgres(&config.database_url(), "备份命令")?;
     if file.exists() {
         anyhow::bail!("{} 已存在：请指定一个新文件", file.display());
     }
-    let db = Db::connect(&config.database_url).await?;
+    let db = Db::connect(&config.database_url()).await?;
     db.read
         .execute_unprepared(&format!("VACUUM INTO {}", quoted(file)))
         .await
@@ -62,7 +62,7 @@ pub async fn backup(config: &Config, file: &Path) -> anyhow::Result<()> {
 /// Replaces the SQLite database with the backup in `file`, with the service stopped, and
 /// removes the search index so the next start rebuilds it from the restored rows.
 pub async fn restore(config: &Config, file: &Path) -> anyhow::Result<()> {
-    let target = refuse_postgres(&config.database_url, "恢复命令")?;
+    let target = refuse_postgres(&config.database_url(), "恢复命令")?;
     crate::search::refuse_if_served(&config.data_dir.join("index"))?;
     check(file).await?;
     // A write-ahead log left beside the old file would be replayed onto the restored one.

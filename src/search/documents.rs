@@ -9,7 +9,6 @@ use tantivy::TantivyDocument;
 
 use super::analyzer;
 use super::schema::Fields;
-use crate::domain::validation::tags_from_json;
 use crate::error::Result;
 use entity::{alliance_member, need, region, resource};
 
@@ -161,7 +160,7 @@ pub fn resource_doc(
         d.add_text(f.within, t);
     }
     d.add_u64(f.organization, r.organization_id as u64);
-    let tags = tags_from_json(&r.tags).join(" ");
+    let tags = r.tags.join(" ");
     add_text(f, &mut d, &r.title, &tags, &r.description);
     d.add_text(f.placed_topic, analyzer::placed_term(&part, &r.category));
     d.add_text(f.placed_scope, analyzer::placed_term(&part, &scope));
@@ -236,7 +235,7 @@ pub fn need_doc(f: &Fields, n: &need::Model, regions: &Regions) -> TantivyDocume
         d.add_text(f.within, term);
     }
     d.add_u64(f.alliances, n.alliance_id as u64);
-    let tags = tags_from_json(&n.tags).join(" ");
+    let tags = n.tags.join(" ");
     add_text(f, &mut d, &n.title, &tags, &n.description);
     for_body(&n.title, &tags, &n.description, |text| {
         d.add_text(f.body, text)

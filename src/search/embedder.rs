@@ -22,7 +22,6 @@ use sha2::{Digest, Sha256};
 use super::documents::Kind;
 use super::vectors::{Vector, Vectors};
 use crate::db::Db;
-use crate::domain::validation::tags_from_json;
 use crate::error::Result;
 use entity::{embedding, need, resource};
 use lianmeng_embed::{self as embed, Encoder};
@@ -455,10 +454,9 @@ pub fn text_digest(model: &str, kind: Kind, text: &str) -> String {
     hex::encode(&h.finalize()[..16])
 }
 
-/// The text a row is embedded from: title, tags (as stored, JSON) and description, as the
-/// coordinator reads it.
-pub fn text(title: &str, tags: &str, description: &str) -> String {
-    let tags = tags_from_json(tags).join("、");
+/// The text a row is embedded from: title, tags and description, as the coordinator reads it.
+pub fn text(title: &str, tags: &[String], description: &str) -> String {
+    let tags = tags.join("、");
     [title, &tags, description]
         .iter()
         .filter(|s| !s.is_empty())

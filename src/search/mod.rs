@@ -304,12 +304,11 @@ impl Search {
     }
 
     /// Runs one match's ranking on the index, waiting for a core's turn, on the calling task's
-    /// own thread. A ranking is short (about 2 ms at p50 and 5 ms at p99 with a million
-    /// resources), and handing the async worker over for it (`block_in_place`, as
-    /// [`Search::query_long`] does) cost more than it saved: two connections over HTTP at a
-    /// million resources got 440 matches/s against 346, p99 8–10 ms against 11–13
-    /// (BENCHMARKS.md, eighth slice). The price is that while every core runs a ranking, other
-    /// requests wait for one to end; there are never more rankings at once than cores.
+    /// own thread. A ranking is short, and handing the async worker over for it
+    /// (`block_in_place`, as [`Search::query_long`] does) costs more than it saves (measured in
+    /// BENCHMARKS.md, "A ranking on the calling thread"). The price is that while every core
+    /// runs a ranking, other requests wait for one to end; there are never more rankings at
+    /// once than cores.
     pub async fn query<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
         self.usable()?;
         let _turn = self.turn().await;

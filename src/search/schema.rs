@@ -7,7 +7,7 @@ use tantivy::schema::{
 use super::analyzer::{PLACED_TOKENIZER, TOKENIZER};
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-/// (9 was a layout by street, measured and not kept: an index of 9 is rebuilt too.)
+/// Never reuse a number: an index written under it would be taken as current.
 pub const SCHEMA_VERSION: u32 = 10;
 
 #[derive(Clone, Copy)]

@@ -1,6 +1,6 @@
 //! Sentence embeddings held in memory for scoring: one signed-byte vector per resource and
-//! need, with its scale, so that a cosine is an integer dot product and a million vectors take
-//! 390 MB less than as floats.
+//! need, with its scale, so that a cosine is an integer dot product and the vectors take a
+//! quarter of the memory of floats.
 //!
 //! The vectors are the model's unit-length embeddings divided by a per-vector scale (the
 //! largest component over 127), which keeps three significant digits of every cosine — far
@@ -233,8 +233,13 @@ impl Vectors {
         self.read(kind).slot_of.len()
     }
 
+    /// Vectors held for both lists.
+    pub fn total(&self) -> usize {
+        self.len(Kind::Resource) + self.len(Kind::Need)
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.len(Kind::Resource) == 0 && self.len(Kind::Need) == 0
+        self.total() == 0
     }
 
     pub fn lookup(&self, kind: Kind) -> Lookup<'_> {

@@ -170,7 +170,7 @@ impl TestApp {
         config.notify.webhook_timeout = std::time::Duration::from_secs(2);
         config.notify.webhook_max_attempts = 4;
         tweak(&mut config);
-        let state = lianmeng::cli::prepare(config, Some(ADMIN_PASSWORD))
+        let state = lianmeng::AppState::open(config, Some(ADMIN_PASSWORD))
             .await
             .expect("prepare app");
         let db = state.db.clone();

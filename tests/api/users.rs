@@ -170,7 +170,7 @@ async fn other_cities_do_not_exist_for_you(app: TestApp) {
         title: Set("曲靖义诊".into()),
         description: Set(String::new()),
         category: Set("医疗健康".into()),
-        tags: Set("[]".into()),
+        tags: Set(Default::default()),
         quantity: Set(None),
         scope_level: Set("city".into()),
         scope_region_id: Set(None),

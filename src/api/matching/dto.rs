@@ -5,8 +5,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::views::{Named, NeedView, ResourceView, ScopeView};
+use crate::domain::matching::Ranked;
 use crate::domain::matching::lessons::WORTH_SAYING;
-use crate::search::matching::Ranked;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MatchedTerm {

@@ -11,9 +11,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::error::Problem;
 use super::extract::{Auth, Path, Query};
 use super::views::{NeedView, ResourceView};
+use crate::domain::matching::Ranked;
 use crate::domain::matching::{self, MatchParams, NeedMatchParams, SearchParams};
 use crate::error::{Error, Result};
-use crate::search::matching::Ranked;
 use crate::state::AppState;
 use dto::{AlsoOfferedBy, Matches, NeedMatch, Reasons, ResourceMatch};
 

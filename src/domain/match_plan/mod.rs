@@ -17,7 +17,7 @@ use validator::Validate;
 
 use super::matching::{NeedProbe, still_confirmed};
 use super::projects::{self, NewProject};
-use super::validation::{Problems, tags_from_json};
+use super::validation::Problems;
 use super::{Actor, Role, alliances, lookup, needs, resources};
 use crate::error::{Error, Result};
 use crate::search::Search;
@@ -159,7 +159,6 @@ async fn candidates(
         }
         probes.push(NeedProbe {
             chain: tree.chain(n.place_region_id),
-            tags: tags_from_json(&n.tags),
             need: n,
         });
         regions = Some(tree);

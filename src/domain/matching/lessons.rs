@@ -33,7 +33,6 @@ use rustc_hash::FxHashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::super::projects::Status;
-use super::super::validation::tags_from_json;
 use crate::error::Result;
 use crate::search::analyzer;
 use crate::search::matching::MatchOptions;
@@ -369,7 +368,7 @@ pub async fn examples(db: &impl ConnectionTrait, city_id: i64) -> Result<Vec<Exa
             .clone();
         let described = resource_words
             .entry(r.id)
-            .or_insert_with(|| Example::resource_words(&r.title, &tags_from_json(&r.tags)))
+            .or_insert_with(|| Example::resource_words(&r.title, &r.tags))
             .clone();
         out.push(Example {
             need: words,
@@ -384,8 +383,7 @@ pub async fn examples(db: &impl ConnectionTrait, city_id: i64) -> Result<Vec<Exa
 
 /// A need's own words as learning weighs them (title and tags, then the description).
 pub fn words_of_need(n: &need::Model) -> Vec<(String, f32)> {
-    let tags = tags_from_json(&n.tags);
-    Example::need_words(&format!("{} {}", n.title, tags.join(" ")), &n.description)
+    Example::need_words(&format!("{} {}", n.title, n.tags.join(" ")), &n.description)
 }
 
 /// What changes when a project is proposed or moves on: their number and their versions'

@@ -14,14 +14,14 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
-use super::validation::tags_from_json;
 use super::{Actor, alliances, needs, resources};
 use crate::error::{Error, Result};
 use crate::search::Search;
 use crate::search::documents::{Kind, day, scope_term};
-use crate::search::matching::{self, MatchOptions, Probe, Ranked};
+use crate::search::matching::{self, MatchOptions, Probe};
 use entity::{need, resource};
 
+pub use crate::search::matching::Ranked;
 pub use groups::{Matched, group_identical};
 pub use lessons::{Example, Lessons};
 pub use nearby::{NEAR_EQUAL, nearest_first};
@@ -92,10 +92,9 @@ impl NeedMatchParams {
     }
 }
 
-/// A need as the engine sees it: its text, tags and the chain of regions of its place.
+/// A need as the engine sees it: the row and the chain of regions of its place.
 pub struct NeedProbe {
     pub need: need::Model,
-    pub tags: Vec<String>,
     pub chain: Vec<String>,
 }
 
@@ -111,8 +110,7 @@ impl NeedProbe {
             .regions_with(db, need.place_region_id)
             .await?
             .chain(need.place_region_id);
-        let tags = tags_from_json(&need.tags);
-        Ok(NeedProbe { need, tags, chain })
+        Ok(NeedProbe { need, chain })
     }
 
     /// The need's own words as learning weighs them ([`lessons`]).
@@ -127,7 +125,7 @@ impl NeedProbe {
             id: Some(n.id),
             city_id: n.city_id,
             title: &n.title,
-            tags: &self.tags,
+            tags: &self.need.tags,
             description: &n.description,
             category: &n.category,
             quantity: n.quantity,
@@ -168,7 +166,7 @@ pub async fn for_need(
         let mut kept = keep_matchable_resources(db, &np.chain, ranked).await?;
         if let Some(known) = &known {
             for (row, r) in &mut kept {
-                let words = Example::resource_words(&row.title, &tags_from_json(&row.tags));
+                let words = Example::resource_words(&row.title, &row.tags);
                 lessons::adjust(r, known.lift(row.id, &words));
             }
         }
@@ -193,7 +191,7 @@ pub async fn for_need(
                     &mut m.ranked,
                     &terms,
                     &row.title,
-                    &tags_from_json(&row.tags),
+                    &row.tags,
                     &row.description,
                 );
             }
@@ -260,7 +258,6 @@ pub async fn for_resource(
 ) -> Result<Vec<(need::Model, Ranked)>> {
     let r = resources::get(db, city_id, resource_id).await?;
     let scope = scope_term(&r);
-    let tags = tags_from_json(&r.tags);
     // As the index keeps a resource's alliances, so that the bonus is the same both ways.
     let org_alliances = crate::search::documents::alliances_kept(
         &alliances::organization_alliance_ids(db, r.organization_id).await?,
@@ -270,7 +267,7 @@ pub async fn for_resource(
         id: Some(r.id),
         city_id: r.city_id,
         title: &r.title,
-        tags: &tags,
+        tags: &r.tags,
         description: &r.description,
         category: &r.category,
         quantity: r.quantity,
@@ -317,7 +314,7 @@ pub async fn for_resource(
         })
         .collect();
     if let Some(l) = lessons {
-        let words = Example::resource_words(&r.title, &tags);
+        let words = Example::resource_words(&r.title, &r.tags);
         for (row, m) in &mut kept {
             lessons::adjust(m, l.lift(&lessons::words_of_need(row), r.id, &words));
         }
@@ -327,13 +324,7 @@ pub async fn for_resource(
         .into_iter()
         .take(opts.limit)
         .map(|(row, mut m)| {
-            matching::explain(
-                &mut m,
-                &terms,
-                &row.title,
-                &tags_from_json(&row.tags),
-                &row.description,
-            );
+            matching::explain(&mut m, &terms, &row.title, &row.tags, &row.description);
             (row, m)
         })
         .collect())

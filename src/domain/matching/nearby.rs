@@ -73,7 +73,7 @@ mod tests {
             title: String::new(),
             description: String::new(),
             category: String::new(),
-            tags: "[]".into(),
+            tags: Default::default(),
             quantity: None,
             reserved: 0,
             scope_level: level.into(),

@@ -16,8 +16,9 @@ use crate::search::vectors::Slots;
 /// when the reader loads a searcher that has the segment (tantivy's `Warmer`: before any
 /// query sees it), and dropped once no live searcher has it. The record also has what the
 /// final score of a document that passes reads (its id, quantity and which set of alliances it
-/// has), which is most of them since a need's query reads only its part of the city. 52 bytes
-/// a document with its vector's slot: 52 MB at a million, plus the few distinct alliance sets.
+/// has), which is most of them since a need's query reads only its part of the city. A record
+/// is a few dozen bytes, so a million documents cost tens of megabytes, plus the few distinct
+/// alliance sets.
 pub(super) struct SegmentAttrs {
     pub(super) docs: Vec<DocAttrs>,
     /// The distinct sets of alliances the segment's documents belong to (a unit is often a
