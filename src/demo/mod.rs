@@ -112,14 +112,14 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
 
     // Region tree and alliances.
     let mut streets: Vec<Street> = Vec::new();
-    for d in kunming::DISTRICTS {
+    for d in kunming::DISTRICTS.iter() {
         let district = insert_region(
             &tx,
             city.id,
             Level::District,
             city.id,
             d.code.to_owned(),
-            d.name,
+            &d.name,
         )
         .await?;
         for (si, s) in d.streets.iter().enumerate() {
@@ -130,7 +130,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
                 Level::Street,
                 district.id,
                 code.clone(),
-                s.name,
+                &s.name,
             )
             .await?;
             let street_alliance = alliances::create_for_region(&tx, None, &street).await?;
@@ -156,9 +156,9 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
                 alliance_id: street_alliance.id,
                 region_id: street.id,
                 district_id: district.id,
-                district_name: d.name,
-                short: d.short,
-                name: s.name,
+                district_name: &d.name,
+                short: &d.short,
+                name: &s.name,
                 communities,
             });
         }
@@ -257,11 +257,12 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
     let mut attempts = 0;
     while orgs.len() < UNITS && attempts < 10_000 {
         attempts += 1;
-        let kind = &catalog::ORG_KINDS[orgs.len() % catalog::ORG_KINDS.len()];
+        let kinds = &catalog::UNITS.kinds;
+        let kind = &kinds[orgs.len() % kinds.len()];
         let si = rng.below(streets.len());
         let s = &streets[si];
         let name = rng
-            .pick(kind.patterns)
+            .pick(&kind.patterns)
             .replace("{district}", s.district_name)
             .replace("{short}", s.short)
             .replace("{street}", s.name.trim_end_matches("街道"))
@@ -274,8 +275,8 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
         }
         let contact = format!(
             "{}{}",
-            rng.pick(catalog::SURNAMES),
-            rng.pick(catalog::GIVEN_NAMES)
+            rng.pick(&catalog::UNITS.surnames),
+            rng.pick(&catalog::UNITS.given_names)
         );
         let phone = format!(
             "1{}{:09}",
@@ -350,7 +351,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
         }
         orgs.push(Org {
             id: org.id,
-            kind: kind.kind,
+            kind: &kind.kind,
             name,
             street: si,
             user_id,
@@ -362,7 +363,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
     for org in &orgs {
         let offers: Vec<&catalog::Offer> = catalog::OFFERS
             .iter()
-            .filter(|o| o.kinds.contains(&org.kind))
+            .filter(|o| o.kinds.iter().any(|k| k == org.kind))
             .collect();
         let pool: Vec<&catalog::Offer> = if offers.is_empty() {
             catalog::OFFERS.iter().collect()
@@ -373,7 +374,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
         let mut used = HashSet::new();
         for _ in 0..count {
             let offer = *rng.pick(&pool);
-            if !used.insert(offer.title) {
+            if !used.insert(&offer.title) {
                 continue;
             }
             let s = &streets[org.street];
@@ -391,8 +392,8 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
                     .description
                     .replace("{org}", &org.name)
                     .replace("{street}", s.name.trim_end_matches("街道")),
-                category: offer.category,
-                tags: tags(offer.tags),
+                category: &offer.category,
+                tags: Tags(offer.tags.clone()),
                 quantity: offer.quantity,
                 scope_level: level.as_str(),
                 scope_region_id: region_id,
@@ -401,7 +402,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
             .insert(&tx)
             .await?;
             outbox::push(&tx, city.id, "resource", r.id).await?;
-            resources.push((r, offer.category, org.street));
+            resources.push((r, &offer.category, org.street));
         }
     }
 
@@ -429,8 +430,8 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
             };
             let mut used = HashSet::new();
             for _ in 0..count {
-                let ask = rng.pick(catalog::ASKS);
-                if !used.insert(ask.title) {
+                let ask = rng.pick(&catalog::ASKS);
+                if !used.insert(&ask.title) {
                     continue;
                 }
                 let status = match rng.below(20) {
@@ -450,7 +451,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
                     title: Set(ask.title.to_owned()),
                     description: Set(ask.description.replace("{community}", place_name)),
                     category: Set(ask.category.to_owned()),
-                    tags: Set(tags(ask.tags)),
+                    tags: Set(Tags(ask.tags.clone())),
                     quantity: Set(ask.quantity.map(|(lo, hi)| rng.range(lo, hi))),
                     needed_by: Set(if rng.chance(70) {
                         Some(today + Duration::days(rng.range(7, 120) as i64))
@@ -472,7 +473,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
                 .await?;
                 outbox::push(&tx, city.id, "need", n.id).await?;
                 if status != "open" && status != "closed" {
-                    needs_made.push((n, ask.category, si));
+                    needs_made.push((n, &ask.category, si));
                 }
             }
         }
@@ -695,10 +696,6 @@ fn demo_review_by(
     }
 }
 
-fn tags(tags: &[&str]) -> Tags {
-    Tags(tags.iter().map(|t| (*t).to_owned()).collect())
-}
-
 async fn insert_region(
     db: &impl ConnectionTrait,
     city_id: i64,
@@ -757,7 +754,7 @@ async fn has_districts(db: &impl ConnectionTrait) -> Result<bool> {
 async fn account_hashes() -> Result<Vec<String>> {
     let (streets, communities) = kunming::DISTRICTS
         .iter()
-        .flat_map(|d| d.streets)
+        .flat_map(|d| &d.streets)
         .fold((0, 0), |(s, c), street| {
             (s + 1, c + street.communities.len())
         });

@@ -115,7 +115,7 @@ pub async fn seed_resources(db: &Db, count: usize, seed: u64) -> Result<usize> {
             let n = (in_tx - done).min(ROWS_PER_INSERT);
             let rows: Vec<resource::ActiveModel> = (0..n)
                 .map(|_| {
-                    let offer = rng.pick(catalog::OFFERS);
+                    let offer = rng.pick(&catalog::OFFERS);
                     let (org_id, user_id, org_name) = rng.pick(&units).clone();
                     let (level, region) = match rng.below(10) {
                         0..=2 if !communities.is_empty() => {
@@ -149,7 +149,7 @@ pub async fn seed_resources(db: &Db, count: usize, seed: u64) -> Result<usize> {
                         author: user_id,
                         title: title.chars().take(60).collect(),
                         description,
-                        category: offer.category,
+                        category: &offer.category,
                         tags: tags.into(),
                         quantity: offer.quantity,
                         scope_level: level,
