@@ -19,7 +19,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Quer
 
 use crate::config::NotifyConfig;
 use crate::db::Db;
-use crate::domain::webhooks::{is_private, status};
+use crate::domain::webhooks::{DeliveryStatus, is_private};
 use crate::error::Result;
 use entity::{webhook, webhook_delivery};
 
@@ -55,7 +55,7 @@ pub fn backoff(base: Duration, attempts: i32) -> Duration {
 pub async fn run_once(db: &Db, cfg: &NotifyConfig) -> Result<usize> {
     let now = Utc::now();
     let due = webhook_delivery::Entity::find()
-        .filter(webhook_delivery::Column::Status.eq(status::PENDING))
+        .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending))
         .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
         .filter(free(now))
         .order_by_asc(webhook_delivery::Column::NextAttemptAt)
@@ -72,7 +72,7 @@ pub async fn run_once(db: &Db, cfg: &NotifyConfig) -> Result<usize> {
         let won = webhook_delivery::Entity::update_many()
             .col_expr(webhook_delivery::Column::LockedUntil, Expr::value(lease))
             .filter(webhook_delivery::Column::Id.eq(d.id))
-            .filter(webhook_delivery::Column::Status.eq(status::PENDING))
+            .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending))
             .filter(webhook_delivery::Column::Attempts.eq(d.attempts))
             .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
             .filter(free(now))
@@ -133,7 +133,7 @@ async fn deliver(
     match outcome {
         Ok(code) => {
             update = update
-                .col_expr(C::Status, Expr::value(status::DELIVERED))
+                .col_expr(C::Status, Expr::value(DeliveryStatus::Delivered))
                 .col_expr(C::LastStatus, Expr::value(code))
                 .col_expr(C::LastError, Expr::value(Option::<String>::None))
                 .col_expr(C::DeliveredAt, Expr::value(Utc::now()));
@@ -143,7 +143,7 @@ async fn deliver(
                 .col_expr(C::LastStatus, Expr::value(code))
                 .col_expr(C::LastError, Expr::value(message));
             if give_up || attempts >= cfg.webhook_max_attempts {
-                update = update.col_expr(C::Status, Expr::value(status::FAILED));
+                update = update.col_expr(C::Status, Expr::value(DeliveryStatus::Failed));
             } else {
                 let wait = backoff(cfg.webhook_retry_base, attempts);
                 let next = Utc::now() + chrono::Duration::from_std(wait).expect("capped");

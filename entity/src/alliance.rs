@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub city_id: i64,
-    pub level: String,
+    pub level: crate::values::Level,
     #[sea_orm(unique)]
     pub region_id: i64,
     pub name: String,

@@ -9,7 +9,7 @@ pub struct Model {
     pub id: i64,
     pub alliance_id: i64,
     pub organization_id: i64,
-    pub role: String,
+    pub role: crate::values::MemberRole,
     pub joined_on: Date,
     pub created_at: DateTimeUtc,
 }

@@ -15,7 +15,7 @@ pub struct Model {
     pub file_name: Option<String>,
     pub dry_run: bool,
     pub allow_duplicates: bool,
-    pub status: String,
+    pub status: crate::values::ImportStatus,
     pub rows: i32,
     pub done: i32,
     pub valid: i32,

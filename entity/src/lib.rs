@@ -1,4 +1,5 @@
-//! sea-orm entities, one file per table and nothing else: behaviour lives in the service crate.
+//! sea-orm entities, one file per table, and the typed values their columns hold (`Tags`,
+//! `values`): behaviour lives in the service crate.
 //! Relations are resolved by explicit queries in `domain/`, so no `Relation` variants are declared.
 
 pub mod alliance;
@@ -22,6 +23,7 @@ pub mod search_outbox;
 pub mod session;
 pub mod tags;
 pub mod user;
+pub mod values;
 pub mod webhook;
 pub mod webhook_delivery;
 pub mod worker_cursor;

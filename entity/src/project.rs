@@ -11,7 +11,7 @@ pub struct Model {
     pub need_id: i64,
     pub alliance_id: i64,
     pub title: String,
-    pub status: String,
+    pub status: crate::values::ProjectStatus,
     #[sea_orm(column_type = "Text")]
     pub notes: String,
     pub version: i32,

@@ -10,8 +10,8 @@ pub struct Model {
     pub project_id: i64,
     pub city_id: i64,
     /// None for the proposal that created the project.
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<crate::values::ProjectStatus>,
+    pub to_status: crate::values::ProjectStatus,
     pub actor_id: i64,
     #[sea_orm(column_type = "Text")]
     pub note: String,

@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub city_id: Option<i64>,
-    pub level: String,
+    pub level: crate::values::Level,
     pub parent_id: Option<i64>,
     #[sea_orm(unique)]
     pub code: String,

@@ -18,11 +18,11 @@ pub struct Model {
     /// `quantity - reserved`.
     pub quantity: Option<i32>,
     pub reserved: i32,
-    pub scope_level: String,
+    pub scope_level: crate::values::Level,
     pub scope_region_id: Option<i64>,
     pub available_from: Option<Date>,
     pub available_until: Option<Date>,
-    pub status: String,
+    pub status: crate::values::ResourceStatus,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

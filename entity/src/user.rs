@@ -13,7 +13,7 @@ pub struct Model {
     #[serde(skip_serializing)]
     pub password_hash: String,
     pub display_name: String,
-    pub role: String,
+    pub role: crate::values::Role,
     pub alliance_id: Option<i64>,
     pub organization_id: Option<i64>,
     pub disabled_at: Option<DateTimeUtc>,

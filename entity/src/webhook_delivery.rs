@@ -14,7 +14,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub payload: String,
     /// pending, delivered or failed.
-    pub status: String,
+    pub status: crate::values::DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     /// Claimed by an instance until then (several instances share the outbox).

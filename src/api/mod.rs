@@ -8,6 +8,7 @@ mod categories;
 mod doc;
 pub mod error;
 pub mod extract;
+mod lists;
 mod match_plan;
 mod matching;
 mod needs;

@@ -7,7 +7,6 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::error::Problem;
 use super::extract::{Auth, Query};
-use crate::domain::regions::Level;
 use crate::domain::stats::{self, OrganizationStats, RegionStats, Stats, StatsFilter};
 use crate::error::{Error, Result};
 use crate::state::AppState;
@@ -83,10 +82,7 @@ async fn region_stats(
         .map(String::from),
     );
     let line = |r: &RegionStats, name: String| {
-        let level = match Level::parse(&r.level) {
-            Some(l) => l.label().to_owned(),
-            None => r.level.clone(),
-        };
+        let level = r.level.label().to_owned();
         let mut cells = vec![name, level];
         for (states, counts) in [
             (&RESOURCE_STATES[..], &r.resources),

@@ -12,6 +12,9 @@ use crate::domain::matching::still_confirmed;
 use crate::domain::{Actor, lookup, projects};
 use crate::error::Result;
 use crate::time::local;
+use entity::values::{
+    DeliveryStatus, Level, MemberRole, NeedStatus, ProjectStatus, ResourceStatus, Role, Urgency,
+};
 use entity::{
     alliance, alliance_member, audit_log, category, need, organization, project, project_event,
     project_feedback, region, resource, user,
@@ -21,7 +24,7 @@ use entity::{
 pub struct RegionView {
     pub id: i64,
     /// city, district, street or community.
-    pub level: String,
+    pub level: Level,
     pub code: String,
     pub name: String,
     pub parent_id: Option<i64>,
@@ -65,7 +68,7 @@ pub struct Named {
 pub struct AllianceView {
     pub id: i64,
     /// street (街道党建联盟) or community (社区党建联席会议).
-    pub level: String,
+    pub level: Level,
     pub name: String,
     pub region: Named,
     pub city_id: i64,
@@ -99,7 +102,7 @@ pub struct MemberView {
     pub alliance_id: i64,
     pub organization: Named,
     /// 牵头单位 or 成员单位.
-    pub role: String,
+    pub role: MemberRole,
     pub joined_on: NaiveDate,
 }
 
@@ -200,7 +203,7 @@ pub struct UserView {
     pub username: String,
     pub display_name: String,
     /// admin, coordinator, member or reviewer.
-    pub role: String,
+    pub role: Role,
     pub alliance_id: Option<i64>,
     pub organization_id: Option<i64>,
     /// Disabled accounts cannot log in.
@@ -226,32 +229,25 @@ impl From<user::Model> for UserView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ScopeView {
     /// community, street, district or city.
-    pub level: String,
+    pub level: Level,
     pub region_id: Option<i64>,
     pub region_name: String,
 }
 
+/// What an entry of either list has, whichever list: its text, how much, when it must be
+/// confirmed again, and its version and history. Flattened into both views, so a field the
+/// two lists share is added here once (and in [`entry_fields!`]).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ResourceView {
+pub struct EntryFields {
     pub id: i64,
-    pub organization: Named,
     pub title: String,
     pub description: String,
     pub category: String,
     pub tags: Vec<String>,
-    /// What was offered; `None` when it is not counted.
+    /// How much is offered or needed; `None` when it is not counted.
     pub quantity: Option<i32>,
-    /// How much of `quantity` approved projects hold or have used.
-    pub reserved: i32,
-    /// What is left to offer (`quantity - reserved`).
-    pub remaining: Option<i32>,
-    pub scope: ScopeView,
-    pub available_from: Option<NaiveDate>,
-    pub available_until: Option<NaiveDate>,
-    /// available, reserved, exhausted or withdrawn.
-    pub status: String,
-    /// 复核日期: unless its unit confirms it (`POST /resources/{id}/confirm`, or any edit),
-    /// it is no longer matched after this day.
+    /// 复核日期: unless its editor confirms it (`POST …/{id}/confirm`, or any edit), it is
+    /// no longer matched after this day.
     pub review_by: Option<NaiveDate>,
     /// Past its review-by date: out of matching until confirmed.
     pub lapsed: bool,
@@ -261,6 +257,55 @@ pub struct ResourceView {
     pub updated_at: DateTime<FixedOffset>,
     pub created_by: i64,
     pub updated_by: i64,
+}
+
+/// The [`EntryFields`] of a resource or need row (moving its strings out of it).
+macro_rules! entry_fields {
+    ($row:ident) => {
+        EntryFields {
+            id: $row.id,
+            title: $row.title,
+            description: $row.description,
+            category: $row.category,
+            tags: $row.tags.0,
+            quantity: $row.quantity,
+            lapsed: !still_confirmed($row.review_by),
+            review_by: $row.review_by,
+            version: $row.version,
+            created_at: local($row.created_at),
+            updated_at: local($row.updated_at),
+            created_by: $row.created_by,
+            updated_by: $row.updated_by,
+        }
+    };
+}
+
+/// A list's view of many rows at once (one query per kind of name they show), and of one.
+macro_rules! one_of_many {
+    ($row:ty) => {
+        pub async fn one(db: &impl ConnectionTrait, row: $row) -> Result<Self> {
+            Ok(Self::many(db, vec![row])
+                .await?
+                .pop()
+                .expect("one in, one out"))
+        }
+    };
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResourceView {
+    #[serde(flatten)]
+    pub entry: EntryFields,
+    pub organization: Named,
+    /// How much of `quantity` approved projects hold or have used.
+    pub reserved: i32,
+    /// What is left to offer (`quantity - reserved`).
+    pub remaining: Option<i32>,
+    pub scope: ScopeView,
+    pub available_from: Option<NaiveDate>,
+    pub available_until: Option<NaiveDate>,
+    /// available, reserved, exhausted or withdrawn.
+    pub status: ResourceStatus,
 }
 
 impl ResourceView {
@@ -279,69 +324,38 @@ impl ResourceView {
                     level: r.scope_level,
                     region_id: r.scope_region_id,
                 },
-                tags: r.tags.0.clone(),
-                id: r.id,
-                title: r.title,
-                description: r.description,
-                category: r.category,
-                quantity: r.quantity,
                 reserved: r.reserved,
                 remaining: r.quantity.map(|q| q - r.reserved),
                 available_from: r.available_from,
                 available_until: r.available_until,
                 status: r.status,
-                lapsed: !still_confirmed(r.review_by),
-                review_by: r.review_by,
-                version: r.version,
-                created_at: local(r.created_at),
-                updated_at: local(r.updated_at),
-                created_by: r.created_by,
-                updated_by: r.updated_by,
+                entry: entry_fields!(r),
             })
             .collect())
     }
 
-    pub async fn one(db: &impl ConnectionTrait, row: resource::Model) -> Result<Self> {
-        Ok(Self::many(db, vec![row])
-            .await?
-            .pop()
-            .expect("one in, one out"))
-    }
+    one_of_many!(resource::Model);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PlaceView {
     pub id: i64,
     /// community or street.
-    pub level: String,
+    pub level: Level,
     pub name: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NeedView {
-    pub id: i64,
+    #[serde(flatten)]
+    pub entry: EntryFields,
     pub alliance: Named,
     pub place: PlaceView,
-    pub title: String,
-    pub description: String,
-    pub category: String,
-    pub tags: Vec<String>,
-    pub quantity: Option<i32>,
     pub needed_by: Option<NaiveDate>,
     /// low, normal or high.
-    pub urgency: String,
+    pub urgency: Urgency,
     /// open, matched, fulfilled or closed.
-    pub status: String,
-    /// 复核日期: unless a coordinator confirms it (`POST /needs/{id}/confirm`, or any edit),
-    /// it is no longer matched after this day.
-    pub review_by: Option<NaiveDate>,
-    /// Past its review-by date: out of matching until confirmed.
-    pub lapsed: bool,
-    pub version: i32,
-    pub created_at: DateTime<FixedOffset>,
-    pub updated_at: DateTime<FixedOffset>,
-    pub created_by: i64,
-    pub updated_by: i64,
+    pub status: NeedStatus,
 }
 
 impl NeedView {
@@ -362,36 +376,20 @@ impl NeedView {
                     },
                     place: PlaceView {
                         id: n.place_region_id,
-                        level: place.map(|p| p.level.clone()).unwrap_or_default(),
+                        // Regions are never deleted: a need's place is always found.
+                        level: place.map_or(Level::Community, |p| p.level),
                         name: place.map(|p| p.name.clone()).unwrap_or_default(),
                     },
-                    tags: n.tags.0.clone(),
-                    id: n.id,
-                    title: n.title,
-                    description: n.description,
-                    category: n.category,
-                    quantity: n.quantity,
                     needed_by: n.needed_by,
                     urgency: n.urgency,
                     status: n.status,
-                    lapsed: !still_confirmed(n.review_by),
-                    review_by: n.review_by,
-                    version: n.version,
-                    created_at: local(n.created_at),
-                    updated_at: local(n.updated_at),
-                    created_by: n.created_by,
-                    updated_by: n.updated_by,
+                    entry: entry_fields!(n),
                 }
             })
             .collect())
     }
 
-    pub async fn one(db: &impl ConnectionTrait, row: need::Model) -> Result<Self> {
-        Ok(Self::many(db, vec![row])
-            .await?
-            .pop()
-            .expect("one in, one out"))
-    }
+    one_of_many!(need::Model);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -404,7 +402,7 @@ pub struct ProjectView {
     pub resources: Vec<ProjectResourceView>,
     pub title: String,
     /// proposed (拟对接), approved, rejected, in_progress, completed or cancelled.
-    pub status: String,
+    pub status: ProjectStatus,
     /// The states the caller may move it to now (`POST /projects/{id}/transitions`).
     pub next: Vec<projects::Status>,
     pub notes: String,
@@ -463,7 +461,7 @@ impl ProjectView {
                     })
                     .collect();
                 let owners: Vec<i64> = resources.iter().map(|r| r.organization.id).collect();
-                let next = projects::Status::parse(&p.status)
+                let next = Some(p.status)
                     .map(|from| projects::allowed(actor, from, p.alliance_id, &owners))
                     .unwrap_or_default();
                 Self {
@@ -540,8 +538,8 @@ impl FeedbackView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProjectEventView {
     /// None for the proposal.
-    pub from: Option<String>,
-    pub to: String,
+    pub from: Option<ProjectStatus>,
+    pub to: ProjectStatus,
     pub by: Named,
     pub note: String,
     pub at: DateTime<FixedOffset>,
@@ -688,7 +686,7 @@ pub struct DeliveryView {
     pub webhook_id: i64,
     pub event: String,
     /// pending (waiting or retrying), delivered or failed (given up).
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     /// When the next attempt is due (pending only).
     pub next_attempt_at: Option<DateTime<FixedOffset>>,
@@ -704,7 +702,7 @@ pub struct DeliveryView {
 
 impl From<entity::webhook_delivery::Model> for DeliveryView {
     fn from(d: entity::webhook_delivery::Model) -> Self {
-        let pending = d.status == crate::domain::webhooks::status::PENDING;
+        let pending = d.status == crate::domain::webhooks::DeliveryStatus::Pending;
         Self {
             id: d.id,
             webhook_id: d.webhook_id,

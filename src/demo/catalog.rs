@@ -68,8 +68,7 @@ pub struct Ask {
     /// A min–max range when countable (places, people, items), None otherwise.
     #[serde(default)]
     pub quantity: Option<(i32, i32)>,
-    /// "low" | "normal" | "high".
-    pub urgency: String,
+    pub urgency: entity::values::Urgency,
 }
 
 #[derive(Deserialize)]
@@ -270,20 +269,14 @@ mod tests {
             );
             assert!(titles.insert(&a.title), "duplicate ask title {}", a.title);
             assert!(
-                ["low", "normal", "high"].contains(&a.urgency.as_str()),
-                "urgency {}: {}",
-                a.urgency,
-                a.title
-            );
-            assert!(
                 only_placeholders(&a.description, &["{community}"]),
                 "bad placeholder: {}",
                 a.title
             );
             check_common(&a.title, &a.description, &a.tags, a.quantity);
         }
-        for u in ["low", "normal", "high"] {
-            assert!(ASKS.iter().any(|a| a.urgency == u), "no {u} asks");
+        for u in entity::values::Urgency::ALL {
+            assert!(ASKS.iter().any(|a| a.urgency == *u), "no {u} asks");
         }
     }
 

@@ -22,6 +22,7 @@ use crate::domain::regions::{self, Level};
 use crate::domain::{alliances, audit, categories, outbox, users};
 use crate::error::Result;
 use crate::search::analyzer;
+use entity::values::{MemberRole, NeedStatus, ProjectStatus, ResourceStatus, Role};
 use entity::{
     Tags, alliance_member, need, organization, project, project_event, project_resource, region,
     resource, user,
@@ -166,7 +167,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
 
     // Users: an admin if there is none, a reviewer, one coordinator per alliance.
     let has_admin = user::Entity::find()
-        .filter(user::Column::Role.eq("admin"))
+        .filter(user::Column::Role.eq(Role::Admin))
         .count(&tx)
         .await?
         > 0;
@@ -177,7 +178,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
             &mut hashes,
             "admin",
             "系统管理员",
-            "admin",
+            Role::Admin,
             None,
             None,
         )
@@ -193,7 +194,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
         &mut hashes,
         "shenhe",
         "市委社会工作委员会 审核员",
-        "reviewer",
+        Role::Reviewer,
         None,
         None,
     )
@@ -214,7 +215,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
             &mut hashes,
             &username,
             &format!("{}协调员", s.name),
-            "coordinator",
+            Role::Coordinator,
             Some(s.alliance_id),
             None,
         )
@@ -237,7 +238,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
                 &mut hashes,
                 &username,
                 &format!("{}协调员", c.name),
-                "coordinator",
+                Role::Coordinator,
                 Some(c.alliance_id),
                 None,
             )
@@ -300,9 +301,9 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
         .insert(&tx)
         .await?;
         let role = if rng.chance(15) {
-            "牵头单位"
+            MemberRole::Lead
         } else {
-            "成员单位"
+            MemberRole::Member
         };
         join(
             &tx,
@@ -320,7 +321,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
                     &tx,
                     c.alliance_id,
                     org.id,
-                    "成员单位",
+                    MemberRole::Member,
                     today - Duration::days(rng.range(30, 900) as i64),
                 )
                 .await?;
@@ -338,7 +339,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
             &mut hashes,
             &username,
             &format!("{name}联络员"),
-            "member",
+            Role::Member,
             None,
             Some(org.id),
         )
@@ -395,7 +396,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
                 category: &offer.category,
                 tags: Tags(offer.tags.clone()),
                 quantity: offer.quantity,
-                scope_level: level.as_str(),
+                scope_level: level,
                 scope_region_id: region_id,
             }
             .into_row(&mut rng, city.id, (now, today), 180)
@@ -408,7 +409,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
 
     // Needs: each community meeting posts a few; each street alliance a few more.
     let coordinators: HashMap<i64, i64> = user::Entity::find()
-        .filter(user::Column::Role.eq("coordinator"))
+        .filter(user::Column::Role.eq(Role::Coordinator))
         .all(&tx)
         .await?
         .into_iter()
@@ -435,10 +436,10 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
                     continue;
                 }
                 let status = match rng.below(20) {
-                    0..=1 => "matched",
-                    2 => "closed",
-                    3 => "fulfilled",
-                    _ => "open",
+                    0..=1 => NeedStatus::Matched,
+                    2 => NeedStatus::Closed,
+                    3 => NeedStatus::Fulfilled,
+                    _ => NeedStatus::Open,
                 };
                 let created = now
                     - Duration::days(rng.range(1, 150) as i64)
@@ -458,8 +459,8 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
                     } else {
                         None
                     }),
-                    urgency: Set(ask.urgency.to_owned()),
-                    status: Set(status.to_owned()),
+                    urgency: Set(ask.urgency),
+                    status: Set(status),
                     version: Set(1),
                     created_at: Set(created),
                     updated_at: Set(created),
@@ -472,7 +473,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
                 .insert(&tx)
                 .await?;
                 outbox::push(&tx, city.id, "need", n.id).await?;
-                if status != "open" && status != "closed" {
+                if status != NeedStatus::Open && status != NeedStatus::Closed {
                     needs_made.push((n, &ask.category, si));
                 }
             }
@@ -496,7 +497,7 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
         let fits = |(r, c, s): &&(resource::Model, &str, usize), street: bool| {
             *c == category
                 && (!street || *s == si)
-                && r.status == "available"
+                && r.status == ResourceStatus::Available
                 && r.quantity.is_none_or(|q| q > r.reserved)
         };
         let best = resources
@@ -516,17 +517,18 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
         let Some(pos) = best else {
             // Nothing left that fits it: the need stays open.
             let mut a: need::ActiveModel = n.into();
-            a.status = Set("open".to_owned());
+            a.status = Set(NeedStatus::Open);
             a.update(&tx).await?;
             continue;
         };
         let r = &mut resources[pos].0;
-        let path: &[&str] = if n.status == "fulfilled" {
-            &["proposed", "approved", "in_progress", "completed"]
+        use ProjectStatus::{Approved, Completed, InProgress, Proposed};
+        let path: &[ProjectStatus] = if n.status == NeedStatus::Fulfilled {
+            &[Proposed, Approved, InProgress, Completed]
         } else if rng.chance(50) {
-            &["proposed", "approved", "in_progress"]
+            &[Proposed, Approved, InProgress]
         } else {
-            &["proposed", "approved"]
+            &[Proposed, Approved]
         };
         let taken = r
             .quantity
@@ -538,13 +540,13 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
         let created = created.min(now - Duration::hours(1));
         let pace = ((now - created) / path.len() as i32).min(Duration::days(6));
         let step = |i: usize| created + pace * i as i32;
-        let done = path.last() == Some(&"completed");
+        let done = path.last() == Some(&Completed);
         let p = project::ActiveModel {
             city_id: Set(city.id),
             need_id: Set(n.id),
             alliance_id: Set(n.alliance_id),
             title: Set(format!("{}对接项目", n.title).chars().take(60).collect()),
-            status: Set(path[path.len() - 1].to_owned()),
+            status: Set(path[path.len() - 1]),
             notes: Set(String::new()),
             version: Set(path.len() as i32),
             created_at: Set(created),
@@ -570,8 +572,8 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
             project_event::ActiveModel {
                 project_id: Set(p.id),
                 city_id: Set(city.id),
-                from_status: Set(i.checked_sub(1).map(|j| path[j].to_owned())),
-                to_status: Set((*to).to_owned()),
+                from_status: Set(i.checked_sub(1).map(|j| path[j])),
+                to_status: Set(*to),
                 actor_id: Set(by),
                 note: Set(String::new()),
                 created_at: Set(step(i)),
@@ -587,7 +589,11 @@ pub async fn seed(db: &Db, config: &Config) -> Result<Option<Vec<Login>>> {
             a.reserved = Set(r.reserved + t);
             if r.reserved + t >= q {
                 let used_up = *holders == 0;
-                a.status = Set(if used_up { "exhausted" } else { "reserved" }.to_owned());
+                a.status = Set(if used_up {
+                    ResourceStatus::Exhausted
+                } else {
+                    ResourceStatus::Reserved
+                });
             }
             *r = a.update(&tx).await?;
         }
@@ -624,7 +630,7 @@ struct ResourceDraft {
     tags: Tags,
     /// The range its quantity is drawn from.
     quantity: Option<(i32, i32)>,
-    scope_level: &'static str,
+    scope_level: Level,
     scope_region_id: Option<i64>,
 }
 
@@ -640,9 +646,9 @@ impl ResourceDraft {
         max_age_days: i32,
     ) -> resource::ActiveModel {
         let status = match rng.below(20) {
-            0 => "withdrawn",
-            1 => "exhausted",
-            _ => "available",
+            0 => ResourceStatus::Withdrawn,
+            1 => ResourceStatus::Exhausted,
+            _ => ResourceStatus::Available,
         };
         let (from, until) = if rng.chance(30) {
             let from = today - Duration::days(rng.range(0, 60) as i64);
@@ -664,11 +670,11 @@ impl ResourceDraft {
             category: Set(self.category.to_owned()),
             tags: Set(self.tags),
             quantity: Set(self.quantity.map(|(lo, hi)| rng.range(lo, hi))),
-            scope_level: Set(self.scope_level.to_owned()),
+            scope_level: Set(self.scope_level),
             scope_region_id: Set(self.scope_region_id),
             available_from: Set(from),
             available_until: Set(until),
-            status: Set(status.to_owned()),
+            status: Set(status),
             version: Set(1),
             created_at: Set(created),
             updated_at: Set(created),
@@ -707,7 +713,7 @@ async fn insert_region(
     let now = Utc::now();
     Ok(region::ActiveModel {
         city_id: Set(Some(city_id)),
-        level: Set(level.as_str().to_owned()),
+        level: Set(level),
         parent_id: Set(Some(parent_id)),
         code: Set(code),
         name: Set(name.to_owned()),
@@ -723,13 +729,13 @@ async fn join(
     db: &impl ConnectionTrait,
     alliance_id: i64,
     organization_id: i64,
-    role: &str,
+    role: MemberRole,
     joined_on: NaiveDate,
 ) -> Result<()> {
     alliance_member::ActiveModel {
         alliance_id: Set(alliance_id),
         organization_id: Set(organization_id),
-        role: Set(role.to_owned()),
+        role: Set(role),
         joined_on: Set(joined_on),
         created_at: Set(Utc::now()),
         ..Default::default()
@@ -741,7 +747,7 @@ async fn join(
 
 async fn has_districts(db: &impl ConnectionTrait) -> Result<bool> {
     Ok(region::Entity::find()
-        .filter(region::Column::Level.eq(Level::District.as_str()))
+        .filter(region::Column::Level.eq(Level::District))
         .count(db)
         .await?
         > 0)
@@ -776,7 +782,7 @@ async fn insert_user(
     hashes: &mut impl Iterator<Item = String>,
     username: &str,
     display_name: &str,
-    role: &str,
+    role: Role,
     alliance_id: Option<i64>,
     organization_id: Option<i64>,
 ) -> Result<i64> {
@@ -788,7 +794,7 @@ async fn insert_user(
             crate::error::Error::Internal(anyhow::anyhow!("too few demo hashes"))
         })?),
         display_name: Set(display_name.chars().take(30).collect()),
-        role: Set(role.to_owned()),
+        role: Set(role),
         alliance_id: Set(alliance_id),
         organization_id: Set(organization_id),
         disabled_at: Set(None),

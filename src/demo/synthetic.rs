@@ -13,6 +13,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use super::{ResourceDraft, Rng, catalog};
 use crate::db::Db;
 use crate::error::Result;
+use entity::values::Level;
 use entity::{organization, region, resource, user};
 
 /// Rows per INSERT statement (19 columns each: well under SQLite's 32,766 parameters).
@@ -78,7 +79,7 @@ pub async fn seed_resources(db: &Db, count: usize, seed: u64) -> Result<usize> {
         .all(&db.read)
         .await?;
     let regions = region::Entity::find().all(&db.read).await?;
-    let Some(city) = regions.iter().find(|r| r.level == "city") else {
+    let Some(city) = regions.iter().find(|r| r.level == Level::City) else {
         return Ok(0);
     };
     // Each unit's first account writes its resources.
@@ -95,13 +96,13 @@ pub async fn seed_resources(db: &Db, count: usize, seed: u64) -> Result<usize> {
     if units.is_empty() {
         return Ok(0);
     }
-    let of_level = |level: &str| -> Vec<&region::Model> {
+    let of_level = |level: Level| -> Vec<&region::Model> {
         regions.iter().filter(|r| r.level == level).collect()
     };
     let (districts, streets, communities) = (
-        of_level("district"),
-        of_level("street"),
-        of_level("community"),
+        of_level(Level::District),
+        of_level(Level::Street),
+        of_level(Level::Community),
     );
     let mut rng = Rng(seed);
     let now = Utc::now();
@@ -119,11 +120,13 @@ pub async fn seed_resources(db: &Db, count: usize, seed: u64) -> Result<usize> {
                     let (org_id, user_id, org_name) = rng.pick(&units).clone();
                     let (level, region) = match rng.below(10) {
                         0..=2 if !communities.is_empty() => {
-                            ("community", Some(*rng.pick(&communities)))
+                            (Level::Community, Some(*rng.pick(&communities)))
                         }
-                        3..=5 if !streets.is_empty() => ("street", Some(*rng.pick(&streets))),
-                        6..=7 if !districts.is_empty() => ("district", Some(*rng.pick(&districts))),
-                        _ => ("city", None),
+                        3..=5 if !streets.is_empty() => (Level::Street, Some(*rng.pick(&streets))),
+                        6..=7 if !districts.is_empty() => {
+                            (Level::District, Some(*rng.pick(&districts)))
+                        }
+                        _ => (Level::City, None),
                     };
                     let place = region.map_or(city.name.as_str(), |r| r.name.as_str());
                     let title = match rng.below(4) {

@@ -1,43 +1,8 @@
 //! Who is acting: the logged-in user, their role and scope. Every rule checks an `Actor`.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
 use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// City administrator: regions, categories, users; may do anything.
-    Admin,
-    /// Street or community coordinator, scoped to one alliance.
-    Coordinator,
-    /// A member unit's user, scoped to one organization.
-    Member,
-    /// Reviews project lists; reads everything.
-    Reviewer,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Coordinator => "coordinator",
-            Role::Member => "member",
-            Role::Reviewer => "reviewer",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "admin" => Some(Role::Admin),
-            "coordinator" => Some(Role::Coordinator),
-            "member" => Some(Role::Member),
-            "reviewer" => Some(Role::Reviewer),
-            _ => None,
-        }
-    }
-}
+pub use entity::values::Role;
 
 #[derive(Debug, Clone)]
 pub struct Actor {

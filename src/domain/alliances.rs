@@ -5,7 +5,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use entity::{alliance, alliance_member, organization, region};
 
 fn alliance_name(region: &region::Model) -> String {
-    if region.level == Level::Street.as_str() {
+    if region.level == Level::Street {
         format!("{}党建联盟", region.name)
     } else {
         format!("{}党建联席会议", region.name)
@@ -31,7 +31,7 @@ pub async fn create_for_region(
     let now = chrono::Utc::now();
     let a = alliance::ActiveModel {
         city_id: Set(regions::city_of(region)),
-        level: Set(region.level.clone()),
+        level: Set(region.level),
         region_id: Set(region.id),
         name: Set(alliance_name(region)),
         created_at: Set(now),
@@ -105,7 +105,7 @@ pub async fn list(
     if let Some(level) = &filter.level {
         match Level::parse(level) {
             Some(l @ (Level::Street | Level::Community)) => {
-                select = select.filter(alliance::Column::Level.eq(l.as_str()))
+                select = select.filter(alliance::Column::Level.eq(l))
             }
             _ => return Err(Error::field("level", "层级只能是 street 或 community")),
         }
@@ -115,7 +115,7 @@ pub async fn list(
         region_ids.extend(
             region::Entity::find()
                 .filter(region::Column::ParentId.eq(street_id))
-                .filter(region::Column::Level.eq(Level::Community.as_str()))
+                .filter(region::Column::Level.eq(Level::Community))
                 .all(db)
                 .await?
                 .into_iter()
@@ -127,24 +127,7 @@ pub async fn list(
     super::page::fetch(db, select, params).await
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub enum MemberRole {
-    /// 牵头单位
-    #[serde(rename = "牵头单位")]
-    Lead,
-    /// 成员单位
-    #[serde(rename = "成员单位")]
-    Member,
-}
-
-impl MemberRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MemberRole::Lead => "牵头单位",
-            MemberRole::Member => "成员单位",
-        }
-    }
-}
+pub use entity::values::MemberRole;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -197,7 +180,7 @@ pub async fn add_member(
     let m = alliance_member::ActiveModel {
         alliance_id: Set(alliance.id),
         organization_id: Set(input.organization_id),
-        role: Set(input.role.unwrap_or(MemberRole::Member).as_str().into()),
+        role: Set(input.role.unwrap_or(MemberRole::Member)),
         joined_on: Set(input.joined_on.unwrap_or_else(crate::time::today)),
         created_at: Set(chrono::Utc::now()),
         ..Default::default()

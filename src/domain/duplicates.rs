@@ -254,7 +254,7 @@ impl Known {
                 .await?;
             let rows = need::Entity::find()
                 .filter(need::Column::AllianceId.eq(alliance_id))
-                .filter(need::Column::Status.eq(needs::Status::Open.as_str()))
+                .filter(need::Column::Status.eq(needs::Status::Open))
                 .filter(need::Column::DeletedAt.is_null())
                 .order_by_asc(need::Column::Id)
                 .all(db)
@@ -292,7 +292,7 @@ impl Known {
         for chunk in ids.chunks(1000) {
             let rows = resource::Entity::find()
                 .filter(resource::Column::OrganizationId.is_in(chunk.iter().copied()))
-                .filter(resource::Column::Status.eq(resources::Status::Available.as_str()))
+                .filter(resource::Column::Status.eq(resources::Status::Available))
                 .filter(resource::Column::DeletedAt.is_null())
                 .order_by_asc(resource::Column::Id)
                 .all(db)

@@ -56,59 +56,7 @@ impl Insert {
 }
 
 /// Where a job is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-// Named apart in the OpenAPI document: several modules have a `Status`.
-#[schema(as = ImportStatus)]
-pub enum Status {
-    /// Waiting for the job before it (one import runs at a time).
-    Queued,
-    Checking,
-    Writing,
-    /// Written (or, on a dry run, checked) without a problem.
-    Succeeded,
-    /// Rows have problems: nothing was written.
-    Rejected,
-    /// Stopped by an error or a restart: nothing was written.
-    Failed,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Queued => "queued",
-            Status::Checking => "checking",
-            Status::Writing => "writing",
-            Status::Succeeded => "succeeded",
-            Status::Rejected => "rejected",
-            Status::Failed => "failed",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Queued => "排队中",
-            Status::Checking => "检查中",
-            Status::Writing => "写入中",
-            Status::Succeeded => "已完成",
-            Status::Rejected => "有问题，未导入",
-            Status::Failed => "失败，未导入",
-        }
-    }
-
-    fn parse(s: &str) -> Self {
-        [
-            Status::Queued,
-            Status::Checking,
-            Status::Writing,
-            Status::Succeeded,
-            Status::Rejected,
-        ]
-        .into_iter()
-        .find(|x| x.as_str() == s)
-        .unwrap_or(Status::Failed)
-    }
-}
+pub use entity::values::ImportStatus as Status;
 
 /// An import job as its owner sees it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -141,7 +89,7 @@ pub struct ImportJob {
 
 impl From<import_job::Model> for ImportJob {
     fn from(j: import_job::Model) -> Self {
-        let status = Status::parse(&j.status);
+        let status = j.status;
         ImportJob {
             id: j.id,
             status,
@@ -196,7 +144,7 @@ pub async fn start(
         file_name: Set(file_name),
         dry_run: Set(opts.dry_run),
         allow_duplicates: Set(opts.allow_duplicates),
-        status: Set(Status::Queued.as_str().into()),
+        status: Set(Status::Queued),
         rows: Set(table.rows.len() as i32),
         done: Set(0),
         valid: Set(0),
@@ -465,7 +413,7 @@ async fn discard(db: &Db, id: i64) -> Result<()> {
 async fn set_status(db: &Db, id: i64, status: Status) -> Result<()> {
     import_job::ActiveModel {
         id: Set(id),
-        status: Set(status.as_str().into()),
+        status: Set(status),
         done: Set(0),
         updated_at: Set(Utc::now()),
         ..Default::default()
@@ -485,7 +433,7 @@ async fn finish(
     let now = Utc::now();
     let mut job = import_job::ActiveModel {
         id: Set(id),
-        status: Set(status.as_str().into()),
+        status: Set(status),
         message: Set(message),
         updated_at: Set(now),
         finished_at: Set(Some(now)),

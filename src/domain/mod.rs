@@ -12,6 +12,7 @@ pub mod auth;
 pub mod categories;
 pub mod duplicates;
 pub mod imports;
+pub mod lists;
 pub mod lookup;
 pub mod match_plan;
 pub mod matching;

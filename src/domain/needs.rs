@@ -1,83 +1,26 @@
 //! 需求清单: what communities need, posted by their alliance's coordinators.
 
 use chrono::NaiveDate;
+use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    QueryTrait, Set,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
 use super::imports::Insert;
+use super::lists::{self, Entry};
 use super::regions::{self, Level, RegionRef, Resolved};
 use super::validation::{
-    Problems, check_date, check_version, nullable, required, trimmed_list, trimmed_opt,
-    valid_quantity, valid_tags,
+    Problems, check_date, nullable, required, trimmed_list, trimmed_opt, valid_quantity, valid_tags,
 };
 use super::{Actor, Page, PageParams, alliances, audit, categories, outbox};
 use crate::error::{Error, Result};
 use entity::{alliance, need, project};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-// Named apart in the OpenAPI document: several modules have a `Status`.
-#[schema(as = NeedStatus)]
-pub enum Status {
-    Open,
-    Matched,
-    Fulfilled,
-    Closed,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Open => "open",
-            Status::Matched => "matched",
-            Status::Fulfilled => "fulfilled",
-            Status::Closed => "closed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            Status::Open,
-            Status::Matched,
-            Status::Fulfilled,
-            Status::Closed,
-        ]
-        .into_iter()
-        .find(|v| v.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Open => "待对接",
-            Status::Matched => "已对接",
-            Status::Fulfilled => "已完成",
-            Status::Closed => "已关闭",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Urgency {
-    Low,
-    Normal,
-    High,
-}
-
-impl Urgency {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Urgency::Low => "low",
-            Urgency::Normal => "normal",
-            Urgency::High => "high",
-        }
-    }
-}
+pub use entity::values::{NeedStatus as Status, Urgency};
 
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -161,30 +104,46 @@ pub struct StatusChange {
     pub status: Status,
 }
 
-pub async fn get(db: &impl ConnectionTrait, city_id: i64, id: i64) -> Result<need::Model> {
-    find(db, city_id, id, false).await
-}
+impl Entry for need::Model {
+    type Entity = need::Entity;
+    type Active = need::ActiveModel;
+    type Status = Status;
+    const KIND: &'static str = "need";
+    const NOUN: &'static str = "需求";
+    const IN_A_PROJECT: &'static str = "该需求已有项目，不能删除；如不再需要请改为关闭";
+    const ID: need::Column = need::Column::Id;
+    const CITY_ID: need::Column = need::Column::CityId;
+    const DELETED_AT: need::Column = need::Column::DeletedAt;
+    const VERSION: need::Column = need::Column::Version;
+    const UPDATED_AT: need::Column = need::Column::UpdatedAt;
+    const UPDATED_BY: need::Column = need::Column::UpdatedBy;
+    const REVIEW_BY: need::Column = need::Column::ReviewBy;
+    const STATUS: need::Column = need::Column::Status;
+    const CATEGORY: need::Column = need::Column::Category;
 
-/// Reads a row to change it: on PostgreSQL it stays locked (`FOR UPDATE`) until the
-/// transaction ends, so two concurrent edits cannot both start from the same version and lose
-/// one of them. SQLite needs no lock: its write transactions already run one at a time.
-pub(crate) async fn get_for_update(
-    db: &impl ConnectionTrait,
-    city_id: i64,
-    id: i64,
-) -> Result<need::Model> {
-    find(db, city_id, id, true).await
-}
-
-/// Rows of other cities, and deleted rows, do not exist for the caller.
-async fn find(db: &impl ConnectionTrait, city_id: i64, id: i64, lock: bool) -> Result<need::Model> {
-    let mut q = need::Entity::find_by_id(id)
-        .filter(need::Column::CityId.eq(city_id))
-        .filter(need::Column::DeletedAt.is_null());
-    if lock {
-        q = q.lock_exclusive();
+    fn id(&self) -> i64 {
+        self.id
     }
-    q.one(db).await?.ok_or_else(|| Error::not_found("需求"))
+    fn city_id(&self) -> i64 {
+        self.city_id
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+    /// A need is its alliance's: its coordinators (and admins) change it.
+    fn check_editor(&self, actor: &Actor) -> Result<()> {
+        require_coordinator(actor, self.alliance_id)
+    }
+    fn holding_project(id: i64) -> SelectStatement {
+        project::Entity::find()
+            .filter(project::Column::NeedId.eq(id))
+            .limit(1)
+            .into_query()
+    }
+}
+
+pub async fn get(db: &impl ConnectionTrait, city_id: i64, id: i64) -> Result<need::Model> {
+    lists::get(db, city_id, id).await
 }
 
 fn require_coordinator(actor: &Actor, alliance_id: i64) -> Result<()> {
@@ -319,8 +278,8 @@ pub(crate) async fn create_unindexed(
         tags: Set(input.tags.unwrap_or_default().into()),
         quantity: Set(input.quantity),
         needed_by: Set(input.needed_by),
-        urgency: Set(input.urgency.unwrap_or(Urgency::Normal).as_str().into()),
-        status: Set(Status::Open.as_str().into()),
+        urgency: Set(input.urgency.unwrap_or(Urgency::Normal)),
+        status: Set(Status::Open),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -345,9 +304,7 @@ pub async fn update(
     expected_version: Option<i32>,
     patch: NeedPatch,
 ) -> Result<need::Model> {
-    let before = get_for_update(db, actor.city_id, id).await?;
-    require_coordinator(actor, before.alliance_id)?;
-    check_version(expected_version, before.version)?;
+    let before: need::Model = lists::for_edit(db, actor, id, expected_version).await?;
     let mut problems = Problems::of(&patch);
     let place_id = match patch.community_id {
         Some(cid) => {
@@ -394,35 +351,11 @@ pub async fn update(
         a.needed_by = Set(v);
     }
     if let Some(v) = patch.urgency {
-        a.urgency = Set(v.as_str().into());
+        a.urgency = Set(v);
     }
     // An edit by the coordinator is a confirmation.
     a.review_by = Set(Some(crate::time::review_by_from_today()));
-    save(db, actor, before, a, "update").await
-}
-
-pub(crate) async fn save(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    before: need::Model,
-    mut a: need::ActiveModel,
-    action: &str,
-) -> Result<need::Model> {
-    a.version = Set(before.version + 1);
-    a.updated_at = Set(chrono::Utc::now());
-    a.updated_by = Set(actor.user_id);
-    let after = a.update(db).await?;
-    audit::changed(
-        db,
-        actor,
-        action,
-        ("need", after.id, Some(after.city_id)),
-        &before,
-        &after,
-    )
-    .await?;
-    outbox::push(db, after.city_id, "need", after.id).await?;
-    Ok(after)
+    lists::save(db, actor, before, a, "update").await
 }
 
 pub async fn change_status(
@@ -432,10 +365,8 @@ pub async fn change_status(
     expected_version: Option<i32>,
     to: Status,
 ) -> Result<need::Model> {
-    let before = get_for_update(db, actor.city_id, id).await?;
-    require_coordinator(actor, before.alliance_id)?;
-    check_version(expected_version, before.version)?;
-    let from = Status::parse(&before.status).unwrap_or(Status::Open);
+    let before: need::Model = lists::for_edit(db, actor, id, expected_version).await?;
+    let from = before.status;
     if from == to {
         return Ok(before);
     }
@@ -455,52 +386,7 @@ pub async fn change_status(
     } else {
         to
     };
-    let mut a: need::ActiveModel = before.clone().into();
-    a.status = Set(to.as_str().into());
-    a.review_by = Set(Some(crate::time::review_by_from_today()));
-    save(db, actor, before, a, "status").await
-}
-
-/// The coordinator confirms the need still stands (复核): it stays matchable for another
-/// [`crate::time::REVIEW_DAYS`] days.
-pub async fn confirm(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    id: i64,
-    expected_version: Option<i32>,
-) -> Result<need::Model> {
-    let before = get_for_update(db, actor.city_id, id).await?;
-    require_coordinator(actor, before.alliance_id)?;
-    check_version(expected_version, before.version)?;
-    let mut a: need::ActiveModel = before.clone().into();
-    a.review_by = Set(Some(crate::time::review_by_from_today()));
-    save(db, actor, before, a, "confirm").await
-}
-
-/// Soft-deletes a need; one with projects cannot be deleted, only closed.
-pub async fn delete(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    id: i64,
-    expected_version: Option<i32>,
-) -> Result<()> {
-    let before = get_for_update(db, actor.city_id, id).await?;
-    require_coordinator(actor, before.alliance_id)?;
-    check_version(expected_version, before.version)?;
-    if project::Entity::find()
-        .filter(project::Column::NeedId.eq(id))
-        .one(db)
-        .await?
-        .is_some()
-    {
-        return Err(Error::Conflict(
-            "该需求已有项目，不能删除；如不再需要请改为关闭".into(),
-        ));
-    }
-    let mut a: need::ActiveModel = before.clone().into();
-    a.deleted_at = Set(Some(chrono::Utc::now()));
-    save(db, actor, before, a, "delete").await?;
-    Ok(())
+    lists::move_to(db, actor, before, to).await
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -524,26 +410,20 @@ pub async fn list(
     filter: &NeedFilter,
     params: PageParams,
 ) -> Result<Page<need::Model>> {
-    let mut select = need::Entity::find()
-        .filter(need::Column::CityId.eq(actor.city_id))
-        .filter(need::Column::DeletedAt.is_null());
+    let mut select = lists::filtered::<need::Model>(
+        actor.city_id,
+        filter.category.as_deref(),
+        filter.status,
+        filter.review_before,
+    );
     if let Some(a) = filter.alliance_id {
         select = select.filter(need::Column::AllianceId.eq(a));
     }
     if let Some(c) = filter.community_id {
         select = select.filter(need::Column::PlaceRegionId.eq(c));
     }
-    if let Some(c) = filter.category.as_deref().filter(|c| !c.is_empty()) {
-        select = select.filter(need::Column::Category.eq(c));
-    }
-    if let Some(s) = filter.status {
-        select = select.filter(need::Column::Status.eq(s.as_str()));
-    }
-    if let Some(d) = filter.review_before {
-        select = select.filter(need::Column::ReviewBy.lte(d));
-    }
     if let Some(u) = filter.urgency {
-        select = select.filter(need::Column::Urgency.eq(u.as_str()));
+        select = select.filter(need::Column::Urgency.eq(u));
     }
-    super::page::fetch(db, select.order_by_desc(need::Column::Id), params).await
+    lists::page(db, select, params).await
 }

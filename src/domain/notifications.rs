@@ -190,7 +190,7 @@ fn active_by<K: Ord>(
     let mut out: BTreeMap<K, Vec<i64>> = BTreeMap::new();
     for u in users {
         if u.disabled_at.is_none()
-            && u.role == role.as_str()
+            && u.role == role
             && let Some(k) = key(&u)
         {
             out.entry(k).or_default().push(u.id);
@@ -446,7 +446,7 @@ pub async fn project_changed(
     if from.is_none() {
         let found = entity::user::Entity::find()
             .filter(entity::user::Column::CityId.eq(p.city_id))
-            .filter(entity::user::Column::Role.eq(Role::Reviewer.as_str()))
+            .filter(entity::user::Column::Role.eq(Role::Reviewer))
             .filter(entity::user::Column::DisabledAt.is_null())
             .all(db)
             .await?;
@@ -454,7 +454,7 @@ pub async fn project_changed(
         users.extend(reviewers.iter().copied());
     }
     users.remove(&actor.user_id);
-    let to = projects::Status::parse(&p.status).unwrap_or(projects::Status::Proposed);
+    let to = p.status;
     let who = lookup::user_names(db, [actor.user_id])
         .await?
         .remove(&actor.user_id)
@@ -601,7 +601,7 @@ pub async fn remind_reviews(db: &Db, today: NaiveDate) -> Result<usize> {
                 resource::Column::CityId,
             ])
             .filter(resource::Column::DeletedAt.is_null())
-            .filter(resource::Column::Status.eq(resources::Status::Available.as_str()))
+            .filter(resource::Column::Status.eq(resources::Status::Available))
             .filter(resource::Column::ReviewBy.between(first, horizon))
             .filter(resource::Column::Id.gt(after))
             .order_by_asc(resource::Column::Id)
@@ -620,7 +620,7 @@ pub async fn remind_reviews(db: &Db, today: NaiveDate) -> Result<usize> {
                 need::Column::CityId,
             ])
             .filter(need::Column::DeletedAt.is_null())
-            .filter(need::Column::Status.eq(needs::Status::Open.as_str()))
+            .filter(need::Column::Status.eq(needs::Status::Open))
             .filter(need::Column::ReviewBy.between(first, horizon))
             .filter(need::Column::Id.gt(after))
             .order_by_asc(need::Column::Id)

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
 use super::validation::{Problems, required, trimmed_opt};
-use super::{Actor, Page, PageParams, Role, audit};
+use super::{Actor, Page, PageParams, Role, audit, projects};
 use crate::error::{Error, Result};
 use entity::{organization, project, project_resource, resource};
 
@@ -260,7 +260,11 @@ pub async fn contacts_visible(
                 .select_only()
                 .column(project::Column::Id)
                 .filter(project::Column::AllianceId.eq(alliance))
-                .filter(project::Column::Status.is_in(["approved", "in_progress", "completed"]))
+                .filter(project::Column::Status.is_in([
+                    projects::Status::Approved,
+                    projects::Status::InProgress,
+                    projects::Status::Completed,
+                ]))
                 .into_tuple()
                 .all(db)
                 .await?;

@@ -5,7 +5,7 @@
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
@@ -14,51 +14,15 @@ use super::{Actor, Page, PageParams, alliances, audit};
 use crate::error::{Error, Result};
 use entity::region;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    City,
-    District,
-    Street,
-    Community,
-}
+pub use entity::values::Level;
 
-impl Level {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::City => "city",
-            Level::District => "district",
-            Level::Street => "street",
-            Level::Community => "community",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "city" => Some(Level::City),
-            "district" => Some(Level::District),
-            "street" => Some(Level::Street),
-            "community" => Some(Level::Community),
-            _ => None,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Level::City => "市",
-            Level::District => "县（市、区）",
-            Level::Street => "街道",
-            Level::Community => "社区",
-        }
-    }
-
-    fn parent(self) -> Option<Level> {
-        match self {
-            Level::City => None,
-            Level::District => Some(Level::City),
-            Level::Street => Some(Level::District),
-            Level::Community => Some(Level::Street),
-        }
+/// The level above `level` in the tree (none above the city).
+fn parent_of(level: Level) -> Option<Level> {
+    match level {
+        Level::City => None,
+        Level::District => Some(Level::City),
+        Level::Street => Some(Level::District),
+        Level::Community => Some(Level::Street),
     }
 }
 
@@ -113,7 +77,7 @@ pub async fn get_level(
     level: Level,
 ) -> Result<region::Model> {
     match get(db, id).await? {
-        Some(r) if r.level == level.as_str() && city_of(&r) == city_id => Ok(r),
+        Some(r) if r.level == level && city_of(&r) == city_id => Ok(r),
         _ => Err(Error::not_found(level.label())),
     }
 }
@@ -162,7 +126,7 @@ pub async fn resolve(
         RegionRef::Named(s) => {
             let s = s.trim();
             let mut found = region::Entity::find()
-                .filter(region::Column::Level.eq(level.as_str()))
+                .filter(region::Column::Level.eq(level))
                 .filter(
                     sea_orm::Condition::any()
                         .add(region::Column::Code.eq(s))
@@ -180,7 +144,7 @@ pub async fn resolve(
     };
     let found: Vec<_> = found
         .into_iter()
-        .filter(|x| x.level == level.as_str() && city_of(x) == city_id)
+        .filter(|x| x.level == level && city_of(x) == city_id)
         .collect();
     let mut inside: Vec<_> = found.iter().filter(|x| allowed(x)).cloned().collect();
     Ok(match (inside.len(), found.len()) {
@@ -225,7 +189,7 @@ pub async fn ensure_city(
     let now = chrono::Utc::now();
     let city = region::ActiveModel {
         city_id: Set(None),
-        level: Set(Level::City.as_str().into()),
+        level: Set(Level::City),
         parent_id: Set(None),
         code: Set(code.into()),
         name: Set(name.into()),
@@ -255,13 +219,11 @@ pub async fn create(
 ) -> Result<region::Model> {
     actor.require_admin()?;
     let mut problems = Problems::of(&input);
-    let parent_level = level
-        .parent()
-        .expect("only sub-city regions are created here");
+    let parent_level = parent_of(level).expect("only sub-city regions are created here");
     let parent = match input.parent_id {
         Some(id) => get(db, id)
             .await?
-            .filter(|p| p.level == parent_level.as_str() && city_of(p) == actor.city_id),
+            .filter(|p| p.level == parent_level && city_of(p) == actor.city_id),
         None if level == Level::District => get(db, actor.city_id).await?,
         None => None,
     };
@@ -301,7 +263,7 @@ pub async fn create(
     let now = chrono::Utc::now();
     let region = region::ActiveModel {
         city_id: Set(Some(city_of(&parent))),
-        level: Set(level.as_str().into()),
+        level: Set(level),
         parent_id: Set(Some(parent.id)),
         code: Set(required(input.code)),
         name: Set(required(input.name)),
@@ -379,7 +341,7 @@ pub async fn list(
 ) -> Result<Page<region::Model>> {
     let mut select = region::Entity::find()
         .filter(region::Column::CityId.eq(city_id))
-        .filter(region::Column::Level.eq(level.as_str()));
+        .filter(region::Column::Level.eq(level));
     if let Some(p) = parent_id {
         select = select.filter(region::Column::ParentId.eq(p));
     }

@@ -1,19 +1,20 @@
 //! 资源清单: what member units offer, with the scope they serve and when.
 
 use chrono::NaiveDate;
+use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    QueryTrait, Set,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
 use super::imports::Insert;
+use super::lists::{self, Entry};
 use super::regions::{self, Level, RegionRef, Resolved};
 use super::validation::{
-    Problems, check_date, check_version, nullable, required, trimmed_list, trimmed_opt,
-    valid_quantity, valid_tags,
+    Problems, check_date, nullable, required, trimmed_list, trimmed_opt, valid_quantity, valid_tags,
 };
 use super::{
     Actor, Page, PageParams, Role, alliances, audit, categories, organizations, outbox, projects,
@@ -21,47 +22,7 @@ use super::{
 use crate::error::{Error, Result};
 use entity::{project_resource, resource};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-// Named apart in the OpenAPI document: several modules have a `Status`.
-#[schema(as = ResourceStatus)]
-pub enum Status {
-    Available,
-    Reserved,
-    Exhausted,
-    Withdrawn,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Available => "available",
-            Status::Reserved => "reserved",
-            Status::Exhausted => "exhausted",
-            Status::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            Status::Available,
-            Status::Reserved,
-            Status::Exhausted,
-            Status::Withdrawn,
-        ]
-        .into_iter()
-        .find(|v| v.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Available => "可对接",
-            Status::Reserved => "已预留",
-            Status::Exhausted => "已用完",
-            Status::Withdrawn => "已撤回",
-        }
-    }
-}
+pub use entity::values::ResourceStatus as Status;
 
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -197,35 +158,46 @@ fn check_window(
     }
 }
 
-pub async fn get(db: &impl ConnectionTrait, city_id: i64, id: i64) -> Result<resource::Model> {
-    find(db, city_id, id, false).await
-}
+impl Entry for resource::Model {
+    type Entity = resource::Entity;
+    type Active = resource::ActiveModel;
+    type Status = Status;
+    const KIND: &'static str = "resource";
+    const NOUN: &'static str = "资源";
+    const IN_A_PROJECT: &'static str = "该资源已关联项目，不能删除；如不再提供请改为撤回";
+    const ID: resource::Column = resource::Column::Id;
+    const CITY_ID: resource::Column = resource::Column::CityId;
+    const DELETED_AT: resource::Column = resource::Column::DeletedAt;
+    const VERSION: resource::Column = resource::Column::Version;
+    const UPDATED_AT: resource::Column = resource::Column::UpdatedAt;
+    const UPDATED_BY: resource::Column = resource::Column::UpdatedBy;
+    const REVIEW_BY: resource::Column = resource::Column::ReviewBy;
+    const STATUS: resource::Column = resource::Column::Status;
+    const CATEGORY: resource::Column = resource::Column::Category;
 
-/// Reads a row to change it: on PostgreSQL it stays locked (`FOR UPDATE`) until the
-/// transaction ends, so two concurrent edits cannot both start from the same version and lose
-/// one of them. SQLite needs no lock: its write transactions already run one at a time.
-pub(crate) async fn get_for_update(
-    db: &impl ConnectionTrait,
-    city_id: i64,
-    id: i64,
-) -> Result<resource::Model> {
-    find(db, city_id, id, true).await
-}
-
-/// Rows of other cities, and deleted rows, do not exist for the caller.
-async fn find(
-    db: &impl ConnectionTrait,
-    city_id: i64,
-    id: i64,
-    lock: bool,
-) -> Result<resource::Model> {
-    let mut q = resource::Entity::find_by_id(id)
-        .filter(resource::Column::CityId.eq(city_id))
-        .filter(resource::Column::DeletedAt.is_null());
-    if lock {
-        q = q.lock_exclusive();
+    fn id(&self) -> i64 {
+        self.id
     }
-    q.one(db).await?.ok_or_else(|| Error::not_found("资源"))
+    fn city_id(&self) -> i64 {
+        self.city_id
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+    /// A resource is its unit's: the unit's users (and admins) change it.
+    fn check_editor(&self, actor: &Actor) -> Result<()> {
+        require_owner(actor, self)
+    }
+    fn holding_project(id: i64) -> SelectStatement {
+        project_resource::Entity::find()
+            .filter(project_resource::Column::ResourceId.eq(id))
+            .limit(1)
+            .into_query()
+    }
+}
+
+pub async fn get(db: &impl ConnectionTrait, city_id: i64, id: i64) -> Result<resource::Model> {
+    lists::get(db, city_id, id).await
 }
 
 fn require_owner(actor: &Actor, r: &resource::Model) -> Result<()> {
@@ -332,11 +304,11 @@ pub(crate) async fn create_unindexed(
         category: Set(required(input.category)),
         tags: Set(input.tags.unwrap_or_default().into()),
         quantity: Set(input.quantity),
-        scope_level: Set(required(input.scope_level).as_str().into()),
+        scope_level: Set(required(input.scope_level)),
         scope_region_id: Set(scope_region_id),
         available_from: Set(input.available_from),
         available_until: Set(input.available_until),
-        status: Set(Status::Available.as_str().into()),
+        status: Set(Status::Available),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -361,9 +333,7 @@ pub async fn update(
     expected_version: Option<i32>,
     patch: ResourcePatch,
 ) -> Result<resource::Model> {
-    let before = get_for_update(db, actor.city_id, id).await?;
-    require_owner(actor, &before)?;
-    check_version(expected_version, before.version)?;
+    let before: resource::Model = lists::for_edit(db, actor, id, expected_version).await?;
     let mut problems = Problems::of(&patch);
     match patch.quantity {
         Some(Some(q)) => {
@@ -423,39 +393,14 @@ pub async fn update(
         a.status = Set(status);
     }
     if let Some(level) = patch.scope_level {
-        a.scope_level = Set(level.as_str().into());
+        a.scope_level = Set(level);
         a.scope_region_id = Set(scope_region_id);
     }
     a.available_from = Set(from);
     a.available_until = Set(until);
     // An edit by the owner is a confirmation.
     a.review_by = Set(Some(crate::time::review_by_from_today()));
-    save(db, actor, before, a, "update").await
-}
-
-/// Writes a changed resource with a new version, its audit row and its outbox row.
-pub(crate) async fn save(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    before: resource::Model,
-    mut a: resource::ActiveModel,
-    action: &str,
-) -> Result<resource::Model> {
-    a.version = Set(before.version + 1);
-    a.updated_at = Set(chrono::Utc::now());
-    a.updated_by = Set(actor.user_id);
-    let after = a.update(db).await?;
-    audit::changed(
-        db,
-        actor,
-        action,
-        ("resource", after.id, Some(after.city_id)),
-        &before,
-        &after,
-    )
-    .await?;
-    outbox::push(db, after.city_id, "resource", after.id).await?;
-    Ok(after)
+    lists::save(db, actor, before, a, "update").await
 }
 
 /// The owner withdraws a resource, marks it used up, or offers it again. `reserved` belongs to
@@ -467,10 +412,8 @@ pub async fn change_status(
     expected_version: Option<i32>,
     to: Status,
 ) -> Result<resource::Model> {
-    let before = get_for_update(db, actor.city_id, id).await?;
-    require_owner(actor, &before)?;
-    check_version(expected_version, before.version)?;
-    let from = Status::parse(&before.status).unwrap_or(Status::Available);
+    let before: resource::Model = lists::for_edit(db, actor, id, expected_version).await?;
+    let from = before.status;
     if from == to {
         return Ok(before);
     }
@@ -487,53 +430,7 @@ pub async fn change_status(
             "数量 {q} 已全部被项目预留或用去，请先增加数量再重新提供"
         )));
     }
-    let mut a: resource::ActiveModel = before.clone().into();
-    a.status = Set(to.as_str().into());
-    a.review_by = Set(Some(crate::time::review_by_from_today()));
-    save(db, actor, before, a, "status").await
-}
-
-/// The owner confirms the resource is still on offer (复核): it stays matchable for another
-/// [`crate::time::REVIEW_DAYS`] days.
-pub async fn confirm(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    id: i64,
-    expected_version: Option<i32>,
-) -> Result<resource::Model> {
-    let before = get_for_update(db, actor.city_id, id).await?;
-    require_owner(actor, &before)?;
-    check_version(expected_version, before.version)?;
-    let mut a: resource::ActiveModel = before.clone().into();
-    a.review_by = Set(Some(crate::time::review_by_from_today()));
-    save(db, actor, before, a, "confirm").await
-}
-
-/// Removes a resource from the lists. The row is kept (soft delete) for the audit trail; one
-/// that belongs to a project cannot be deleted, only withdrawn.
-pub async fn delete(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    id: i64,
-    expected_version: Option<i32>,
-) -> Result<()> {
-    let before = get_for_update(db, actor.city_id, id).await?;
-    require_owner(actor, &before)?;
-    check_version(expected_version, before.version)?;
-    if project_resource::Entity::find()
-        .filter(project_resource::Column::ResourceId.eq(id))
-        .one(db)
-        .await?
-        .is_some()
-    {
-        return Err(Error::Conflict(
-            "该资源已关联项目，不能删除；如不再提供请改为撤回".into(),
-        ));
-    }
-    let mut a: resource::ActiveModel = before.clone().into();
-    a.deleted_at = Set(Some(chrono::Utc::now()));
-    save(db, actor, before, a, "delete").await?;
-    Ok(())
+    lists::move_to(db, actor, before, to).await
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -555,9 +452,12 @@ pub async fn list(
     filter: &ResourceFilter,
     params: PageParams,
 ) -> Result<Page<resource::Model>> {
-    let mut select = resource::Entity::find()
-        .filter(resource::Column::CityId.eq(actor.city_id))
-        .filter(resource::Column::DeletedAt.is_null());
+    let mut select = lists::filtered::<resource::Model>(
+        actor.city_id,
+        filter.category.as_deref(),
+        filter.status,
+        filter.review_before,
+    );
     if let Some(alliance_id) = filter.alliance_id {
         alliances::get(db, actor.city_id, alliance_id).await?;
         let orgs = alliances::member_organization_ids(db, alliance_id).await?;
@@ -566,14 +466,5 @@ pub async fn list(
     if let Some(org) = filter.organization_id {
         select = select.filter(resource::Column::OrganizationId.eq(org));
     }
-    if let Some(c) = filter.category.as_deref().filter(|c| !c.is_empty()) {
-        select = select.filter(resource::Column::Category.eq(c));
-    }
-    if let Some(s) = filter.status {
-        select = select.filter(resource::Column::Status.eq(s.as_str()));
-    }
-    if let Some(d) = filter.review_before {
-        select = select.filter(resource::Column::ReviewBy.lte(d));
-    }
-    super::page::fetch(db, select.order_by_desc(resource::Column::Id), params).await
+    lists::page(db, select, params).await
 }

@@ -130,7 +130,7 @@ struct Names {
     units: HashMap<String, Vec<organization::Model>>,
     regions: HashMap<String, Vec<region::Model>>,
     /// Each region's parent, to walk up to a district.
-    parents: HashMap<i64, (Option<i64>, String)>,
+    parents: HashMap<i64, (Option<i64>, Level)>,
     /// Each region's name, to read paths.
     names: HashMap<i64, String>,
     city: region::Model,
@@ -154,10 +154,10 @@ impl Names {
             if regions::city_of(&r) != city_id {
                 continue;
             }
-            if r.level == Level::City.as_str() {
+            if r.level == Level::City {
                 city = Some(r.clone());
             }
-            parents.insert(r.id, (r.parent_id, r.level.clone()));
+            parents.insert(r.id, (r.parent_id, r.level));
             names.insert(r.id, r.name.clone());
             by_name.entry(r.name.clone()).or_default().push(r);
         }
@@ -193,7 +193,7 @@ impl Names {
             [] => Err(format!(
                 "找不到名为「{text}」的区县、街道或社区（全市范围请写“全市”）"
             )),
-            [r] => Ok((Level::parse(&r.level).unwrap_or(Level::City), Some(r.id))),
+            [r] => Ok((r.level, Some(r.id))),
             _ => Err(format!(
                 "「{text}」对应多个区域，请写出上级区域，如“区县/街道/{name}”"
             )),
@@ -232,7 +232,7 @@ impl Names {
         let mut at = r.id;
         loop {
             let (parent, level) = self.parents.get(&at)?;
-            if level == Level::District.as_str() {
+            if *level == Level::District {
                 return Some(at);
             }
             at = (*parent)?;
@@ -660,7 +660,7 @@ fn need_row(
                 .named(name)
                 .into_iter()
                 .filter(|r| {
-                    r.level == Level::Community.as_str()
+                    r.level == Level::Community
                         && (r.id == alliance.region_id || r.parent_id == Some(alliance.region_id))
                 })
                 .collect();
@@ -781,8 +781,7 @@ pub async fn export(
                         units.get(&r.organization_id).cloned().unwrap_or_default(),
                         day(r.available_from),
                         day(r.available_until),
-                        resources::Status::parse(&r.status)
-                            .map_or(r.status.clone(), |s| s.label().to_owned()),
+                        r.status.label().to_owned(),
                     ]
                 })
                 .collect()
@@ -813,15 +812,9 @@ pub async fn export(
                         n.tags.join("、"),
                         n.quantity.map(|q| q.to_string()).unwrap_or_default(),
                         place,
-                        match n.urgency.as_str() {
-                            "low" => "不急",
-                            "high" => "紧急",
-                            _ => "一般",
-                        }
-                        .to_owned(),
+                        n.urgency.label().to_owned(),
                         day(n.needed_by),
-                        needs::Status::parse(&n.status)
-                            .map_or(n.status.clone(), |s| s.label().to_owned()),
+                        n.status.label().to_owned(),
                     ]
                 })
                 .collect()
@@ -871,8 +864,7 @@ pub async fn export(
                             .collect::<Vec<_>>()
                             .join("、"),
                         orgs.join("、"),
-                        projects::Status::parse(&p.status)
-                            .map_or(p.status.clone(), |s| s.label().to_owned()),
+                        p.status.label().to_owned(),
                         time(Some(p.created_at)),
                         time(p.approved_at),
                         time(p.completed_at),
@@ -913,9 +905,9 @@ async fn region_labels(db: &impl ConnectionTrait, city_id: i64) -> Result<HashMa
             }
             let mut path = vec![r.name.as_str()];
             let mut at = r;
-            while at.level != Level::District.as_str()
+            while at.level != Level::District
                 && let Some(parent) = at.parent_id.and_then(|p| all.get(&p))
-                && parent.level != Level::City.as_str()
+                && parent.level != Level::City
             {
                 path.push(parent.name.as_str());
                 at = parent;

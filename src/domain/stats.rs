@@ -15,6 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::validation::{Period, in_period, period};
 use super::{Actor, lookup, regions};
 use crate::error::{Error, Result};
+use entity::values::{Level, ProjectStatus};
 use entity::{need, organization, project, region, resource};
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -32,12 +33,12 @@ pub struct StatsFilter {
     pub format: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RegionStats {
     pub region_id: i64,
     pub region_name: String,
     /// community, street, district or city; `own` rows are the region's own level.
-    pub level: String,
+    pub level: Level,
     /// True for the row of what sits at the scope region itself (本级).
     pub own: bool,
     /// Resources by status (available, reserved, exhausted, withdrawn).
@@ -54,6 +55,26 @@ pub struct RegionStats {
     pub beneficiaries: i64,
     pub average_rating: Option<f64>,
     pub ratings: u64,
+}
+
+impl RegionStats {
+    /// A region's row before anything is counted in it.
+    fn empty(r: &region::Model, own: bool) -> Self {
+        RegionStats {
+            region_id: r.id,
+            region_name: r.name.clone(),
+            level: r.level,
+            own,
+            resources: BTreeMap::new(),
+            needs: BTreeMap::new(),
+            projects: BTreeMap::new(),
+            match_rate: None,
+            median_days_to_approval: None,
+            beneficiaries: 0,
+            average_rating: None,
+            ratings: 0,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -102,12 +123,12 @@ impl Tree {
 pub async fn compute(db: &impl ConnectionTrait, actor: &Actor, f: &StatsFilter) -> Result<Stats> {
     let tree = Tree::load(db, actor.city_id).await?;
     let scope = match (f.street_id, f.district_id) {
-        (Some(id), _) => pick(&tree, id, "street", "street_id", "街道")?,
-        (None, Some(id)) => pick(&tree, id, "district", "district_id", "区县")?,
+        (Some(id), _) => pick(&tree, id, Level::Street, "street_id", "街道")?,
+        (None, Some(id)) => pick(&tree, id, Level::District, "district_id", "区县")?,
         (None, None) => tree
             .regions
             .values()
-            .find(|r| r.level == "city")
+            .find(|r| r.level == Level::City)
             .cloned()
             .ok_or_else(|| Error::not_found("城市"))?,
     };
@@ -123,13 +144,7 @@ pub async fn compute(db: &impl ConnectionTrait, actor: &Actor, f: &StatsFilter) 
         let at = tree.row_of(scope.id, id)?;
         rows.entry(at).or_insert_with(|| {
             let r = &tree.regions[&at];
-            RegionStats {
-                region_id: at,
-                region_name: r.name.clone(),
-                level: r.level.clone(),
-                own: at == scope.id,
-                ..Default::default()
-            }
+            RegionStats::empty(r, at == scope.id)
         });
         Some(at)
     };
@@ -198,8 +213,8 @@ pub async fn compute(db: &impl ConnectionTrait, actor: &Actor, f: &StatsFilter) 
             continue;
         };
         let r = rows.get_mut(&at).expect("made");
-        *r.projects.entry(p.status.clone()).or_default() += 1;
-        if p.status == "completed" {
+        *r.projects.entry(p.status.as_str().to_owned()).or_default() += 1;
+        if p.status == ProjectStatus::Completed {
             r.beneficiaries += i64::from(p.beneficiaries.unwrap_or(0));
         }
         if let Some(d) = p.days_to_approval {
@@ -209,12 +224,7 @@ pub async fn compute(db: &impl ConnectionTrait, actor: &Actor, f: &StatsFilter) 
             rated.entry(at).or_default().push(x);
         }
     }
-    let mut total = RegionStats {
-        region_id: scope.id,
-        region_name: scope.name.clone(),
-        level: scope.level.clone(),
-        ..Default::default()
-    };
+    let mut total = RegionStats::empty(&scope, false);
     for (at, r) in rows.iter_mut() {
         finish(r, days.get(at), rated.get(at));
         for (k, v) in &r.resources {
@@ -244,7 +254,7 @@ pub async fn compute(db: &impl ConnectionTrait, actor: &Actor, f: &StatsFilter) 
     })
 }
 
-fn pick(tree: &Tree, id: i64, level: &str, field: &str, label: &str) -> Result<region::Model> {
+fn pick(tree: &Tree, id: i64, level: Level, field: &str, label: &str) -> Result<region::Model> {
     match tree.regions.get(&id) {
         Some(r) if r.level == level => Ok(r.clone()),
         _ => Err(Error::field(field, format!("{label}不存在"))),
@@ -299,7 +309,7 @@ fn round(x: f64, digits: i32) -> f64 {
 /// A project with what the statistics need of it and of its need.
 struct ProjectFacts {
     id: i64,
-    status: String,
+    status: ProjectStatus,
     place: i64,
     beneficiaries: Option<i32>,
     days_to_approval: Option<f64>,
@@ -395,7 +405,12 @@ pub async fn organizations(
     let projects: Vec<ProjectFacts> = projects_in(db, actor.city_id, period)
         .await?
         .into_iter()
-        .filter(|p| ["approved", "in_progress", "completed"].contains(&p.status.as_str()))
+        .filter(|p| {
+            matches!(
+                p.status,
+                ProjectStatus::Approved | ProjectStatus::InProgress | ProjectStatus::Completed
+            )
+        })
         .collect();
     let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
     let links = super::projects::links(db, &ids).await?;
@@ -414,7 +429,7 @@ pub async fn organizations(
         for org in units.get(&p.id).into_iter().flatten() {
             let Some(o) = out.get_mut(org) else { continue };
             o.projects += 1;
-            if p.status == "completed" {
+            if p.status == ProjectStatus::Completed {
                 o.completed += 1;
                 o.beneficiaries += i64::from(p.beneficiaries.unwrap_or(0));
             }

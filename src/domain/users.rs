@@ -224,7 +224,7 @@ pub async fn create(
         username: Set(required(input.username)),
         password_hash: Set(hash.0),
         display_name: Set(required(input.display_name)),
-        role: Set(required(input.role).as_str().into()),
+        role: Set(required(input.role)),
         alliance_id: Set(input.alliance_id),
         organization_id: Set(input.organization_id),
         disabled_at: Set(None),
@@ -350,7 +350,7 @@ pub async fn bootstrap_admin(
     hash: Option<PasswordHash>,
 ) -> Result<bool> {
     let has_admin = user::Entity::find()
-        .filter(user::Column::Role.eq(Role::Admin.as_str()))
+        .filter(user::Column::Role.eq(Role::Admin))
         .one(db)
         .await?
         .is_some();

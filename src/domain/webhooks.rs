@@ -42,11 +42,7 @@ pub fn project_event(status: projects::Status) -> String {
     format!("project.{}", status.as_str())
 }
 
-pub mod status {
-    pub const PENDING: &str = "pending";
-    pub const DELIVERED: &str = "delivered";
-    pub const FAILED: &str = "failed";
-}
+pub use entity::values::DeliveryStatus;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -402,14 +398,14 @@ pub async fn delete(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result
     webhook_delivery::Entity::update_many()
         .col_expr(
             webhook_delivery::Column::Status,
-            Expr::value(status::FAILED),
+            Expr::value(DeliveryStatus::Failed),
         )
         .col_expr(
             webhook_delivery::Column::LastError,
             Expr::value("接收地址已删除"),
         )
         .filter(webhook_delivery::Column::WebhookId.eq(id))
-        .filter(webhook_delivery::Column::Status.eq(status::PENDING))
+        .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending))
         .exec(db)
         .await?;
     audit::changed(
@@ -485,7 +481,7 @@ async fn queue(
         webhook_id: Set(w.id),
         event: Set(event.to_owned()),
         payload: Set(body.to_string()),
-        status: Set(status::PENDING.into()),
+        status: Set(DeliveryStatus::Pending),
         attempts: Set(0),
         next_attempt_at: Set(now),
         created_at: Set(now),
@@ -538,13 +534,13 @@ pub async fn deliveries(
     let mut select =
         webhook_delivery::Entity::find().filter(webhook_delivery::Column::WebhookId.eq(w.id));
     if let Some(s) = filter.status.as_deref().filter(|s| !s.is_empty()) {
-        if ![status::PENDING, status::DELIVERED, status::FAILED].contains(&s) {
+        let Some(status) = DeliveryStatus::parse(s) else {
             return Err(Error::field(
                 "status",
                 "状态只能是 pending、delivered 或 failed",
             ));
-        }
-        select = select.filter(webhook_delivery::Column::Status.eq(s));
+        };
+        select = select.filter(webhook_delivery::Column::Status.eq(status));
     }
     super::page::fetch(
         db,
@@ -567,8 +563,8 @@ pub async fn redeliver(
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found("投递记录"))?;
-    if d.status != status::FAILED {
-        return Err(Error::Conflict(if d.status == status::DELIVERED {
+    if d.status != DeliveryStatus::Failed {
+        return Err(Error::Conflict(if d.status == DeliveryStatus::Delivered {
             "这次投递已经成功，无需重发".into()
         } else {
             "这次投递仍在重试中".into()
@@ -578,7 +574,7 @@ pub async fn redeliver(
         return Err(Error::Conflict("接收地址已暂停，请先启用".into()));
     }
     let mut a: webhook_delivery::ActiveModel = d.clone().into();
-    a.status = Set(status::PENDING.into());
+    a.status = Set(DeliveryStatus::Pending);
     a.attempts = Set(0);
     a.next_attempt_at = Set(Utc::now());
     a.locked_until = Set(None);

@@ -84,7 +84,7 @@ impl Regions {
         let mut out = Vec::new();
         let mut next = Some(id);
         while let Some(r) = next.and_then(|i| self.0.get(&i)) {
-            out.push(region_term(&r.level, r.id));
+            out.push(region_term(r.level.as_str(), r.id));
             next = r.parent_id;
         }
         out
@@ -129,7 +129,7 @@ pub fn add_alliances(f: &Fields, d: &mut TantivyDocument, part: &str, alliances:
 /// The term of a resource's scope.
 pub fn scope_term(r: &resource::Model) -> String {
     match r.scope_region_id {
-        Some(id) => region_term(&r.scope_level, id),
+        Some(id) => region_term(r.scope_level.as_str(), id),
         None => region_term("city", r.city_id),
     }
 }
@@ -145,7 +145,7 @@ pub fn resource_doc(
     d.add_u64(f.id, r.id as u64);
     d.add_text(f.kind, Kind::Resource.as_str());
     d.add_u64(f.city, r.city_id as u64);
-    d.add_text(f.status, &r.status);
+    d.add_text(f.status, r.status.as_str());
     d.add_text(f.category, &r.category);
     d.add_text(f.topic, &r.category);
     let scope = scope_term(r);
@@ -227,7 +227,7 @@ pub fn need_doc(f: &Fields, n: &need::Model, regions: &Regions) -> TantivyDocume
     d.add_u64(f.id, n.id as u64);
     d.add_text(f.kind, Kind::Need.as_str());
     d.add_u64(f.city, n.city_id as u64);
-    d.add_text(f.status, &n.status);
+    d.add_text(f.status, n.status.as_str());
     d.add_text(f.category, &n.category);
     d.add_text(f.topic, &n.category);
     for term in regions.chain(n.place_region_id) {

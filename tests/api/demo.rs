@@ -1,6 +1,7 @@
 //! The demo city: Kunming's 68 street alliances and 332 community joint meetings, about 300
 //! member units and a few thousand entries, the same on every run, loaded only once.
 
+use entity::values::{NeedStatus, ProjectStatus};
 use lianmeng::config::Config;
 use lianmeng::db::Db;
 use reqwest::StatusCode;
@@ -237,7 +238,7 @@ async fn demo_books_balance(db: &Db) {
         reserved += usize::from(r.reserved > 0);
     }
     assert!(reserved > 50, "only {reserved} resources hold quantity");
-    let needs: HashMap<i64, String> = entity::need::Entity::find()
+    let needs: HashMap<i64, NeedStatus> = entity::need::Entity::find()
         .all(&db.read)
         .await
         .unwrap()
@@ -245,17 +246,17 @@ async fn demo_books_balance(db: &Db) {
         .map(|n| (n.id, n.status))
         .collect();
     for p in projects.values() {
-        let expected = if p.status == "completed" {
-            "fulfilled"
+        let expected = if p.status == ProjectStatus::Completed {
+            NeedStatus::Fulfilled
         } else {
-            "matched"
+            NeedStatus::Matched
         };
         assert_eq!(needs[&p.need_id], expected, "project {}", p.id);
     }
     let with_project: std::collections::HashSet<i64> =
         projects.values().map(|p| p.need_id).collect();
     for (id, status) in &needs {
-        if status == "matched" || status == "fulfilled" {
+        if matches!(status, NeedStatus::Matched | NeedStatus::Fulfilled) {
             assert!(
                 with_project.contains(id),
                 "need {id} is {status} without a project"

@@ -1,6 +1,7 @@
 //! Admins manage accounts: rename, reset a password, disable and enable; a reset or a
 //! disabled account ends every session of that user.
 
+use entity::values::{Level, ResourceStatus};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -137,7 +138,7 @@ async fn other_cities_do_not_exist_for_you(app: TestApp) {
     let db = &app.db.write;
     let city = entity::region::ActiveModel {
         city_id: Set(None),
-        level: Set("city".into()),
+        level: Set(Level::City),
         parent_id: Set(None),
         code: Set("530300".into()),
         name: Set("曲靖市".into()),
@@ -172,11 +173,11 @@ async fn other_cities_do_not_exist_for_you(app: TestApp) {
         category: Set("医疗健康".into()),
         tags: Set(Default::default()),
         quantity: Set(None),
-        scope_level: Set("city".into()),
+        scope_level: Set(Level::City),
         scope_region_id: Set(None),
         available_from: Set(None),
         available_until: Set(None),
-        status: Set("available".into()),
+        status: Set(ResourceStatus::Available),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

@@ -135,7 +135,7 @@ pub struct AlsoOfferedBy {
 impl AlsoOfferedBy {
     pub fn new(view: ResourceView, r: &Ranked) -> Self {
         AlsoOfferedBy {
-            resource_id: view.id,
+            resource_id: view.entry.id,
             organization: view.organization,
             scope: view.scope,
             scope_relation: r.scope_relation.into(),

@@ -99,7 +99,7 @@ async fn open_needs(db: &impl ConnectionTrait, alliance_id: i64) -> Result<Vec<n
     let waiting = awaiting_review(db, alliance_id).await?;
     Ok(need::Entity::find()
         .filter(need::Column::AllianceId.eq(alliance_id))
-        .filter(need::Column::Status.eq(needs::Status::Open.as_str()))
+        .filter(need::Column::Status.eq(needs::Status::Open))
         .filter(need::Column::DeletedAt.is_null())
         .order_by_asc(need::Column::Id)
         .all(db)
@@ -115,7 +115,7 @@ async fn awaiting_review(db: &impl ConnectionTrait, alliance_id: i64) -> Result<
         .select_only()
         .column(project::Column::NeedId)
         .filter(project::Column::AllianceId.eq(alliance_id))
-        .filter(project::Column::Status.eq(projects::Status::Proposed.as_str()))
+        .filter(project::Column::Status.eq(projects::Status::Proposed))
         .into_tuple()
         .all(db)
         .await?;
@@ -179,7 +179,7 @@ async fn candidates(
         let found = resource::Entity::find()
             .filter(resource::Column::Id.is_in(chunk.iter().copied()))
             .filter(resource::Column::DeletedAt.is_null())
-            .filter(resource::Column::Status.eq(resources::Status::Available.as_str()))
+            .filter(resource::Column::Status.eq(resources::Status::Available))
             .all(db)
             .await?;
         rows.extend(found.into_iter().map(|r| (r.id, r)));

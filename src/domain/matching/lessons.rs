@@ -333,10 +333,7 @@ const APPROVED: [Status; 3] = [Status::Approved, Status::InProgress, Status::Com
 
 /// Every reviewed project of a city as examples: one per resource of the project.
 pub async fn examples(db: &impl ConnectionTrait, city_id: i64) -> Result<Vec<Example>> {
-    let statuses = APPROVED
-        .iter()
-        .chain([&Status::Rejected])
-        .map(|s| s.as_str());
+    let statuses = APPROVED.iter().chain([&Status::Rejected]).copied();
     let projects = project::Entity::find()
         .filter(project::Column::CityId.eq(city_id))
         .filter(project::Column::Status.is_in(statuses))
@@ -375,7 +372,7 @@ pub async fn examples(db: &impl ConnectionTrait, city_id: i64) -> Result<Vec<Exa
             resource_id: r.id,
             resource_words: described,
             same_category: n.category == r.category,
-            approved: Status::parse(&p.status) != Some(Status::Rejected),
+            approved: p.status != Status::Rejected,
         });
     }
     Ok(out)

@@ -234,7 +234,7 @@ pub async fn keep_matchable_resources(
         .into_iter()
         .filter_map(|r| rows.remove(&r.id).map(|row| (row, r)))
         .filter(|(row, _)| {
-            row.status == resources::Status::Available.as_str()
+            row.status == resources::Status::Available
                 && chain.contains(&scope_term(row))
                 && still_confirmed(row.review_by)
         })
@@ -278,9 +278,7 @@ pub async fn for_resource(
             r.available_until.map_or(i64::MAX, day),
         ),
     };
-    if r.status != resources::Status::Available.as_str()
-        || probe.window.1 < day(crate::time::today())
-    {
+    if r.status != resources::Status::Available || probe.window.1 < day(crate::time::today()) {
         return Ok(Vec::new());
     }
     let mut wider = with_headroom(opts, false);
@@ -308,7 +306,7 @@ pub async fn for_resource(
         .into_iter()
         .filter_map(|m| rows.remove(&m.id).map(|row| (row, m)))
         .filter(|(row, _)| {
-            row.status == needs::Status::Open.as_str()
+            row.status == needs::Status::Open
                 && regions.chain(row.place_region_id).contains(&scope)
                 && still_confirmed(row.review_by)
         })

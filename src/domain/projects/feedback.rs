@@ -74,7 +74,7 @@ pub async fn rate(
     if !actor.coordinates(p.alliance_id) {
         return Err(Error::forbidden("只有需求所在联盟的协调员可以评价项目"));
     }
-    if p.status != Status::Completed.as_str() {
+    if p.status != Status::Completed {
         return Err(Error::Conflict("项目完成后才能评价".into()));
     }
     Problems::of(&input).finish()?;

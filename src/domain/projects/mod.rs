@@ -10,12 +10,12 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
 use super::validation::{Problems, required, trimmed_opt};
-use super::{Actor, Page, PageParams, Role, audit, needs, resources};
+use super::{Actor, Page, PageParams, Role, audit, lists, needs, resources};
 use crate::error::{Error, Result};
 use entity::{need, project, project_resource, resource};
 
@@ -23,52 +23,7 @@ pub use workflow::lock_resources;
 pub use workflow::{Party, TRANSITIONS, TransitionRequest, allowed, timeline, transition};
 pub(crate) use workflow::{need_status_from_projects, settled_status};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-// Named apart in the OpenAPI document: several modules have a `Status`.
-#[schema(as = ProjectStatus)]
-pub enum Status {
-    /// 拟对接
-    Proposed,
-    Approved,
-    Rejected,
-    InProgress,
-    Completed,
-    Cancelled,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Proposed => "proposed",
-            Status::Approved => "approved",
-            Status::Rejected => "rejected",
-            Status::InProgress => "in_progress",
-            Status::Completed => "completed",
-            Status::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        use Status::*;
-        [
-            Proposed, Approved, Rejected, InProgress, Completed, Cancelled,
-        ]
-        .into_iter()
-        .find(|v| v.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Proposed => "拟对接",
-            Status::Approved => "已批准",
-            Status::Rejected => "已驳回",
-            Status::InProgress => "实施中",
-            Status::Completed => "已完成",
-            Status::Cancelled => "已取消",
-        }
-    }
-}
+pub use entity::values::ProjectStatus as Status;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -118,7 +73,8 @@ pub async fn propose(
 ) -> Result<project::Model> {
     let mut problems = Problems::of(&input);
     let need = match input.need_id {
-        Some(id) => match needs::get_for_update(db, actor.city_id, id).await {
+        Some(id) => match lists::get_for_update::<entity::need::Model>(db, actor.city_id, id).await
+        {
             Ok(n) => Some(n),
             Err(Error::NotFound(_)) => {
                 problems.add("need_id", "需求不存在");
@@ -130,7 +86,7 @@ pub async fn propose(
     };
     if let Some(n) = &need
         && !matches!(
-            needs::Status::parse(&n.status),
+            Some(n.status),
             Some(needs::Status::Open | needs::Status::Matched)
         )
     {
@@ -158,7 +114,7 @@ pub async fn propose(
     for id in ids.iter().filter(|_| checked) {
         match found.iter().find(|r| r.id == *id) {
             None => problems.add("resource_ids", format!("资源 {id} 不存在")),
-            Some(r) if r.status != resources::Status::Available.as_str() => {
+            Some(r) if r.status != resources::Status::Available => {
                 problems.add("resource_ids", format!("资源「{}」当前不可对接", r.title))
             }
             Some(_) => {}
@@ -187,7 +143,7 @@ pub async fn propose(
         need_id: Set(need.id),
         alliance_id: Set(need.alliance_id),
         title: Set(required(input.title)),
-        status: Set(Status::Proposed.as_str().into()),
+        status: Set(Status::Proposed),
         notes: Set(input.note.clone().unwrap_or_default()),
         version: Set(1),
         created_at: Set(now),
@@ -292,7 +248,7 @@ pub async fn list(
         select = select.filter(project::Column::NeedId.eq(n));
     }
     if let Some(s) = filter.status {
-        select = select.filter(project::Column::Status.eq(s.as_str()));
+        select = select.filter(project::Column::Status.eq(s));
     }
     super::page::fetch(db, select.order_by_desc(project::Column::Id), params).await
 }

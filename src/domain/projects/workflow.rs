@@ -15,7 +15,7 @@ use validator::Validate;
 
 use super::Status;
 use crate::domain::validation::{Problems, check_version, trimmed_opt};
-use crate::domain::{Actor, Role, audit, needs, resources};
+use crate::domain::{Actor, Role, audit, lists, needs, resources};
 use crate::error::{Error, Result};
 use entity::{need, project, project_event, project_resource, resource};
 
@@ -134,8 +134,8 @@ pub async fn transition(
         .ok_or_else(|| Error::not_found("项目"))?;
     // A client that acted on an old copy learns that first, whatever the move.
     check_version(expected_version, before.version)?;
-    let from = Status::parse(&before.status).unwrap_or(Proposed);
-    let need = needs::get_for_update(db, actor.city_id, before.need_id).await?;
+    let from = before.status;
+    let need = lists::get_for_update(db, actor.city_id, before.need_id).await?;
     let links = super::links(db, &[id]).await?;
     let locked = lock_resources(db, links.iter().map(|l| l.resource_id)).await?;
     let owners: Vec<i64> = locked.values().map(|r| r.organization_id).collect();
@@ -183,7 +183,7 @@ pub async fn transition(
 
     let now = chrono::Utc::now();
     let mut a: project::ActiveModel = before.clone().into();
-    a.status = Set(to.as_str().into());
+    a.status = Set(to);
     a.version = Set(before.version + 1);
     a.updated_at = Set(now);
     a.updated_by = Set(actor.user_id);
@@ -217,7 +217,7 @@ pub async fn transition(
                 if delta < 0 {
                     ra.review_by = Set(Some(crate::time::with_grace(r.review_by)));
                 }
-                resources::save(db, actor, r.clone(), ra, "project").await?;
+                lists::save(db, actor, r.clone(), ra, "project").await?;
             }
         }
     }
@@ -259,7 +259,7 @@ fn check_can_reserve(
     locked: &BTreeMap<i64, resource::Model>,
 ) -> Result<()> {
     if !matches!(
-        needs::Status::parse(&need.status),
+        Some(need.status),
         Some(needs::Status::Open | needs::Status::Matched)
     ) {
         return Err(Error::Conflict(
@@ -269,7 +269,7 @@ fn check_can_reserve(
     let mut short = Vec::new();
     for l in links {
         let r = &locked[&l.resource_id];
-        if r.deleted_at.is_some() || r.status != resources::Status::Available.as_str() {
+        if r.deleted_at.is_some() || r.status != resources::Status::Available {
             short.push(format!("资源「{}」当前不可对接", r.title));
         } else if l.quantity.is_some() != r.quantity.is_some() {
             // The owner started or stopped counting it after the proposal: the amount the
@@ -309,7 +309,7 @@ async fn holders(
         .select_only()
         .column(project::Column::Id)
         .filter(project::Column::Id.is_in(links.iter().map(|l| l.project_id)))
-        .filter(project::Column::Status.is_in(HOLDING.map(Status::as_str)))
+        .filter(project::Column::Status.is_in(HOLDING))
         .into_tuple()
         .all(db)
         .await?;
@@ -323,23 +323,21 @@ async fn holders(
 /// The status a countable resource takes from what is left of it: offered while some is left,
 /// 已预留 while projects hold the rest, 已用完 once they have used it. A resource its owner
 /// withdrew or marked used up keeps that status, and an uncountable one is never reserved.
-fn settle(r: &resource::Model, reserved: i32, holders: usize) -> String {
+fn settle(r: &resource::Model, reserved: i32, holders: usize) -> resources::Status {
     use resources::Status as R;
-    let current = R::parse(&r.status).unwrap_or(R::Available);
     let Some(total) = r.quantity else {
-        return r.status.clone();
+        return r.status;
     };
-    if !matches!(current, R::Available | R::Reserved) {
-        return r.status.clone();
+    if !matches!(r.status, R::Available | R::Reserved) {
+        return r.status;
     }
-    let next = if total > reserved {
+    if total > reserved {
         R::Available
     } else if holders > 0 {
         R::Reserved
     } else {
         R::Exhausted
-    };
-    next.as_str().to_owned()
+    }
 }
 
 /// The status of a resource whose quantity its owner changed (see [`settle`]).
@@ -347,7 +345,7 @@ pub(crate) async fn settled_status(
     db: &impl ConnectionTrait,
     r: &resource::Model,
     reserved: i32,
-) -> Result<String> {
+) -> Result<resources::Status> {
     let holders = holders(db, [r.id]).await?;
     Ok(settle(
         r,
@@ -359,18 +357,18 @@ pub(crate) async fn settled_status(
 /// A need follows its projects: fulfilled once one is completed, matched while one is approved
 /// or under way, open otherwise. A need its coordinator closed stays closed.
 async fn settle_need(db: &impl ConnectionTrait, actor: &Actor, n: need::Model) -> Result<()> {
-    if needs::Status::parse(&n.status) == Some(needs::Status::Closed) {
+    if n.status == needs::Status::Closed {
         return Ok(());
     }
     let next = need_status_from_projects(db, n.id).await?;
-    if next.as_str() != n.status {
+    if next != n.status {
         let mut a: need::ActiveModel = n.clone().into();
-        a.status = Set(next.as_str().into());
+        a.status = Set(next);
         if next == needs::Status::Open {
             // Back on the list after a hold: time to confirm it before it lapses.
             a.review_by = Set(Some(crate::time::with_grace(n.review_by)));
         }
-        needs::save(db, actor, n, a, "project").await?;
+        lists::save(db, actor, n, a, "project").await?;
     }
     Ok(())
 }
@@ -411,8 +409,8 @@ pub(super) async fn record_event(
     project_event::ActiveModel {
         project_id: Set(p.id),
         city_id: Set(p.city_id),
-        from_status: Set(from.map(|s| s.as_str().to_owned())),
-        to_status: Set(p.status.clone()),
+        from_status: Set(from),
+        to_status: Set(p.status),
         actor_id: Set(actor.user_id),
         note: Set(note.unwrap_or_default()),
         created_at: Set(p.updated_at),
