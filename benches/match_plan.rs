@@ -120,7 +120,7 @@ fn end_to_end(rt: &tokio::runtime::Runtime) {
         let p = rt
             .block_on(match_plan::compute(
                 &db.read,
-                &state.search,
+                state.engine(),
                 &actor,
                 alliance,
                 PlanRequest::default(),

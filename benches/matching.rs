@@ -188,7 +188,7 @@ fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usi
     let whole_match = |id: i64| {
         rt.block_on(for_need(
             &db.read,
-            &state.search,
+            state.engine(),
             &actor,
             id,
             &options(),
@@ -211,7 +211,7 @@ fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usi
         let mut empty = 0;
         for &id in &needs {
             let np = rt
-                .block_on(NeedProbe::load(&db.read, &state.search, actor.city_id, id))
+                .block_on(NeedProbe::load(&db.read, &state.regions, actor.city_id, id))
                 .expect("need");
             let t = Instant::now();
             let (_, ranked) = rank(&state.search, &np.probe(), &index_options()).expect("rank");
@@ -253,10 +253,10 @@ fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usi
             .collect();
         let mut tasks = Vec::new();
         for half in halves {
-            let (db, search, actor) = (db.clone(), state.search.clone(), actor.clone());
+            let (db, state, actor) = (db.clone(), state.clone(), actor.clone());
             tasks.push(tokio::spawn(async move {
                 for id in half {
-                    for_need(&db.read, &search, &actor, id, &options(), true, None)
+                    for_need(&db.read, state.engine(), &actor, id, &options(), true, None)
                         .await
                         .expect("match");
                 }
@@ -271,7 +271,7 @@ fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usi
     let mut sql = Vec::new();
     for &id in needs.iter().take(SQL_SAMPLES) {
         let np = rt
-            .block_on(NeedProbe::load(&db.read, &state.search, actor.city_id, id))
+            .block_on(NeedProbe::load(&db.read, &state.regions, actor.city_id, id))
             .expect("need");
         let t = Instant::now();
         rt.block_on(lianmeng::eval::sql_like(&state, &np))
@@ -317,7 +317,7 @@ fn bench_size(rt: &tokio::runtime::Runtime, criterion: &mut Criterion, size: usi
             next += 1;
             rt.block_on(for_need(
                 &db.read,
-                &state.search,
+                state.engine(),
                 &actor,
                 id,
                 &options(),

@@ -354,7 +354,9 @@ pub async fn run(
     let url = database_url.unwrap_or_else(|| Config::default_database_url(&dir));
     let password = "eval-admin-password";
     let state = AppState::open(Config::new(url, dir.clone()), Some(password)).await?;
+    let workers = crate::workers::Workers::indexing(&state);
     let result = evaluate(&state, &fixture, password, details).await;
+    workers.stop().await;
     state.search.stop();
     state.db.clone().close().await;
     let _ = std::fs::remove_dir_all(&dir);
@@ -452,7 +454,7 @@ async fn evaluate(
             .iter()
             .filter_map(|(k, g)| loaded.resource.get(k).map(|id| (*id, *g)))
             .collect();
-        let np = NeedProbe::load(state.read(), &state.search, actor.city_id, id).await?;
+        let np = NeedProbe::load(state.read(), &state.regions, actor.city_id, id).await?;
         let opts = |synonyms| MatchOptions {
             limit: 10,
             category: None,
@@ -479,7 +481,7 @@ async fn evaluate(
             .unwrap_or_default();
         let plain = crate::domain::matching::for_need(
             state.read(),
-            &state.search,
+            state.engine(),
             &actor,
             id,
             &opts(false),
@@ -490,7 +492,7 @@ async fn evaluate(
         let lessons = crate::domain::matching::Lessons::learn(history.iter().cloned(), categories);
         let learned: Vec<i64> = crate::domain::matching::for_need(
             state.read(),
-            &state.search,
+            state.engine(),
             &actor,
             id,
             &opts(true),

@@ -23,6 +23,8 @@ pub struct AppState {
     pub deliveries_queued: Arc<tokio::sync::Notify>,
     /// What each city's reviewers have taught the matching.
     pub lessons: Arc<crate::domain::matching::lessons::Memory>,
+    /// The region tree as matching reads it.
+    pub regions: Arc<crate::domain::regions::TreeCache>,
 }
 
 impl AppState {
@@ -31,6 +33,7 @@ impl AppState {
             search,
             deliveries_queued: Arc::new(tokio::sync::Notify::new()),
             lessons: Arc::default(),
+            regions: Arc::default(),
             db,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),
@@ -57,8 +60,16 @@ impl AppState {
             tracing::info!("created user admin from LIANMENG_ADMIN_PASSWORD");
         }
         tx.commit().await?;
-        let search = Search::start(&config.data_dir, db.clone()).await?;
+        let search = Search::open(&config.data_dir, db.clone()).await?;
         Ok(AppState::new(db, config, search))
+    }
+
+    /// What a match reads besides the database.
+    pub fn engine(&self) -> crate::domain::matching::Engine<'_> {
+        crate::domain::matching::Engine {
+            search: &self.search,
+            regions: &self.regions,
+        }
     }
 
     /// The pool for reads.

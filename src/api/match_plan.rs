@@ -29,7 +29,7 @@ async fn compute_plan(
     Path(id): Path<i64>,
     Json(b): Json<PlanRequest>,
 ) -> Result<axum::Json<Plan>> {
-    let plan = match_plan::compute(state.read(), &state.search, &auth.actor, id, b).await?;
+    let plan = match_plan::compute(state.read(), state.engine(), &auth.actor, id, b).await?;
     Ok(axum::Json(plan))
 }
 

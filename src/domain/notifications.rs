@@ -21,13 +21,13 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
+use super::matching::Engine;
 use super::{
     Actor, Page, PageParams, Role, lookup, matching, needs, projects, resources, webhooks,
 };
 use crate::config::NotifyConfig;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::search::Search;
 use crate::search::matching::{MatchOptions, Ranked};
 use entity::{match_alert, need, notification, project, resource, search_outbox, worker_cursor};
 
@@ -275,7 +275,8 @@ fn failing_since(from: i64) -> u32 {
 /// applied since the cursor, each matched against open needs; new pairs above the threshold
 /// are announced. Returns how many outbox rows were consumed (0 when there was nothing new,
 /// or another instance announced them first).
-pub async fn announce_matches(db: &Db, search: &Search, cfg: &NotifyConfig) -> Result<usize> {
+pub async fn announce_matches(db: &Db, engine: Engine<'_>, cfg: &NotifyConfig) -> Result<usize> {
+    let search = engine.search;
     let from = cursor(&db.read, MATCH_CURSOR).await?;
     let applied = search.applied();
     if applied <= from {
@@ -318,7 +319,7 @@ pub async fn announce_matches(db: &Db, search: &Search, cfg: &NotifyConfig) -> R
         }
         // Without the reviewers' lessons: what is worth announcing is the engine's score; the
         // lessons only re-order what a coordinator asks to see.
-        match matching::for_resource(&db.read, search, city_id, id, &opts, None).await {
+        match matching::for_resource(&db.read, engine, city_id, id, &opts, None).await {
             Ok(matches) => found.extend(matches.into_iter().map(|(n, m)| (r.clone(), n, m))),
             Err(Error::NotFound(_) | Error::Validation(_)) => {}
             // A failure is most likely passing (a busy pool, a deadlock broken, a restart of

@@ -350,3 +350,26 @@ pub async fn list(
         .order_by_asc(region::Column::Id);
     super::page::fetch(db, select, params).await
 }
+
+/// The region tree as matching reads it (each region's chain of index terms), cached for every
+/// match: regions are only ever added (never moved or removed), so the cache is reloaded only
+/// when asked for a region it does not know.
+#[derive(Default)]
+pub struct TreeCache(std::sync::RwLock<std::sync::Arc<crate::search::documents::Regions>>);
+
+impl TreeCache {
+    /// The tree, reloaded from the database if it does not know `id` yet.
+    pub async fn with(
+        &self,
+        db: &impl ConnectionTrait,
+        id: i64,
+    ) -> Result<std::sync::Arc<crate::search::documents::Regions>> {
+        let cached = self.0.read().unwrap_or_else(|e| e.into_inner()).clone();
+        if cached.contains(id) {
+            return Ok(cached);
+        }
+        let fresh = std::sync::Arc::new(crate::search::documents::Regions::load(db).await?);
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = fresh.clone();
+        Ok(fresh)
+    }
+}

@@ -59,6 +59,7 @@ pub fn region_term(level: &str, id: i64) -> String {
 }
 
 /// Every region, by id (a city has a few hundred: cheap to hold per batch).
+#[derive(Default)]
 pub struct Regions(HashMap<i64, region::Model>);
 
 impl Regions {

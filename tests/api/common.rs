@@ -107,6 +107,9 @@ pub struct TestApp {
     /// The data directory (search index, synonym file), removed with the app.
     pub data_dir: Arc<tempfile::TempDir>,
     pub search: Arc<lianmeng::search::Search>,
+    pub regions: Arc<lianmeng::domain::regions::TreeCache>,
+    /// The server's state, to start its workers again.
+    state: lianmeng::AppState,
     server: Arc<tokio::task::JoinHandle<()>>,
     /// The background loops (match announcer, reminders, webhook deliverer).
     workers: Arc<std::sync::Mutex<Option<lianmeng::workers::Workers>>>,
@@ -175,6 +178,8 @@ impl TestApp {
             .expect("prepare app");
         let db = state.db.clone();
         let search = state.search.clone();
+        let regions = state.regions.clone();
+        let kept = state.clone();
         let workers = lianmeng::workers::Workers::start(&state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -192,8 +197,18 @@ impl TestApp {
             url: url.to_owned(),
             data_dir: dir,
             search,
+            regions,
+            state: kept,
             server: Arc::new(server),
             workers: Arc::new(std::sync::Mutex::new(Some(workers))),
+        }
+    }
+
+    /// What a match reads besides the database, as the server has it.
+    pub fn engine(&self) -> lianmeng::domain::matching::Engine<'_> {
+        lianmeng::domain::matching::Engine {
+            search: &self.search,
+            regions: &self.regions,
         }
     }
 
@@ -210,8 +225,15 @@ impl TestApp {
     }
 
     /// Stops this instance's background loops (announcer, reminders, deliverer), so a test
-    /// can run them by hand or leave the work to another instance.
+    /// can run them by hand or leave the work to another instance. Its index goes on
+    /// following the database.
     pub async fn stop_workers(&self) {
+        self.halt_workers().await;
+        let indexing = lianmeng::workers::Workers::indexing(&self.state);
+        *self.workers.lock().expect("workers") = Some(indexing);
+    }
+
+    async fn halt_workers(&self) {
         let workers = self.workers.lock().expect("workers").take();
         if let Some(w) = workers {
             w.stop().await;
@@ -266,7 +288,7 @@ impl TestApp {
     }
 
     pub async fn stop(&self) {
-        self.stop_workers().await;
+        self.halt_workers().await;
         self.search.stop();
         self.server.abort();
         self.db.clone().close().await;

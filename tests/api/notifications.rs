@@ -924,14 +924,14 @@ async fn one_of_two_announcers_wins_each_round(app: TestApp) {
     app.indexed().await;
     let cfg = lianmeng::config::NotifyConfig::default();
     let (a, b) = tokio::join!(
-        lianmeng::domain::notifications::announce_matches(&app.db, &app.search, &cfg),
-        lianmeng::domain::notifications::announce_matches(&app.db, &app.search, &cfg),
+        lianmeng::domain::notifications::announce_matches(&app.db, app.engine(), &cfg),
+        lianmeng::domain::notifications::announce_matches(&app.db, app.engine(), &cfg),
     );
     let (a, b) = (a.unwrap(), b.unwrap());
     assert!(a.min(b) == 0 && a.max(b) > 0, "rounds consumed {a} and {b}");
     assert_eq!(notes(&app, &w.coordinator, "?kind=match").await["total"], 1);
     // Caught up: a further round has nothing to do.
-    let again = lianmeng::domain::notifications::announce_matches(&app.db, &app.search, &cfg)
+    let again = lianmeng::domain::notifications::announce_matches(&app.db, app.engine(), &cfg)
         .await
         .unwrap();
     assert_eq!(again, 0);

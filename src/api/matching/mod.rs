@@ -44,7 +44,7 @@ async fn need_matches(
         .await?;
     let found = matching::for_need(
         state.read(),
-        &state.search,
+        state.engine(),
         &auth.actor,
         id,
         &p.options()?,
@@ -113,7 +113,7 @@ async fn resource_matches(
         .await?;
     let found = matching::for_resource(
         state.read(),
-        &state.search,
+        state.engine(),
         auth.actor.city_id,
         id,
         &p.options()?,
@@ -163,7 +163,7 @@ async fn search(
     auth: Auth,
     Query(p): Query<SearchParams>,
 ) -> Result<axum::Json<SearchResults>> {
-    let found = matching::search(state.read(), &state.search, &auth.actor, &p).await?;
+    let found = matching::search(state.read(), state.engine(), &auth.actor, &p).await?;
     let kind = found.kind.as_str();
     let items = found
         .hits

@@ -15,12 +15,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::matching::Engine;
 use super::matching::{NeedProbe, still_confirmed};
 use super::projects::{self, NewProject};
 use super::validation::Problems;
 use super::{Actor, Role, alliances, lookup, needs, resources};
 use crate::error::{Error, Result};
-use crate::search::Search;
 use crate::search::documents::scope_term;
 use crate::search::matching::{self, MatchOptions};
 use entity::{need, project, resource};
@@ -143,19 +143,20 @@ struct Candidates {
 
 async fn candidates(
     db: &impl ConnectionTrait,
-    search: &Search,
+    engine: Engine<'_>,
     needs: Vec<need::Model>,
     opts: &MatchOptions,
 ) -> Result<Candidates> {
+    let search = engine.search;
     let mut probes = Vec::with_capacity(needs.len());
     let mut regions = match needs.first() {
-        Some(n) => Some(search.regions_with(db, n.place_region_id).await?),
+        Some(n) => Some(engine.regions.with(db, n.place_region_id).await?),
         None => None,
     };
     for n in needs {
         let mut tree = regions.take().expect("loaded above");
         if !tree.contains(n.place_region_id) {
-            tree = search.regions_with(db, n.place_region_id).await?;
+            tree = engine.regions.with(db, n.place_region_id).await?;
         }
         probes.push(NeedProbe {
             chain: tree.chain(n.place_region_id),
@@ -207,7 +208,7 @@ async fn candidates(
 /// Computes the plan for an alliance. Nothing is written.
 pub async fn compute(
     db: &impl ConnectionTrait,
-    search: &Search,
+    engine: Engine<'_>,
     actor: &Actor,
     alliance_id: i64,
     input: PlanRequest,
@@ -222,7 +223,7 @@ pub async fn compute(
         synonyms: true,
         category_weight: None,
     };
-    let c = candidates(db, search, open_needs(db, alliance_id).await?, &opts).await?;
+    let c = candidates(db, engine, open_needs(db, alliance_id).await?, &opts).await?;
     let demand: Vec<i64> = c
         .needs
         .iter()

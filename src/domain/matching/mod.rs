@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
+use super::regions::TreeCache;
 use super::{Actor, alliances, needs, resources};
 use crate::error::{Error, Result};
 use crate::search::Search;
@@ -25,6 +26,13 @@ pub use crate::search::matching::Ranked;
 pub use groups::{Matched, group_identical};
 pub use lessons::{Example, Lessons};
 pub use nearby::{NEAR_EQUAL, nearest_first};
+
+/// What a match reads besides the database: the search index, and the region tree as cached.
+#[derive(Clone, Copy)]
+pub struct Engine<'a> {
+    pub search: &'a Search,
+    pub regions: &'a TreeCache,
+}
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -101,13 +109,13 @@ pub struct NeedProbe {
 impl NeedProbe {
     pub async fn load(
         db: &impl ConnectionTrait,
-        search: &Search,
+        regions: &TreeCache,
         city_id: i64,
         need_id: i64,
     ) -> Result<Self> {
         let need = needs::get(db, city_id, need_id).await?;
-        let chain = search
-            .regions_with(db, need.place_region_id)
+        let chain = regions
+            .with(db, need.place_region_id)
             .await?
             .chain(need.place_region_id);
         Ok(NeedProbe { need, chain })
@@ -144,14 +152,15 @@ impl NeedProbe {
 /// the rows read are lifted or lowered by what reviewers decided before ([`lessons`]).
 pub async fn for_need(
     db: &impl ConnectionTrait,
-    search: &Search,
+    engine: Engine<'_>,
     actor: &Actor,
     need_id: i64,
     opts: &MatchOptions,
     group: bool,
     lessons: Option<&Lessons>,
 ) -> Result<Vec<Matched>> {
-    let np = NeedProbe::load(db, search, actor.city_id, need_id).await?;
+    let search = engine.search;
+    let np = NeedProbe::load(db, engine.regions, actor.city_id, need_id).await?;
     let mut wider = with_headroom(opts, group);
     let lessons = lessons::prepare(&mut wider, lessons);
     let need_words = lessons.map(|_| np.words()).unwrap_or_default();
@@ -250,12 +259,13 @@ pub fn still_confirmed(review_by: Option<chrono::NaiveDate>) -> bool {
 /// which acts for no user).
 pub async fn for_resource(
     db: &impl ConnectionTrait,
-    search: &Search,
+    engine: Engine<'_>,
     city_id: i64,
     resource_id: i64,
     opts: &MatchOptions,
     lessons: Option<&Lessons>,
 ) -> Result<Vec<(need::Model, Ranked)>> {
+    let search = engine.search;
     let r = resources::get(db, city_id, resource_id).await?;
     let scope = scope_term(&r);
     // As the index keeps a resource's alliances, so that the bonus is the same both ways.
@@ -296,10 +306,10 @@ pub async fn for_resource(
         .map(|n| (n.id, n))
         .collect();
     // The cached tree reloads when it lacks a place (regions are only ever added).
-    let mut regions = search.regions_with(db, r.city_id).await?;
+    let mut regions = engine.regions.with(db, r.city_id).await?;
     for place in rows.values().map(|n| n.place_region_id) {
         if !regions.contains(place) {
-            regions = search.regions_with(db, place).await?;
+            regions = engine.regions.with(db, place).await?;
         }
     }
     let mut kept: Vec<(need::Model, Ranked)> = ranked
@@ -355,7 +365,7 @@ pub struct Found {
 
 pub async fn search(
     db: &impl ConnectionTrait,
-    search: &Search,
+    engine: Engine<'_>,
     actor: &Actor,
     p: &SearchParams,
 ) -> Result<Found> {
@@ -425,8 +435,10 @@ pub async fn search(
         offset: ((page - 1) * per_page) as usize,
         limit: per_page as usize,
     };
+    let regions = engine.regions.with(db, actor.city_id).await?;
+    let search = engine.search;
     let (total, hits) = search
-        .query_long(|| crate::search::matching::search_text(search, &query))
+        .query_long(|| crate::search::matching::search_text(search, &query, &regions))
         .await?;
     Ok(Found {
         kind,

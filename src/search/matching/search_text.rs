@@ -49,7 +49,13 @@ pub struct Hit {
     pub description_html: String,
 }
 
-pub fn search_text(search: &Search, sq: &SearchQuery) -> Result<(usize, Vec<Hit>)> {
+/// A page of free-text search on the index; `regions` is the city's tree (as cached by the
+/// caller), which tells this city's parts of the index from other cities'.
+pub fn search_text(
+    search: &Search,
+    sq: &SearchQuery,
+    regions: &documents::Regions,
+) -> Result<(usize, Vec<Hit>)> {
     let f = &search.fields;
     let synonyms = search.synonyms();
     let terms = query_terms(Some(&*synonyms), sq.q, "");
@@ -61,7 +67,6 @@ pub fn search_text(search: &Search, sq: &SearchQuery) -> Result<(usize, Vec<Hit>
     let at = match sq.kind {
         Kind::Need => Lookup::plain(f),
         Kind::Resource => {
-            let regions = search.regions();
             let mut parts = parts_in_index(&searcher, f)?;
             // This city's parts: a district the cached tree does not know yet is kept.
             let city = documents::region_term("city", sq.city_id);

@@ -29,7 +29,7 @@ fn pruning_keeps_exactly_the_best() {
     ];
     let (schema, f) = super::super::schema::build();
     let index = tantivy::Index::create_in_ram(schema);
-    super::super::register(&index);
+    super::super::index::register(&index);
     let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
     let mut seed = 0x5EED_u64;
     // What was written of each resource, to tell which the need must match.
@@ -286,7 +286,7 @@ fn filed_by_part_scores_as_one_body() {
     let index = |parts: bool| {
         let (schema, f) = super::super::schema::build();
         let index = tantivy::Index::create_in_ram(schema);
-        super::super::register(&index);
+        super::super::index::register(&index);
         let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
         for (id, part, text) in docs {
             let mut d = resource(&f, id, part, "available");
@@ -444,7 +444,7 @@ fn warmed_index() -> (
 ) {
     let (schema, f) = super::super::schema::build();
     let index = tantivy::Index::create_in_ram(schema);
-    super::super::register(&index);
+    super::super::index::register(&index);
     let cache = std::sync::Arc::new(AttrCache::default());
     let warmer: std::sync::Weak<dyn tantivy::Warmer> = std::sync::Arc::downgrade(&cache) as _;
     let reader = index

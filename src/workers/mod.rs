@@ -1,6 +1,10 @@
-//! Background work of a serving instance: announcing matches, daily review-by reminders,
-//! webhook deliveries and rolling back imports a dead process left half written. Each loop only reads and writes through the database (shared cursors
-//! and leases), so any number of instances can run them side by side.
+//! Background work of a serving instance: keeping the search index and the embeddings up with
+//! the database (`indexer`, `search::embedder`), announcing matches, daily review-by
+//! reminders, webhook deliveries and rolling back imports a dead process left half written.
+//! Each loop only reads and writes through the database (shared cursors and leases), so any
+//! number of instances can run them side by side. A new loop is added to [`Workers::start`].
+
+mod indexer;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,9 +32,25 @@ pub struct Workers {
 }
 
 impl Workers {
-    /// Starts the loops on this instance's state.
-    pub fn start(state: &AppState) -> Self {
+    /// Starts only what keeps the index and the embeddings up with the database: what the
+    /// evaluation and the benches need, without announcing or delivering anything.
+    pub fn indexing(state: &AppState) -> Self {
         let (stop, stopped) = watch::channel(false);
+        let tasks = vec![
+            tokio::spawn(indexer::run(
+                state.search.clone(),
+                state.db.clone(),
+                stopped.clone(),
+            )),
+            tokio::spawn(state.search.embedder.clone().run(state.db.clone(), stopped)),
+        ];
+        Workers { stop, tasks }
+    }
+
+    /// Starts every loop of a serving instance on its state.
+    pub fn start(state: &AppState) -> Self {
+        let mut workers = Workers::indexing(state);
+        let stopped = workers.stop.subscribe();
 
         let search = state.search.clone();
         let s = state.clone();
@@ -49,7 +69,7 @@ impl Workers {
                     while !*halt.borrow()
                         && notifications::announce_matches(
                             &state.db,
-                            &state.search,
+                            state.engine(),
                             &state.config.notify,
                         )
                         .await?
@@ -113,10 +133,8 @@ impl Workers {
                 }
             },
         );
-        Workers {
-            stop,
-            tasks: vec![announce, deliver, recover, remind],
-        }
+        workers.tasks.extend([announce, deliver, recover, remind]);
+        workers
     }
 
     /// Stops the loops, letting a round in progress finish (for a while: then it is cut off;
