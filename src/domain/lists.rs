@@ -53,6 +53,35 @@ pub trait Entry: Sized + Clone + Serialize + Send + Sync + IntoActiveModel<Self:
     fn holding_project(id: i64) -> SelectStatement;
 }
 
+/// The part of an [`Entry`] impl that only names the table and its columns, which have the
+/// same names in both lists' tables.
+macro_rules! entry_columns {
+    ($table:ident) => {
+        type Entity = $table::Entity;
+        type Active = $table::ActiveModel;
+        const ID: $table::Column = $table::Column::Id;
+        const CITY_ID: $table::Column = $table::Column::CityId;
+        const DELETED_AT: $table::Column = $table::Column::DeletedAt;
+        const VERSION: $table::Column = $table::Column::Version;
+        const UPDATED_AT: $table::Column = $table::Column::UpdatedAt;
+        const UPDATED_BY: $table::Column = $table::Column::UpdatedBy;
+        const REVIEW_BY: $table::Column = $table::Column::ReviewBy;
+        const STATUS: $table::Column = $table::Column::Status;
+        const CATEGORY: $table::Column = $table::Column::Category;
+
+        fn id(&self) -> i64 {
+            self.id
+        }
+        fn city_id(&self) -> i64 {
+            self.city_id
+        }
+        fn version(&self) -> i32 {
+            self.version
+        }
+    };
+}
+pub(crate) use entry_columns;
+
 /// An entry of the caller's city. Rows of other cities, and deleted rows, do not exist for
 /// the caller (404).
 pub async fn get<E: Entry>(db: &impl ConnectionTrait, city_id: i64, id: i64) -> Result<E> {

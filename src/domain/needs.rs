@@ -105,31 +105,11 @@ pub struct StatusChange {
 }
 
 impl Entry for need::Model {
-    type Entity = need::Entity;
-    type Active = need::ActiveModel;
+    lists::entry_columns!(need);
     type Status = Status;
     const KIND: &'static str = "need";
     const NOUN: &'static str = "需求";
     const IN_A_PROJECT: &'static str = "该需求已有项目，不能删除；如不再需要请改为关闭";
-    const ID: need::Column = need::Column::Id;
-    const CITY_ID: need::Column = need::Column::CityId;
-    const DELETED_AT: need::Column = need::Column::DeletedAt;
-    const VERSION: need::Column = need::Column::Version;
-    const UPDATED_AT: need::Column = need::Column::UpdatedAt;
-    const UPDATED_BY: need::Column = need::Column::UpdatedBy;
-    const REVIEW_BY: need::Column = need::Column::ReviewBy;
-    const STATUS: need::Column = need::Column::Status;
-    const CATEGORY: need::Column = need::Column::Category;
-
-    fn id(&self) -> i64 {
-        self.id
-    }
-    fn city_id(&self) -> i64 {
-        self.city_id
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
     /// A need is its alliance's: its coordinators (and admins) change it.
     fn check_editor(&self, actor: &Actor) -> Result<()> {
         require_coordinator(actor, self.alliance_id)

@@ -159,31 +159,11 @@ fn check_window(
 }
 
 impl Entry for resource::Model {
-    type Entity = resource::Entity;
-    type Active = resource::ActiveModel;
+    lists::entry_columns!(resource);
     type Status = Status;
     const KIND: &'static str = "resource";
     const NOUN: &'static str = "资源";
     const IN_A_PROJECT: &'static str = "该资源已关联项目，不能删除；如不再提供请改为撤回";
-    const ID: resource::Column = resource::Column::Id;
-    const CITY_ID: resource::Column = resource::Column::CityId;
-    const DELETED_AT: resource::Column = resource::Column::DeletedAt;
-    const VERSION: resource::Column = resource::Column::Version;
-    const UPDATED_AT: resource::Column = resource::Column::UpdatedAt;
-    const UPDATED_BY: resource::Column = resource::Column::UpdatedBy;
-    const REVIEW_BY: resource::Column = resource::Column::ReviewBy;
-    const STATUS: resource::Column = resource::Column::Status;
-    const CATEGORY: resource::Column = resource::Column::Category;
-
-    fn id(&self) -> i64 {
-        self.id
-    }
-    fn city_id(&self) -> i64 {
-        self.city_id
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
     /// A resource is its unit's: the unit's users (and admins) change it.
     fn check_editor(&self, actor: &Actor) -> Result<()> {
         require_owner(actor, self)
