@@ -6,6 +6,13 @@
 //! What differs between the lists is stated once, in each list's [`Entry`] impl
 //! (`domain/needs.rs`, `domain/resources.rs`): its columns, its name, and who may change it.
 //! Each list keeps its own rules for creating, editing and moving an entry's status.
+//!
+//! A field both lists get: a migration and the two entities; `NewNeed`/`NeedPatch` and
+//! `NewResource`/`ResourcePatch` with their `create_unindexed`/`update`; `EntryFields` and
+//! `entry_fields!` in `api/views.rs`; the spreadsheet columns in `domain/spreadsheets.rs`;
+//! and, if matching reads it, `search/documents.rs` (ARCHITECTURE.md has the list). The input
+//! types stay one per list: `deny_unknown_fields`, which refuses a misspelt field, does not
+//! work on flattened structs.
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::SelectStatement;
