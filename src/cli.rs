@@ -7,7 +7,6 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
@@ -361,35 +360,9 @@ async fn serve(state: AppState, bind: SocketAddr) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
     tracing::info!(address = %listener.local_addr()?, "lianmeng listening; API docs at /docs");
-    let db = state.db.clone();
-    let search = state.search.clone();
-    let workers = crate::workers::Workers::start(&state);
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let server = tokio::spawn(async move {
-        let mut stop_rx = stop_rx;
-        let app = crate::app(state).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stop_rx.wait_for(|s| *s).await;
-            })
-            .await
-    });
-    shutdown_signal().await;
-    tracing::info!("shutting down: finishing open requests (at most 10 s)");
-    let _ = stop_tx.send(true);
-    // Graceful shutdown waits for every open connection; a stuck client must not keep the
-    // process alive forever.
-    match tokio::time::timeout(Duration::from_secs(10), server).await {
-        Ok(Ok(Ok(()))) => {}
-        Ok(Ok(Err(e))) => tracing::error!(error = %e, "server error"),
-        Ok(Err(e)) => tracing::error!(error = %e, "server task failed"),
-        Err(_) => tracing::warn!("open connections did not finish in time; closing them"),
-    }
-    workers.stop().await;
-    search.stop();
-    db.close().await;
-    tracing::info!("stopped");
-    Ok(())
+    crate::App::start(state)
+        .serve(listener, shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {

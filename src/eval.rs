@@ -369,7 +369,7 @@ async fn evaluate(
     password: &str,
     details: bool,
 ) -> anyhow::Result<Vec<Score>> {
-    let app = crate::app(state.clone());
+    let app = crate::api::app(state.clone());
     let client = Client {
         token: login(&app, password).await?,
         app,

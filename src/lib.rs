@@ -4,6 +4,7 @@
 //! connections; `db` opens and migrates the database; `demo` seeds a deterministic city.
 
 pub mod api;
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -20,5 +21,5 @@ pub mod state;
 pub mod time;
 pub mod workers;
 
-pub use api::app;
+pub use app::App;
 pub use state::AppState;

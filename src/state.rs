@@ -18,8 +18,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub login_throttle: Arc<LoginThrottle>,
     pub search: Arc<Search>,
-    /// Signalled after a commit that queued webhook deliveries, so they go out at once
-    /// rather than at the deliverer's next poll.
+    /// Signalled after a commit ([`AppState::written`]), so webhook deliveries it queued go
+    /// out at once rather than at the deliverer's next poll.
     pub deliveries_queued: Arc<tokio::sync::Notify>,
     /// What each city's reviewers have taught the matching.
     pub lessons: Arc<crate::domain::matching::lessons::Memory>,
@@ -62,6 +62,21 @@ impl AppState {
         tx.commit().await?;
         let search = Search::open(&config.data_dir, db.clone()).await?;
         Ok(AppState::new(db, config, search))
+    }
+
+    /// Commits a request's transaction and tells the workers ([`AppState::written`]): every
+    /// handler that writes commits through here, so none can forget to.
+    pub async fn commit(&self, tx: sea_orm::DatabaseTransaction) -> crate::error::Result<()> {
+        tx.commit().await?;
+        self.written();
+        Ok(())
+    }
+
+    /// Something was written: the indexer applies the outbox now rather than at its next poll,
+    /// and the deliverer sends what was queued. A wake with nothing to do costs one empty read.
+    pub fn written(&self) {
+        self.search.notify();
+        self.deliveries_queued.notify_one();
     }
 
     /// What a match reads besides the database.

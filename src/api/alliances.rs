@@ -73,6 +73,6 @@ async fn add_member(
     let tx = state.db.begin().await?;
     let m = alliances::add_member(&tx, &auth.actor, id, b).await?;
     let view = MemberView::many(&tx, vec![m]).await?.remove(0);
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok((StatusCode::CREATED, axum::Json(view)))
 }

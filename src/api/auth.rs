@@ -52,7 +52,7 @@ async fn login(
         .map(str::to_owned);
     let tx = state.db.begin().await?;
     let s = auth::open_session(&tx, user, state.config.token_ttl, request_id).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok(axum::Json(LoginResponse {
         token: s.token,
         expires_at: local(s.expires_at),
@@ -65,7 +65,7 @@ async fn login(
 async fn logout(State(state): State<AppState>, auth: Auth) -> Result<StatusCode> {
     let tx = state.db.begin().await?;
     auth::logout(&tx, &auth.actor, auth.session).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

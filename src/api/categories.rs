@@ -41,6 +41,6 @@ async fn create_category(
 ) -> Result<(StatusCode, axum::Json<CategoryView>)> {
     let tx = state.db.begin().await?;
     let c = categories::create(&tx, &auth.actor, b).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok((StatusCode::CREATED, axum::Json(c.into())))
 }

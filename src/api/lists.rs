@@ -74,7 +74,7 @@ macro_rules! list_endpoints {
         ) -> Result<impl IntoResponse> {
             let tx = state.db.begin().await?;
             let row = $domain::create(&tx, &auth.actor, b).await?;
-            tx.commit().await?;
+            state.commit(tx).await?;
             Ok((StatusCode::CREATED, written(&state, row).await?))
         }
 
@@ -102,7 +102,7 @@ macro_rules! list_endpoints {
         ) -> Result<impl IntoResponse> {
             let tx = state.db.begin().await?;
             let row = $domain::update(&tx, &auth.actor, id, v, b).await?;
-            tx.commit().await?;
+            state.commit(tx).await?;
             written(&state, row).await
         }
 
@@ -118,7 +118,7 @@ macro_rules! list_endpoints {
         ) -> Result<impl IntoResponse> {
             let tx = state.db.begin().await?;
             let row = $domain::change_status(&tx, &auth.actor, id, v, b.status).await?;
-            tx.commit().await?;
+            state.commit(tx).await?;
             written(&state, row).await
         }
 
@@ -133,7 +133,7 @@ macro_rules! list_endpoints {
         ) -> Result<StatusCode> {
             let tx = state.db.begin().await?;
             lists::delete::<$entry>(&tx, &auth.actor, id, v).await?;
-            tx.commit().await?;
+            state.commit(tx).await?;
             Ok(StatusCode::NO_CONTENT)
         }
 
@@ -148,7 +148,7 @@ macro_rules! list_endpoints {
         ) -> Result<impl IntoResponse> {
             let tx = state.db.begin().await?;
             let row = lists::confirm::<$entry>(&tx, &auth.actor, id, v).await?;
-            tx.commit().await?;
+            state.commit(tx).await?;
             written(&state, row).await
         }
     };

@@ -47,8 +47,7 @@ async fn accept_plan(
 ) -> Result<(StatusCode, axum::Json<Vec<ProjectView>>)> {
     let tx = state.db.begin().await?;
     let created = match_plan::accept(&tx, &auth.actor, id, b).await?;
-    tx.commit().await?;
-    state.deliveries_queued.notify_one();
+    state.commit(tx).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(ProjectView::many(state.read(), &auth.actor, created).await?),

@@ -238,11 +238,6 @@ async fn record_metrics(State(state): State<AppState>, req: Request, next: Next)
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "unmatched".into());
     let resp = next.run(req).await;
-    // A successful write may have changed a resource or need: wake the indexer now rather
-    // than at its next poll (waking it for other writes costs one empty outbox read).
-    if method != "GET" && resp.status().is_success() {
-        state.search.notify();
-    }
     state
         .metrics
         .record_request(&method, &route, resp.status().as_u16(), started.elapsed());

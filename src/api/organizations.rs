@@ -43,7 +43,7 @@ async fn create_organization(
 ) -> Result<(StatusCode, axum::Json<OrganizationView>)> {
     let tx = state.db.begin().await?;
     let o = organizations::create(&tx, &auth.actor, b).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     // Whoever registers a unit has just typed its contacts.
     Ok((
         StatusCode::CREATED,
@@ -75,7 +75,7 @@ async fn update_organization(
 ) -> Result<axum::Json<OrganizationView>> {
     let tx = state.db.begin().await?;
     let o = organizations::update(&tx, &auth.actor, id, b).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     // Only the unit's own users and admins may edit it.
     Ok(axum::Json(OrganizationView::new(o, true)))
 }

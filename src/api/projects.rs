@@ -52,8 +52,7 @@ async fn propose_project(
 ) -> Result<impl IntoResponse> {
     let tx = state.db.begin().await?;
     let p = projects::propose(&tx, &auth.actor, b).await?;
-    tx.commit().await?;
-    state.deliveries_queued.notify_one();
+    state.commit(tx).await?;
     Ok((
         StatusCode::CREATED,
         etag(p.version),
@@ -93,8 +92,7 @@ async fn move_project(
 ) -> Result<impl IntoResponse> {
     let tx = state.db.begin().await?;
     let p = projects::transition(&tx, &auth.actor, id, v, b).await?;
-    tx.commit().await?;
-    state.deliveries_queued.notify_one();
+    state.commit(tx).await?;
     state.lessons.forget(p.city_id).await;
     Ok((
         etag(p.version),
@@ -173,7 +171,7 @@ async fn rate_project(
 ) -> Result<impl IntoResponse> {
     let tx = state.db.begin().await?;
     let f = feedback::rate(&tx, &auth.actor, id, v, b).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok((
         etag(f.version),
         axum::Json(FeedbackView::one(state.read(), f).await?),
@@ -194,7 +192,7 @@ async fn reply_to_feedback(
 ) -> Result<impl IntoResponse> {
     let tx = state.db.begin().await?;
     let f = feedback::reply(&tx, &auth.actor, id, v, b).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok((
         etag(f.version),
         axum::Json(FeedbackView::one(state.read(), f).await?),

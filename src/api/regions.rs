@@ -92,7 +92,7 @@ async fn create(
     let tx = state.db.begin().await?;
     let region = regions::create(&tx, &auth.actor, level, field, input).await?;
     let alliance = alliances::of_region(&tx, region.id).await?.map(|a| a.id);
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(RegionView::new(region, alliance)),
@@ -109,7 +109,7 @@ async fn rename(
     let tx = state.db.begin().await?;
     let region = regions::rename(&tx, &auth.actor, id, level, input).await?;
     let alliance = alliances::of_region(&tx, region.id).await?.map(|a| a.id);
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok(axum::Json(RegionView::new(region, alliance)))
 }
 

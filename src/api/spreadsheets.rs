@@ -132,7 +132,7 @@ async fn import_list(
     let job = imports::start(&state.db, &auth.actor, &table, &opts, file_name).await?;
     let id = job.id;
     tokio::spawn(async move {
-        let published = || state.search.notify();
+        let published = || state.written();
         if let Err(e) = imports::run(
             &state.db,
             &auth.actor,

@@ -45,7 +45,7 @@ async fn create_user(
     let hash = PasswordHash::of(b.password.as_deref()).await?;
     let tx = state.db.begin().await?;
     let u = users::create(&tx, Some(&auth.actor), auth.actor.city_id, b, hash).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok((StatusCode::CREATED, axum::Json(u.into())))
 }
 
@@ -76,6 +76,6 @@ async fn update_user(
     let hash = PasswordHash::of(b.password.as_deref()).await?;
     let tx = state.db.begin().await?;
     let u = users::update(&tx, &auth.actor, id, b, hash).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok(axum::Json(u.into()))
 }

@@ -58,7 +58,7 @@ async fn create_webhook(
     let allow = state.config.notify.webhook_allow_private;
     let tx = state.db.begin().await?;
     let w = webhooks::create(&tx, &auth.actor, id, b, allow).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok((
         StatusCode::CREATED,
         etag(w.version),
@@ -113,7 +113,7 @@ async fn update_webhook(
     let allow = state.config.notify.webhook_allow_private;
     let tx = state.db.begin().await?;
     let w = webhooks::update(&tx, &auth.actor, id, v, b, allow).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok((etag(w.version), axum::Json(WebhookView::new(w, rotated))))
 }
 
@@ -127,7 +127,7 @@ async fn delete_webhook(
 ) -> Result<StatusCode> {
     let tx = state.db.begin().await?;
     webhooks::delete(&tx, &auth.actor, id).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -141,8 +141,7 @@ async fn ping_webhook(
 ) -> Result<impl IntoResponse> {
     let tx = state.db.begin().await?;
     let d = webhooks::ping(&tx, &auth.actor, id).await?;
-    tx.commit().await?;
-    state.deliveries_queued.notify_one();
+    state.commit(tx).await?;
     Ok((StatusCode::ACCEPTED, axum::Json(DeliveryView::from(d))))
 }
 
@@ -172,7 +171,6 @@ async fn retry_delivery(
 ) -> Result<impl IntoResponse> {
     let tx = state.db.begin().await?;
     let d = webhooks::redeliver(&tx, &auth.actor, id, delivery_id).await?;
-    tx.commit().await?;
-    state.deliveries_queued.notify_one();
+    state.commit(tx).await?;
     Ok((StatusCode::ACCEPTED, axum::Json(DeliveryView::from(d))))
 }

@@ -108,11 +108,9 @@ pub struct TestApp {
     pub data_dir: Arc<tempfile::TempDir>,
     pub search: Arc<lianmeng::search::Search>,
     pub regions: Arc<lianmeng::domain::regions::TreeCache>,
-    /// The server's state, to start its workers again.
-    state: lianmeng::AppState,
     server: Arc<tokio::task::JoinHandle<()>>,
-    /// The background loops (match announcer, reminders, webhook deliverer).
-    workers: Arc<std::sync::Mutex<Option<lianmeng::workers::Workers>>>,
+    /// The service as `serve` runs it (state and workers); `None` once stopped.
+    app: Arc<tokio::sync::Mutex<Option<lianmeng::App>>>,
 }
 
 /// An HTTP answer: status, headers and the JSON body (Null when empty or not JSON).
@@ -173,22 +171,19 @@ impl TestApp {
         config.notify.webhook_timeout = std::time::Duration::from_secs(2);
         config.notify.webhook_max_attempts = 4;
         tweak(&mut config);
-        let state = lianmeng::AppState::open(config, Some(ADMIN_PASSWORD))
+        let app = lianmeng::App::build(config, Some(ADMIN_PASSWORD))
             .await
             .expect("prepare app");
-        let db = state.db.clone();
-        let search = state.search.clone();
-        let regions = state.regions.clone();
-        let kept = state.clone();
-        let workers = lianmeng::workers::Workers::start(&state);
+        let db = app.state.db.clone();
+        let search = app.state.search.clone();
+        let regions = app.state.regions.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
+        let service = app.service();
         let server = tokio::spawn(async move {
-            let app =
-                lianmeng::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-            axum::serve(listener, app).await.expect("server");
+            axum::serve(listener, service).await.expect("server");
         });
         TestApp {
             base: format!("http://{addr}"),
@@ -198,9 +193,8 @@ impl TestApp {
             data_dir: dir,
             search,
             regions,
-            state: kept,
             server: Arc::new(server),
-            workers: Arc::new(std::sync::Mutex::new(Some(workers))),
+            app: Arc::new(tokio::sync::Mutex::new(Some(app))),
         }
     }
 
@@ -228,15 +222,8 @@ impl TestApp {
     /// can run them by hand or leave the work to another instance. Its index goes on
     /// following the database.
     pub async fn stop_workers(&self) {
-        self.halt_workers().await;
-        let indexing = lianmeng::workers::Workers::indexing(&self.state);
-        *self.workers.lock().expect("workers") = Some(indexing);
-    }
-
-    async fn halt_workers(&self) {
-        let workers = self.workers.lock().expect("workers").take();
-        if let Some(w) = workers {
-            w.stop().await;
+        if let Some(app) = self.app.lock().await.as_mut() {
+            app.stop_workers(true).await;
         }
     }
 
@@ -288,10 +275,11 @@ impl TestApp {
     }
 
     pub async fn stop(&self) {
-        self.halt_workers().await;
-        self.search.stop();
         self.server.abort();
-        self.db.clone().close().await;
+        let app = self.app.lock().await.take();
+        if let Some(app) = app {
+            app.stop().await;
+        }
     }
 
     pub async fn send(
