@@ -170,7 +170,13 @@ impl Embedder {
                 }
                 continue;
             }
-            if let Err(e) = self.refresh(&db, &batch).await {
+            // A batch takes seconds: a stop does not wait for it (what it had not stored is
+            // queued again by the next start's sweep).
+            let refreshed = tokio::select! {
+                r = self.refresh(&db, &batch) => r,
+                _ = stopped.changed() => return,
+            };
+            if let Err(e) = refreshed {
                 if *stopped.borrow() {
                     return;
                 }
