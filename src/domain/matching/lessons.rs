@@ -162,23 +162,39 @@ pub struct ForNeed<'a> {
     weights: f64,
 }
 
+/// A resource's keys (its words and itself) as the lessons know them, each with the projects
+/// of each verdict whose resource had it, looked up once for every need it is matched with.
+pub struct ForResource(Vec<(Key, u32, u32)>);
+
+impl ForResource {
+    /// Nothing learned bears on this resource: every lift is 0.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 impl ForNeed<'_> {
+    /// Nothing learned bears on this need: every lift is 0, and a match need not cut its
+    /// rows into words.
+    pub fn is_empty(&self) -> bool {
+        self.known.is_empty() || self.weights <= 0.0
+    }
+
     /// The lift of a candidate resource: −1 to 1, 0 when nothing learned bears on the pair.
     pub fn lift(&self, resource_id: i64, resource_words: &[String]) -> f64 {
-        if self.known.is_empty() || self.weights <= 0.0 {
+        if self.is_empty() {
+            return 0.0;
+        }
+        self.lift_of(&self.lessons.for_resource(resource_id, resource_words))
+    }
+
+    /// [`ForNeed::lift`] of a resource already looked up.
+    pub fn lift_of(&self, resource: &ForResource) -> f64 {
+        if self.is_empty() || resource.is_empty() {
             return 0.0;
         }
         let l = self.lessons;
-        let keys: Vec<(Key, u32, u32)> = resource_words
-            .iter()
-            .filter_map(|w| l.words.get(w).map(|id| Key::Word(*id)))
-            .chain([Key::Resource(resource_id)])
-            .map(|k| {
-                let count = |t: &Tally| t.resource_key.get(&k).copied().unwrap_or(0);
-                (k, count(&l.approved), count(&l.rejected))
-            })
-            .filter(|(_, approved, rejected)| *approved > 0 || *rejected > 0)
-            .collect();
+        let keys = &resource.0;
         let mut sum = 0.0;
         for (a, weight, na_approved, na_rejected) in &self.known {
             let best = |t: &Tally, na: u32, nb: fn(&(Key, u32, u32)) -> u32| {
@@ -270,8 +286,25 @@ impl Lessons {
         }
     }
 
+    /// What the lessons know of a resource with `words` (see [`ForNeed::lift_of`]).
+    pub fn for_resource(&self, resource_id: i64, words: &[String]) -> ForResource {
+        ForResource(
+            words
+                .iter()
+                .filter_map(|w| self.words.get(w).map(|id| Key::Word(*id)))
+                .chain([Key::Resource(resource_id)])
+                .map(|k| {
+                    let count = |t: &Tally| t.resource_key.get(&k).copied().unwrap_or(0);
+                    (k, count(&self.approved), count(&self.rejected))
+                })
+                .filter(|(_, approved, rejected)| *approved > 0 || *rejected > 0)
+                .collect(),
+        )
+    }
+
     /// The lift of a candidate resource for a need with `need` words: −1 to 1, 0 when nothing
-    /// learned bears on the pair. A match lifts its rows with one [`Lessons::for_need`].
+    /// learned bears on the pair. A match lifts its rows with one [`Lessons::for_need`] (or,
+    /// from a resource, one [`Lessons::for_resource`]).
     pub fn lift(&self, need: &[(String, f32)], resource_id: i64, resource_words: &[String]) -> f64 {
         self.for_need(need).lift(resource_id, resource_words)
     }

@@ -164,7 +164,11 @@ pub async fn for_need(
     let mut wider = with_headroom(opts, group);
     let lessons = lessons::prepare(&mut wider, lessons);
     let need_words = lessons.map(|_| np.words()).unwrap_or_default();
-    let known = lessons.map(|l| l.for_need(&need_words));
+    // A need nothing learned bears on is matched as without lessons (its rows are not cut
+    // into words for nothing).
+    let known = lessons
+        .map(|l| l.for_need(&need_words))
+        .filter(|k| !k.is_empty());
     loop {
         let (terms, ranked) = search
             .query(|| matching::rank(search, &np.probe(), &wider))
@@ -322,9 +326,14 @@ pub async fn for_resource(
         })
         .collect();
     if let Some(l) = lessons {
-        let words = Example::resource_words(&r.title, &r.tags);
-        for (row, m) in &mut kept {
-            lessons::adjust(m, l.lift(&lessons::words_of_need(row), r.id, &words));
+        // The resource is looked up once; when nothing learned bears on it, the needs are not
+        // cut into words for nothing.
+        let known = l.for_resource(r.id, &Example::resource_words(&r.title, &r.tags));
+        if !known.is_empty() {
+            for (row, m) in &mut kept {
+                let need = lessons::words_of_need(row);
+                lessons::adjust(m, l.for_need(&need).lift_of(&known));
+            }
         }
         kept.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.id.cmp(&b.0.id)));
     }
