@@ -31,6 +31,15 @@ pub struct Config {
     /// How long a login token stays valid.
     #[arg(skip = Duration::from_secs(12 * 3600))]
     pub token_ttl: Duration,
+    /// How long a web page session may sit unused before it must log in again; `token_ttl`
+    /// after login it ends however busy it is.
+    #[arg(skip = Duration::from_secs(2 * 3600))]
+    pub web_idle: Duration,
+    /// Mark the page session cookie `Secure`: set it when the service is reached over TLS.
+    /// A request that says `X-Forwarded-Proto: https` (as a TLS proxy does) gets it anyway.
+    #[arg(long, global = true, env = "LIANMENG_SECURE_COOKIES",
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub secure_cookies: bool,
     /// Largest request body accepted, in bytes.
     #[arg(skip = 256 * 1024_usize)]
     pub body_limit: usize,
@@ -183,6 +192,8 @@ mod tests {
         assert_eq!(c.notify.webhook_retry_base, Duration::from_secs(30));
         assert_eq!(c.notify.webhook_max_attempts, 8);
         assert!(!c.notify.webhook_allow_private);
+        assert!(!c.secure_cookies);
+        assert_eq!(c.web_idle, Duration::from_secs(2 * 3600));
         assert_eq!(c.token_ttl, Duration::from_secs(12 * 3600));
         assert_eq!(
             Config::new("sqlite::memory:".into(), "/x".into()).database_url(),

@@ -1,6 +1,6 @@
 //! lianmeng: resource matching for a city's party-building alliances (党建联盟).
 //!
-//! `api` speaks HTTP and calls only `domain`; `domain` holds the rules over sea-orm
+//! `api` speaks HTTP (JSON) and `web` serves the pages; both call only `domain`; `domain` holds the rules over sea-orm
 //! connections; `db` opens and migrates the database; `demo` seeds a deterministic city.
 
 pub mod api;
@@ -19,6 +19,7 @@ pub mod search;
 pub mod sheets;
 pub mod state;
 pub mod time;
+pub mod web;
 pub mod workers;
 
 pub use app::App;

@@ -10,7 +10,7 @@ pub mod error;
 pub mod extract;
 mod lists;
 mod match_plan;
-mod matching;
+pub(crate) mod matching;
 mod needs;
 mod notifications;
 mod organizations;
@@ -121,6 +121,7 @@ pub fn app(state: AppState) -> Router {
     // and get a body too.
     Router::new()
         .merge(api)
+        .merge(crate::web::router())
         .merge(SwaggerUi::new("/docs").url("/api/openapi.json", doc))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -209,8 +210,12 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     )
 }
 
-async fn not_found() -> Error {
-    Error::NotFound("没有这个地址".into())
+/// An unknown address: a page for a browser, a problem for everyone else.
+async fn not_found(headers: axum::http::HeaderMap) -> Response {
+    if crate::web::wants_page(&headers) {
+        return crate::web::not_found().into_response();
+    }
+    Error::NotFound("没有这个地址".into()).into_response()
 }
 
 async fn method_not_allowed() -> Response {
@@ -269,6 +274,7 @@ async fn problem_for_bare_errors(resp: Response) -> Response {
         .unwrap_or("");
     if !(status.is_client_error() || status.is_server_error())
         || content_type.starts_with("application/problem+json")
+        || content_type.starts_with("text/html")
     {
         return resp;
     }

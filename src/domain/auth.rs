@@ -166,3 +166,30 @@ pub async fn logout(
     )
     .await
 }
+
+/// Keeps a page session alive while it is used: its expiry moves to `idle` from now, never
+/// past `absolute` after login. Written at most once a minute per session, so reading pages
+/// does not turn into a write each.
+pub async fn touch(
+    db: &impl ConnectionTrait,
+    session: &session::Model,
+    idle: std::time::Duration,
+    absolute: std::time::Duration,
+) -> Result<()> {
+    let span = |d: std::time::Duration| chrono::Duration::from_std(d).unwrap_or_default();
+    let now = chrono::Utc::now();
+    let until = (now + span(idle)).min(session.created_at + span(absolute));
+    if until - session.expires_at < chrono::Duration::minutes(1) {
+        return Ok(());
+    }
+    session::Entity::update_many()
+        .col_expr(
+            session::Column::ExpiresAt,
+            sea_orm::sea_query::Expr::value(until),
+        )
+        .filter(session::Column::Id.eq(session.id))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}

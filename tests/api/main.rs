@@ -22,6 +22,7 @@ mod migrate_data;
 mod notifications;
 mod offer_groups;
 mod outbox;
+mod pages;
 mod pagination;
 mod projects;
 mod regions;

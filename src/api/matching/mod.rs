@@ -1,7 +1,7 @@
 //! Matching and search over HTTP: ranked resources for a need, open needs for a resource,
 //! free-text search of both lists, and reloading the synonym dictionary.
 
-mod dto;
+pub(crate) mod dto;
 
 use axum::extract::State;
 use serde::Serialize;
@@ -38,14 +38,23 @@ async fn need_matches(
     Path(id): Path<i64>,
     Query(p): Query<NeedMatchParams>,
 ) -> Result<axum::Json<Matches<ResourceMatch>>> {
-    let lessons = state
-        .lessons
-        .of_city(state.read(), auth.actor.city_id)
-        .await?;
+    let items = of_need(&state, &auth.actor, id, &p).await?;
+    Ok(axum::Json(Matches { items }))
+}
+
+/// A need's matches as the API and the pages show them: each item's resource, score and
+/// reasons, and the other units' copies of a grouped offer.
+pub(crate) async fn of_need(
+    state: &AppState,
+    actor: &crate::domain::Actor,
+    id: i64,
+    p: &NeedMatchParams,
+) -> Result<Vec<ResourceMatch>> {
+    let lessons = state.lessons.of_city(state.read(), actor.city_id).await?;
     let found = matching::for_need(
         state.read(),
         state.engine(),
-        &auth.actor,
+        actor,
         id,
         &p.options()?,
         p.grouped(),
@@ -87,7 +96,7 @@ async fn need_matches(
             }
         })
         .collect();
-    Ok(axum::Json(Matches { items }))
+    Ok(items)
 }
 
 /// The matched rows (to build views from, in one batch) and each one's score and reasons.

@@ -1,0 +1,61 @@
+//! The pages: server-rendered HTML in Chinese for coordinators, member units and reviewers,
+//! served by the same binary beside the JSON API and calling the same `domain` functions
+//! (the same permissions, validation and audit; a page never reaches the database or the
+//! index itself). Templates are askama's, checked at compile time (`templates/`); forms work
+//! without JavaScript; the one stylesheet is compiled in, so nothing is fetched from outside.
+
+mod login;
+mod needs;
+mod pages;
+mod projects;
+mod session;
+mod workbench;
+
+use axum::Router;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+pub use pages::ErrorPage;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(workbench::show))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/needs", get(needs::list))
+        .route("/needs/new", get(needs::new_form).post(needs::create))
+        .route("/needs/{id}", get(needs::show))
+        .route("/needs/{id}/projects", post(needs::propose))
+        .route("/projects", get(projects::list))
+        .route("/projects/{id}", get(projects::show))
+        .route("/projects/{id}/transitions", post(projects::transition))
+        .route("/static/app.css", get(stylesheet))
+}
+
+/// True when the client asked for a page (a browser's `Accept`), not JSON.
+pub fn wants_page(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+/// The page for an address that does not exist.
+pub fn not_found() -> ErrorPage {
+    ErrorPage::new(axum::http::StatusCode::NOT_FOUND, "没有这个页面")
+}
+
+/// The stylesheet, compiled into the binary; its address changes with each build's content
+/// (`?v=`), so it may be cached for long.
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        pages::STYLESHEET,
+    )
+        .into_response()
+}

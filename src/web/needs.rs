@@ -1,0 +1,534 @@
+//! 需求清单, 发布需求 and 需求详情 (its ranked matches, and 发起对接 from them).
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+
+use super::pages::{self, Chrome, PageResult, highlight};
+use super::session::{Fields, Posted, Visitor};
+use crate::api::matching::dto::ResourceMatch;
+use crate::api::views::NeedView;
+use crate::domain::matching::NeedMatchParams;
+use crate::domain::needs::{self, NeedFilter, NewNeed, Status, Urgency};
+use crate::domain::projects::{self, NewProject};
+use crate::domain::regions::{Level, RegionRef};
+use crate::domain::{Actor, PageParams, alliances, categories, regions};
+use crate::error::{Duplicate, Error, Result};
+use crate::state::AppState;
+
+/// A choice of a `<select>`: the value sent, the text shown, and whether it is chosen.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Choice {
+    pub fn list(items: impl IntoIterator<Item = (String, String)>, chosen: &str) -> Vec<Choice> {
+        items
+            .into_iter()
+            .map(|(value, label)| Choice {
+                selected: value == chosen,
+                value,
+                label,
+            })
+            .collect()
+    }
+}
+
+/// The query string of a list page, read leniently: a value that does not parse is ignored
+/// (the filter shows "全部"), as a hand-edited address should not break the page.
+pub struct Filters(BTreeMap<String, String>);
+
+impl Filters {
+    pub fn parse(raw: Option<&str>) -> Filters {
+        Filters(
+            form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+                .filter(|(_, v)| !v.trim().is_empty())
+                .map(|(k, v)| (k.into_owned(), v.trim().to_owned()))
+                .collect(),
+        )
+    }
+
+    pub fn get(&self, name: &str) -> &str {
+        self.0.get(name).map_or("", String::as_str)
+    }
+
+    pub fn page(&self) -> u64 {
+        self.get("page")
+            .parse()
+            .ok()
+            .filter(|p| *p >= 1)
+            .unwrap_or(1)
+    }
+
+    /// This query with `page` replaced, for the pager's links.
+    pub fn with_page(&self, page: u64) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &self.0 {
+            if k != "page" {
+                s.append_pair(k, v);
+            }
+        }
+        s.append_pair("page", &page.to_string());
+        format!("?{}", s.finish())
+    }
+}
+
+/// A need as a list row shows it.
+pub struct NeedRow {
+    pub view: NeedView,
+    pub status: &'static str,
+    pub urgency: &'static str,
+    pub high: bool,
+}
+
+impl NeedRow {
+    pub fn many(views: Vec<NeedView>) -> Vec<NeedRow> {
+        views
+            .into_iter()
+            .map(|view| NeedRow {
+                status: view.status.label(),
+                urgency: view.urgency.label(),
+                high: view.urgency == Urgency::High,
+                view,
+            })
+            .collect()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "needs.html")]
+struct NeedsPage {
+    chrome: Chrome,
+    rows: Vec<NeedRow>,
+    total: u64,
+    page: u64,
+    pages: u64,
+    prev: Option<String>,
+    next: Option<String>,
+    categories: Vec<Choice>,
+    statuses: Vec<Choice>,
+    urgencies: Vec<Choice>,
+    communities: Vec<Choice>,
+    can_post: bool,
+}
+
+/// The categories as choices, `chosen` selected.
+async fn category_choices(state: &AppState, chosen: &str) -> Result<Vec<Choice>> {
+    let all = categories::list(state.read()).await?;
+    Ok(Choice::list(
+        all.into_iter().map(|c| (c.name.clone(), c.name)),
+        chosen,
+    ))
+}
+
+/// The communities a coordinator's alliance covers (its street's, or its own community).
+async fn community_choices(state: &AppState, actor: &Actor, chosen: &str) -> Result<Vec<Choice>> {
+    let Some(alliance_id) = actor.alliance_id else {
+        return Ok(Vec::new());
+    };
+    let db = state.read();
+    let alliance = alliances::get(db, actor.city_id, alliance_id).await?;
+    let region = regions::get(db, alliance.region_id).await?;
+    let communities = match region {
+        Some(r) if r.level == Level::Community => vec![r],
+        Some(r) => {
+            let all = PageParams {
+                page: Some(1),
+                per_page: Some(100),
+            };
+            regions::list(db, actor.city_id, Level::Community, Some(r.id), all)
+                .await?
+                .items
+        }
+        None => Vec::new(),
+    };
+    Ok(Choice::list(
+        communities.into_iter().map(|c| (c.id.to_string(), c.name)),
+        chosen,
+    ))
+}
+
+fn enum_choices<E: Copy>(
+    all: &[E],
+    word: fn(E) -> &'static str,
+    label: fn(E) -> &'static str,
+    chosen: &str,
+) -> Vec<Choice> {
+    Choice::list(
+        all.iter()
+            .map(|e| (word(*e).to_owned(), label(*e).to_owned())),
+        chosen,
+    )
+}
+
+/// 需求清单: a coordinator sees their alliance's, an admin or reviewer the city's.
+pub async fn list(State(state): State<AppState>, v: Visitor, RawQuery(q): RawQuery) -> PageResult {
+    let f = Filters::parse(q.as_deref());
+    let filter = NeedFilter {
+        alliance_id: v.actor.alliance_id,
+        community_id: f.get("community").parse().ok(),
+        category: Some(f.get("category").to_owned()).filter(|c| !c.is_empty()),
+        status: Status::parse(f.get("status")),
+        urgency: Urgency::parse(f.get("urgency")),
+        review_before: None,
+    };
+    let params = PageParams {
+        page: Some(f.page()),
+        per_page: Some(20),
+    };
+    let db = state.read();
+    let mut found = needs::list(db, &v.actor, &filter, params).await?;
+    let views = NeedView::many(db, std::mem::take(&mut found.items)).await?;
+    let pages = found.total.div_ceil(20).max(1);
+    let page = NeedsPage {
+        chrome: Chrome::of(&state, &v, "/needs").await?,
+        rows: NeedRow::many(views),
+        total: found.total,
+        page: found.page,
+        pages,
+        prev: (found.page > 1).then(|| f.with_page(found.page - 1)),
+        next: (found.page < pages).then(|| f.with_page(found.page + 1)),
+        categories: category_choices(&state, f.get("category")).await?,
+        statuses: enum_choices(Status::ALL, Status::as_str, Status::label, f.get("status")),
+        urgencies: enum_choices(
+            Urgency::ALL,
+            Urgency::as_str,
+            Urgency::label,
+            f.get("urgency"),
+        ),
+        communities: community_choices(&state, &v.actor, f.get("community")).await?,
+        can_post: v.actor.alliance_id.is_some(),
+    };
+    Ok(pages::render(&page))
+}
+
+/// What the need form holds: as typed, so a refused post shows it again unchanged.
+#[derive(Default)]
+struct NeedInput {
+    title: String,
+    description: String,
+    category: String,
+    community: String,
+    tags: String,
+    quantity: String,
+    needed_by: String,
+    urgency: String,
+}
+
+impl NeedInput {
+    fn from(f: &Fields) -> NeedInput {
+        NeedInput {
+            title: f.get("title").to_owned(),
+            description: f.get("description").to_owned(),
+            category: f.get("category").to_owned(),
+            community: f.get("community").to_owned(),
+            tags: f.get("tags").to_owned(),
+            quantity: f.get("quantity").to_owned(),
+            needed_by: f.get("needed_by").to_owned(),
+            urgency: f.get("urgency").to_owned(),
+        }
+    }
+
+    /// The need to post, or the fields the form itself can tell are wrong (a number that is
+    /// not one, a date that is not one); the domain checks the rest.
+    fn to_new(&self, allow_duplicate: bool) -> std::result::Result<NewNeed, Vec<(String, String)>> {
+        let mut wrong = Vec::new();
+        let quantity = match self.quantity.as_str() {
+            "" => None,
+            q => match q.parse::<i32>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    wrong.push(("quantity".into(), "数量须为整数".into()));
+                    None
+                }
+            },
+        };
+        let needed_by = match self.needed_by.as_str() {
+            "" => None,
+            d => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    wrong.push(("needed_by".into(), "日期格式应为 YYYY-MM-DD".into()));
+                    None
+                }
+            },
+        };
+        let urgency = match self.urgency.as_str() {
+            "" => None,
+            u => {
+                let parsed = Urgency::parse(u);
+                if parsed.is_none() {
+                    wrong.push(("urgency".into(), "请选择紧急程度".into()));
+                }
+                parsed
+            }
+        };
+        let tags: Vec<String> = self
+            .tags
+            .split(['，', ',', '、', ' ', '　', ';', '；'])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if !wrong.is_empty() {
+            return Err(wrong);
+        }
+        Ok(NewNeed {
+            alliance_id: None,
+            community_id: self.community.parse::<i64>().ok().map(RegionRef::Id),
+            title: Some(self.title.clone()).filter(|t| !t.is_empty()),
+            description: Some(self.description.clone()).filter(|t| !t.is_empty()),
+            category: Some(self.category.clone()).filter(|t| !t.is_empty()),
+            tags: Some(tags),
+            quantity,
+            needed_by,
+            urgency,
+            allow_duplicate,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "need_form.html")]
+struct NeedForm {
+    chrome: Chrome,
+    input: NeedInput,
+    /// Field → message, shown beside the field.
+    errors: BTreeMap<String, String>,
+    categories: Vec<Choice>,
+    communities: Vec<Choice>,
+    urgencies: Vec<Choice>,
+    /// Open needs nearly the same as this one: post anyway (「仍要发布」) or not.
+    duplicates: Vec<Duplicate>,
+}
+
+impl NeedForm {
+    fn error(&self, field: &str) -> &str {
+        self.errors.get(field).map_or("", String::as_str)
+    }
+}
+
+async fn need_form(state: &AppState, v: &Visitor, input: NeedInput) -> Result<NeedForm> {
+    if v.actor.alliance_id.is_none() {
+        return Err(Error::forbidden("只有联盟协调员可以发布需求"));
+    }
+    let urgency = if input.urgency.is_empty() {
+        "normal"
+    } else {
+        input.urgency.as_str()
+    };
+    Ok(NeedForm {
+        chrome: Chrome::of(state, v, "/needs/new").await?,
+        categories: category_choices(state, &input.category).await?,
+        communities: community_choices(state, &v.actor, &input.community).await?,
+        urgencies: enum_choices(Urgency::ALL, Urgency::as_str, Urgency::label, urgency),
+        input,
+        errors: BTreeMap::new(),
+        duplicates: Vec::new(),
+    })
+}
+
+/// 发布需求.
+pub async fn new_form(State(state): State<AppState>, v: Visitor) -> PageResult {
+    let page = need_form(&state, &v, NeedInput::default()).await?;
+    Ok(pages::render(&page))
+}
+
+pub async fn create(State(state): State<AppState>, post: Posted) -> PageResult {
+    let v = &post.visitor;
+    let input = NeedInput::from(&post.fields);
+    let allow_duplicate = post.fields.get("allow_duplicate") == "1";
+    let outcome = match (post.fields.unacceptable(), input.to_new(allow_duplicate)) {
+        (Some((field, problem)), _) => Err(Error::field(field, problem)),
+        (None, Err(wrong)) => Err(Error::Validation(
+            wrong
+                .into_iter()
+                .map(|(field, message)| crate::error::FieldError { field, message })
+                .collect(),
+        )),
+        (None, Ok(new)) => {
+            let tx = state.db.begin().await?;
+            match needs::create(&tx, &v.actor, new).await {
+                Ok(n) => {
+                    state.commit(tx).await?;
+                    Ok(n)
+                }
+                Err(e) => Err(e),
+            }
+        }
+    };
+    let (status, page) = match outcome {
+        Ok(n) => return Ok(pages::see_other(&format!("/needs/{}", n.id))),
+        Err(Error::Validation(problems)) => {
+            let mut page = need_form(&state, v, input).await?;
+            for p in problems {
+                // The form names the community field after what it holds.
+                let field = if p.field == "community_id" {
+                    "community"
+                } else {
+                    p.field.as_str()
+                };
+                page.errors.entry(field.to_owned()).or_insert(p.message);
+            }
+            (StatusCode::UNPROCESSABLE_ENTITY, page)
+        }
+        Err(Error::Duplicates(found)) => {
+            let mut page = need_form(&state, v, input).await?;
+            page.duplicates = found;
+            (StatusCode::CONFLICT, page)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(pages::render_with(status, &page))
+}
+
+/// A match as 需求详情 shows it: matched words marked in its text.
+pub struct MatchRow {
+    pub m: ResourceMatch,
+    pub title: String,
+    pub description: String,
+    /// How well it fits beside the best shown: scores have no unit a coordinator could
+    /// read, so the page says it in words.
+    pub strength: &'static str,
+    pub others: usize,
+}
+
+fn strength(of_best: f64) -> &'static str {
+    if of_best >= 0.8 {
+        "很合适"
+    } else if of_best >= 0.5 {
+        "较合适"
+    } else {
+        "可参考"
+    }
+}
+
+#[derive(Template)]
+#[template(path = "need.html")]
+struct NeedPage {
+    chrome: Chrome,
+    need: NeedRow,
+    matches: Vec<MatchRow>,
+    /// Projects already made for this need.
+    projects: Vec<(i64, String, &'static str)>,
+    can_propose: bool,
+    error: Option<String>,
+}
+
+async fn need_page(
+    state: &AppState,
+    v: &Visitor,
+    id: i64,
+    error: Option<String>,
+) -> Result<NeedPage> {
+    let db = state.read();
+    let row = needs::get(db, v.actor.city_id, id).await?;
+    let can_propose = v.actor.coordinates(row.alliance_id) && row.status == Status::Open;
+    let view = NeedView::one(db, row).await?;
+    let params = NeedMatchParams {
+        limit: Some(10),
+        ..Default::default()
+    };
+    let found = crate::api::matching::of_need(state, &v.actor, id, &params).await?;
+    let best = found.first().map_or(1.0, |m| m.score).max(f64::EPSILON);
+    let matches = found
+        .into_iter()
+        .map(|m| {
+            let words: Vec<String> = m
+                .reasons
+                .matched_terms
+                .iter()
+                .map(|t| t.term.clone())
+                .collect();
+            MatchRow {
+                title: highlight(&m.resource.entry.title, &words),
+                description: highlight(&m.resource.entry.description, &words),
+                strength: strength(m.score / best),
+                others: m.also_offered_by.len(),
+                m,
+            }
+        })
+        .collect();
+    let filter = projects::ProjectFilter {
+        need_id: Some(id),
+        ..Default::default()
+    };
+    let made = projects::list(
+        db,
+        &v.actor,
+        &filter,
+        PageParams {
+            page: Some(1),
+            per_page: Some(20),
+        },
+    )
+    .await?;
+    Ok(NeedPage {
+        chrome: Chrome::of(state, v, "/needs").await?,
+        need: NeedRow::many(vec![view]).pop().expect("one in, one out"),
+        matches,
+        projects: made
+            .items
+            .into_iter()
+            .map(|p| (p.id, p.title, p.status.label()))
+            .collect(),
+        can_propose,
+        error,
+    })
+}
+
+/// 需求详情: the need, its best matches with their reasons, and 发起对接.
+pub async fn show(State(state): State<AppState>, v: Visitor, Path(id): Path<i64>) -> PageResult {
+    let page = need_page(&state, &v, id, None).await?;
+    Ok(pages::render(&page))
+}
+
+/// 发起对接: proposes a project of the ticked matches.
+pub async fn propose(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    post: Posted,
+) -> PageResult {
+    let v = &post.visitor;
+    let f = &post.fields;
+    let resource_ids: Vec<i64> = f
+        .all("resource_id")
+        .iter()
+        .filter_map(|r| r.parse().ok())
+        .collect();
+    let title = Some(f.get("title").to_owned()).filter(|t| !t.is_empty());
+    let outcome = match f.unacceptable() {
+        Some((field, problem)) => Err(Error::field(field, problem)),
+        None => {
+            let new = NewProject {
+                need_id: Some(id),
+                resource_ids: Some(resource_ids).filter(|r| !r.is_empty()),
+                title,
+                note: Some(f.get("note").to_owned()).filter(|t| !t.is_empty()),
+                quantities: None,
+            };
+            let tx = state.db.begin().await?;
+            match projects::propose(&tx, &v.actor, new).await {
+                Ok(p) => {
+                    state.commit(tx).await?;
+                    Ok(p)
+                }
+                Err(e) => Err(e),
+            }
+        }
+    };
+    match outcome {
+        Ok(p) => Ok(pages::see_other(&format!("/projects/{}", p.id))),
+        Err(e @ (Error::Validation(_) | Error::Conflict(_))) => {
+            let message = pages::ErrorPage::from(e).message;
+            let page = need_page(&state, v, id, Some(message)).await?;
+            Ok(pages::render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,232 @@
+//! 项目清单, the review queue (待审核, `?status=proposed`) and 项目详情 with the moves the
+//! visitor may make (approve, reject, start, complete, cancel) and the timeline.
+
+use askama::Template;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+
+use super::needs::{Choice, Filters};
+use super::pages::{self, Chrome, PageResult};
+use super::session::{Posted, Visitor};
+use crate::api::views::{OrganizationView, ProjectEventView, ProjectView};
+use crate::domain::projects::{self, ProjectFilter, Status, TransitionRequest};
+use crate::domain::{PageParams, organizations};
+use crate::error::{Error, Result};
+use crate::state::AppState;
+
+/// A project as a list row shows it.
+pub struct ProjectRow {
+    pub view: ProjectView,
+    pub status: &'static str,
+    pub units: String,
+}
+
+impl ProjectRow {
+    pub fn many(views: Vec<ProjectView>) -> Vec<ProjectRow> {
+        views
+            .into_iter()
+            .map(|view| {
+                let mut units: Vec<&str> = view
+                    .resources
+                    .iter()
+                    .map(|r| r.organization.name.as_str())
+                    .collect();
+                units.dedup();
+                ProjectRow {
+                    status: view.status.label(),
+                    units: units.join("、"),
+                    view,
+                }
+            })
+            .collect()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "projects.html")]
+struct ProjectsPage {
+    chrome: Chrome,
+    heading: &'static str,
+    rows: Vec<ProjectRow>,
+    total: u64,
+    statuses: Vec<Choice>,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+/// 项目清单 (a coordinator's: their alliance's), or with `status=proposed` the review queue.
+pub async fn list(State(state): State<AppState>, v: Visitor, RawQuery(q): RawQuery) -> PageResult {
+    let f = Filters::parse(q.as_deref());
+    let status = Status::parse(f.get("status"));
+    let filter = ProjectFilter {
+        alliance_id: v.actor.alliance_id,
+        need_id: None,
+        status,
+    };
+    let params = PageParams {
+        page: Some(f.page()),
+        per_page: Some(20),
+    };
+    let db = state.read();
+    let mut found = projects::list(db, &v.actor, &filter, params).await?;
+    let views = ProjectView::many(db, &v.actor, std::mem::take(&mut found.items)).await?;
+    let pages = found.total.div_ceil(20).max(1);
+    let queue = status == Some(Status::Proposed);
+    let here = if queue && v.actor.role == crate::domain::Role::Reviewer {
+        "/projects?status=proposed"
+    } else {
+        "/projects"
+    };
+    let page = ProjectsPage {
+        chrome: Chrome::of(&state, &v, here).await?,
+        heading: if queue {
+            "待审核项目"
+        } else {
+            "项目清单"
+        },
+        rows: ProjectRow::many(views),
+        total: found.total,
+        statuses: Choice::list(
+            Status::ALL
+                .iter()
+                .map(|s| (s.as_str().to_owned(), s.label().to_owned())),
+            f.get("status"),
+        ),
+        prev: (found.page > 1).then(|| f.with_page(found.page - 1)),
+        next: (found.page < pages).then(|| f.with_page(found.page + 1)),
+    };
+    Ok(pages::render(&page))
+}
+
+/// A move the visitor may make, as a button, and what it asks for.
+pub struct Move {
+    pub to: &'static str,
+    pub label: &'static str,
+    /// Rejecting or cancelling needs a reason.
+    pub needs_note: bool,
+    /// Completing needs the outcome and the number served.
+    pub completes: bool,
+    pub danger: bool,
+}
+
+fn moves(next: &[Status]) -> Vec<Move> {
+    next.iter()
+        .map(|s| {
+            let (label, danger) = match s {
+                Status::Approved => ("批准", false),
+                Status::Rejected => ("驳回", true),
+                Status::InProgress => ("开始实施", false),
+                Status::Completed => ("完成", false),
+                Status::Cancelled => ("取消项目", true),
+                Status::Proposed => ("退回拟对接", true),
+            };
+            Move {
+                to: s.as_str(),
+                label,
+                needs_note: matches!(s, Status::Rejected | Status::Cancelled),
+                completes: *s == Status::Completed,
+                danger,
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "project.html")]
+struct ProjectPage {
+    chrome: Chrome,
+    project: ProjectRow,
+    units: Vec<OrganizationView>,
+    moves: Vec<Move>,
+    timeline: Vec<(ProjectEventView, &'static str)>,
+    error: Option<String>,
+}
+
+async fn project_page(
+    state: &AppState,
+    v: &Visitor,
+    id: i64,
+    error: Option<String>,
+) -> Result<ProjectPage> {
+    let db = state.read();
+    let row = projects::get(db, v.actor.city_id, id).await?;
+    let view = ProjectView::one(db, &v.actor, row).await?;
+    let mut unit_ids: Vec<i64> = view.resources.iter().map(|r| r.organization.id).collect();
+    unit_ids.sort_unstable();
+    unit_ids.dedup();
+    let mut units = Vec::with_capacity(unit_ids.len());
+    for id in unit_ids {
+        units.push(organizations::get(db, v.actor.city_id, id).await?);
+    }
+    let events = projects::timeline(db, v.actor.city_id, id).await?;
+    let timeline = ProjectEventView::many(db, events)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let label = e.to.label();
+            (e, label)
+        })
+        .collect();
+    Ok(ProjectPage {
+        chrome: Chrome::of(state, v, "/projects").await?,
+        moves: moves(&view.next),
+        project: ProjectRow::many(vec![view]).pop().expect("one in, one out"),
+        units: OrganizationView::many(db, &v.actor, units).await?,
+        timeline,
+        error,
+    })
+}
+
+/// 项目详情.
+pub async fn show(State(state): State<AppState>, v: Visitor, Path(id): Path<i64>) -> PageResult {
+    let page = project_page(&state, &v, id, None).await?;
+    Ok(pages::render(&page))
+}
+
+/// Moves a project (the version the page showed is sent back, so a move made meanwhile by
+/// someone else is refused rather than overridden).
+pub async fn transition(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    post: Posted,
+) -> PageResult {
+    let v = &post.visitor;
+    let f = &post.fields;
+    let beneficiaries = match f.get("beneficiaries") {
+        "" => Ok(None),
+        n => n
+            .parse::<i32>()
+            .map(Some)
+            .map_err(|_| Error::field("beneficiaries", "受益人数须为整数")),
+    };
+    let outcome = match (f.unacceptable(), beneficiaries) {
+        (Some((field, problem)), _) => Err(Error::field(field, problem)),
+        (None, Err(e)) => Err(e),
+        (None, Ok(beneficiaries)) => {
+            let input = TransitionRequest {
+                to: Status::parse(f.get("to")),
+                note: Some(f.get("note").to_owned()).filter(|t| !t.is_empty()),
+                outcome: Some(f.get("outcome").to_owned()).filter(|t| !t.is_empty()),
+                beneficiaries,
+            };
+            let version = f.get("version").parse().ok();
+            let tx = state.db.begin().await?;
+            match projects::transition(&tx, &v.actor, id, version, input).await {
+                Ok(p) => {
+                    state.commit(tx).await?;
+                    Ok(p)
+                }
+                Err(e) => Err(e),
+            }
+        }
+    };
+    match outcome {
+        Ok(p) => Ok(pages::see_other(&format!("/projects/{}", p.id))),
+        Err(e @ (Error::Validation(_) | Error::Conflict(_) | Error::PreconditionFailed(_))) => {
+            let message = pages::ErrorPage::from(e).message;
+            let page = project_page(&state, v, id, Some(message)).await?;
+            Ok(pages::render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

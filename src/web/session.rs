@@ -1,0 +1,264 @@
+//! Who is looking at a page: the session cookie, its CSRF token, and the forms it posts.
+//!
+//! A page session is a row of the same `sessions` table the API's bearer tokens use, so
+//! logging out, a password reset and a disabled account end both alike. Its token travels in
+//! an `HttpOnly`, `SameSite=Lax` cookie; a form's CSRF token is derived from it (a hash the
+//! page carries and another site cannot read), so it needs no storage of its own.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{HeaderMap, header, request::Parts};
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::pages::ErrorPage;
+use crate::domain::validation::text_problem;
+use crate::domain::{Actor, auth};
+use crate::state::AppState;
+
+/// The cookie holding a page session's token.
+pub const SESSION_COOKIE: &str = "lm_session";
+/// The cookie the login form's CSRF token is checked against (there is no session yet).
+pub const LOGIN_COOKIE: &str = "lm_login";
+
+/// A logged-in visitor of the pages.
+pub struct Visitor {
+    pub actor: Actor,
+    pub user: entity::user::Model,
+    pub session: entity::session::Model,
+    /// What every form of this session carries as `_csrf`.
+    pub csrf: String,
+}
+
+/// The CSRF token of a session: its token hashed under a label of its own, so the page can
+/// carry it without carrying the session's key.
+fn csrf_of(token: &str) -> String {
+    let digest = Sha256::digest(format!("lianmeng-csrf\0{token}").as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..24])
+}
+
+/// Compares two tokens in time that does not depend on where they differ.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// A fresh random token (for the login form's CSRF cookie).
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 24];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// `Set-Cookie` for `name`: `max_age` seconds (0 removes it), HttpOnly, SameSite=Lax, and
+/// Secure when the service is reached over TLS.
+pub fn set_cookie(
+    state: &AppState,
+    parts: &HeaderMap,
+    name: &str,
+    value: &str,
+    max_age: u64,
+) -> String {
+    let secure = state.config.secure_cookies
+        || parts
+            .get("x-forwarded-proto")
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+    format!(
+        "{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// Where a visitor without a session is sent: the login page, which brings them back.
+fn to_login(parts: &Parts) -> Response {
+    let back = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .filter(|p| *p != "/")
+        .unwrap_or("");
+    if back.is_empty() || parts.method != axum::http::Method::GET {
+        Redirect::to("/login").into_response()
+    } else {
+        let next: String = form_urlencoded::byte_serialize(back.as_bytes()).collect();
+        Redirect::to(&format!("/login?next={next}")).into_response()
+    }
+}
+
+impl FromRequestParts<AppState> for Visitor {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(to_login(parts));
+        };
+        let Ok((session, user)) = auth::authenticate(state.read(), &token).await else {
+            return Err(to_login(parts));
+        };
+        let actor = auth::actor_of(&user, request_id(&parts.headers))
+            .map_err(|e| ErrorPage::from(e).into_response())?;
+        auth::touch(
+            &state.db.write,
+            &session,
+            state.config.web_idle,
+            state.config.token_ttl,
+        )
+        .await
+        .map_err(|e| ErrorPage::from(e).into_response())?;
+        Ok(Visitor {
+            actor,
+            user,
+            session,
+            csrf: csrf_of(&token),
+        })
+    }
+}
+
+pub fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// A posted form's fields, in order (a field may repeat: several ticked boxes).
+#[derive(Debug, Default)]
+pub struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    fn parse(body: &[u8]) -> Fields {
+        Fields(
+            form_urlencoded::parse(body)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    /// The field's value, trimmed; empty when it was not sent.
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.trim())
+    }
+
+    /// Every value sent under `name`.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .collect()
+    }
+
+    /// The first field holding text no field may hold (control or direction-changing
+    /// characters), with what is wrong with it.
+    pub fn unacceptable(&self) -> Option<(&str, &'static str)> {
+        self.0
+            .iter()
+            .find_map(|(k, v)| text_problem(v).map(|p| (k.as_str(), p)))
+    }
+}
+
+/// A form posted by a logged-in visitor, its CSRF token checked: a post without the token of
+/// this session (another site's form, an old page after logging in again) is refused with
+/// 403 and changes nothing.
+pub struct Posted {
+    pub visitor: Visitor,
+    pub fields: Fields,
+}
+
+impl FromRequest<AppState> for Posted {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let visitor = Visitor::from_request_parts(&mut parts, state).await?;
+        let fields = read_form(parts, body, state).await?;
+        if !same(fields.get("_csrf"), &visitor.csrf) {
+            return Err(ErrorPage::stale_form().into_response());
+        }
+        Ok(Posted { visitor, fields })
+    }
+}
+
+/// The login form: its CSRF token is checked against the `lm_login` cookie its page set.
+pub struct LoginPost {
+    pub fields: Fields,
+    pub headers: HeaderMap,
+}
+
+impl FromRequest<AppState> for LoginPost {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (parts, body) = req.into_parts();
+        let headers = parts.headers.clone();
+        let fields = read_form(parts, body, state).await?;
+        let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
+        if expected.is_empty() || !same(fields.get("_csrf"), &expected) {
+            return Err(ErrorPage::stale_form().into_response());
+        }
+        Ok(LoginPost { fields, headers })
+    }
+}
+
+/// Reads an urlencoded body, refusing a post another site's page sent (its `Origin` names
+/// another host) and anything but a form.
+async fn read_form(
+    parts: Parts,
+    body: axum::body::Body,
+    state: &AppState,
+) -> Result<Fields, Response> {
+    if let Some(origin) = parts.headers.get(header::ORIGIN) {
+        let host = parts
+            .headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok());
+        let origin_host = origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.split_once("://"))
+            .map(|(_, rest)| rest);
+        if host.is_none() || origin_host != host {
+            return Err(ErrorPage::stale_form().into_response());
+        }
+    }
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(ErrorPage::new(
+            axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "无法识别提交的内容，请从页面上的表单提交",
+        )
+        .into_response());
+    }
+    let req = Request::from_parts(parts, body);
+    let bytes = Bytes::from_request(req, state).await.map_err(|_| {
+        ErrorPage::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "提交的内容过长，请删减后再试",
+        )
+        .into_response()
+    })?;
+    Ok(Fields::parse(&bytes))
+}

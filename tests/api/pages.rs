@@ -1,0 +1,467 @@
+//! The pages over plain HTTP, where a browser would hide what is checked: the session
+//! cookie's attributes, CSRF refusals, idle expiry, the login throttle, and that a refused
+//! post changes nothing. (`tests/browser` drives the same pages in Chromium.)
+
+use std::collections::BTreeMap;
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
+
+use crate::both;
+use crate::common::{PASSWORD, TestApp, scalar};
+
+both!(
+    login_sets_a_safe_cookie_and_logout_ends_it,
+    forms_without_this_sessions_token_are_refused,
+    idle_sessions_expire,
+    page_login_is_throttled,
+    a_member_sees_and_reaches_only_its_own_pages,
+    unknown_pages_answer_a_page_to_browsers_only
+);
+
+/// A browser without the browser: its cookies, kept from answer to answer.
+struct Visit {
+    base: String,
+    client: reqwest::Client,
+    cookies: BTreeMap<String, String>,
+}
+
+struct Page {
+    status: StatusCode,
+    headers: HeaderMap,
+    html: String,
+}
+
+impl Page {
+    fn location(&self) -> &str {
+        self.headers
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// The value of `name="…" value="…"` in the page (a hidden field).
+    fn field(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self
+            .html
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no {name} in {}", self.html))
+            + marker.len();
+        self.html[start..]
+            .split('"')
+            .next()
+            .unwrap_or("")
+            .to_owned()
+    }
+
+    fn set_cookie(&self, name: &str) -> String {
+        self.headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("no Set-Cookie {name}"))
+            .to_owned()
+    }
+}
+
+impl Visit {
+    fn new(app: &TestApp) -> Visit {
+        Visit {
+            base: app.base.clone(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    async fn send(&mut self, req: reqwest::RequestBuilder) -> Page {
+        let cookie: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let resp = req
+            .header("cookie", cookie.join("; "))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .expect("sent");
+        let headers = resp.headers().clone();
+        for c in headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+        {
+            let pair = c.split(';').next().unwrap_or("");
+            if let Some((k, v)) = pair.split_once('=') {
+                if v.is_empty() {
+                    self.cookies.remove(k);
+                } else {
+                    self.cookies.insert(k.to_owned(), v.to_owned());
+                }
+            }
+        }
+        Page {
+            status: resp.status(),
+            headers,
+            html: resp.text().await.expect("body"),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let req = self.client.get(format!("{}{path}", self.base));
+        self.send(req).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let req = self.client.post(format!("{}{path}", self.base)).form(form);
+        self.send(req).await
+    }
+
+    /// Logs in through the login page; the answer is the login's.
+    async fn login(&mut self, username: &str, password: &str) -> Page {
+        let form = self.get("/login?next=/needs").await;
+        let csrf = form.field("_csrf");
+        self.post(
+            "/login",
+            &[
+                ("_csrf", &csrf),
+                ("username", username),
+                ("password", password),
+                ("next", "/needs"),
+            ],
+        )
+        .await
+    }
+
+    /// This session's CSRF token, as its pages carry it.
+    async fn csrf(&mut self) -> String {
+        self.get("/").await.field("_csrf")
+    }
+}
+
+async fn login_sets_a_safe_cookie_and_logout_ends_it(app: TestApp) {
+    let w = app.world().await;
+    let mut v = Visit::new(&app);
+    let form = v.get("/login").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let login_cookie = form.set_cookie("lm_login");
+    assert!(
+        login_cookie.contains("HttpOnly") && login_cookie.contains("SameSite=Lax"),
+        "{login_cookie}"
+    );
+
+    // A wrong password: the form again, with the Chinese message and the name kept.
+    let csrf = form.field("_csrf");
+    let wrong = v
+        .post(
+            "/login",
+            &[
+                ("_csrf", &csrf),
+                ("username", "coord_huashan"),
+                ("password", "nope"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.html.contains("用户名或密码错误"));
+    assert!(wrong.html.contains("value=\"coord_huashan\""));
+
+    let ok = v.login("coord_huashan", PASSWORD).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(ok.location(), "/needs");
+    let session = ok.set_cookie("lm_session");
+    for part in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=43200"] {
+        assert!(session.contains(part), "{part} missing from {session}");
+    }
+    assert!(!session.contains("Secure"), "plain HTTP: not Secure");
+    let home = v.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.html.contains("coord_huashan") && home.html.contains("华山街道党建联盟"));
+    assert_eq!(home.headers["cache-control"], "no-store");
+
+    // The session is the API's: the same row, audited as a login.
+    let logins = scalar(
+        &app.db.read,
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'login'",
+    )
+    .await;
+    assert!(logins >= 1);
+
+    // Behind TLS the cookie is Secure.
+    let mut tls = Visit::new(&app);
+    let form = tls.get("/login").await;
+    let csrf = form.field("_csrf");
+    let req = tls
+        .client
+        .post(format!("{}/login", tls.base))
+        .header("x-forwarded-proto", "https")
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("username", "reviewer"),
+            ("password", PASSWORD),
+        ]);
+    let secure = tls.send(req).await;
+    assert!(secure.set_cookie("lm_session").contains("; Secure"));
+
+    // Logging out needs the token too; then the cookie opens nothing.
+    let stale = v.post("/logout", &[]).await;
+    assert_eq!(stale.status, StatusCode::FORBIDDEN);
+    assert_eq!(v.get("/").await.status, StatusCode::OK, "still logged in");
+    let old = v.cookies.clone();
+    let csrf = v.csrf().await;
+    let out = v.post("/logout", &[("_csrf", &csrf)]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(out.location(), "/login");
+    v.cookies = old;
+    let after = v.get("/needs").await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER);
+    assert_eq!(after.location(), "/login?next=%2Fneeds");
+    // And the API token of the same user is untouched.
+    assert_eq!(
+        app.get("/api/v1/auth/me", &w.coordinator).await.status,
+        StatusCode::OK
+    );
+
+    // After login only a path of this site is followed.
+    for next in [
+        "//evil.example/x",
+        "https://evil.example/",
+        "/\\evil.example",
+    ] {
+        let mut v = Visit::new(&app);
+        let csrf = v.get("/login").await.field("_csrf");
+        let ok = v
+            .post(
+                "/login",
+                &[
+                    ("_csrf", &csrf),
+                    ("username", "reviewer"),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(ok.location(), "/", "next={next}");
+    }
+}
+
+async fn forms_without_this_sessions_token_are_refused(app: TestApp) {
+    let w = app.world().await;
+    let mut v = Visit::new(&app);
+    v.login("coord_huashan", PASSWORD).await;
+    let csrf = v.csrf().await;
+    let need = [("title", "楼道灯坏了需要维修"), ("category", "环境治理")];
+    // No token, another session's token, or another site's Origin: refused, nothing posted.
+    let mut other = Visit::new(&app);
+    other.login("coord_huashan", PASSWORD).await;
+    let foreign = other.csrf().await;
+    assert_ne!(foreign, csrf);
+    let refused = v.post("/needs/new", &need).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.html.contains("页面已过期或来源不明"));
+    let mut with = need.to_vec();
+    with.push(("_csrf", &foreign));
+    assert_eq!(
+        v.post("/needs/new", &with).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let mut with = need.to_vec();
+    with.push(("_csrf", &csrf));
+    let req = v
+        .client
+        .post(format!("{}/needs/new", v.base))
+        .header("origin", "http://evil.example")
+        .form(&with);
+    assert_eq!(v.send(req).await.status, StatusCode::FORBIDDEN);
+    let needs = app
+        .get(
+            &format!("/api/v1/needs?alliance_id={}", w.street_alliance),
+            &w.coordinator,
+        )
+        .await;
+    assert_eq!(needs.body["total"], 0);
+
+    // With it, the need is posted and the page goes to it.
+    let posted = v.post("/needs/new", &with).await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.html);
+    assert!(posted.location().starts_with("/needs/"));
+
+    // A refused post keeps every field typed, with the message beside the field.
+    let bad = [
+        ("_csrf", csrf.as_str()),
+        ("title", "周末想办亲子活动"),
+        ("description", "需要场地和志愿者"),
+        ("category", "文化体育"),
+        ("quantity", "三十"),
+        ("needed_by", "2020-01-01"),
+    ];
+    let refused = v.post("/needs/new", &bad).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html.contains("value=\"周末想办亲子活动\""));
+    assert!(refused.html.contains(">需要场地和志愿者</textarea>"));
+    assert!(refused.html.contains("value=\"三十\""));
+    assert!(refused.html.contains("id=\"quantity-err\">数量须为整数"));
+    let needs = app
+        .get(
+            &format!("/api/v1/needs?alliance_id={}", w.street_alliance),
+            &w.coordinator,
+        )
+        .await;
+    assert_eq!(needs.body["total"], 1, "only the accepted one");
+}
+
+async fn idle_sessions_expire(app: TestApp) {
+    app.world().await;
+    let quick = app
+        .sibling_with(|c| c.web_idle = std::time::Duration::from_secs(1))
+        .await;
+    let mut v = Visit::new(&quick);
+    v.login("reviewer", PASSWORD).await;
+    assert_eq!(v.get("/").await.status, StatusCode::OK);
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let after = v.get("/").await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER);
+    assert_eq!(after.location(), "/login");
+    quick.stop().await;
+}
+
+async fn page_login_is_throttled(app: TestApp) {
+    app.world().await;
+    let mut v = Visit::new(&app);
+    let form = v.get("/login").await;
+    let csrf = form.field("_csrf");
+    let mut last = StatusCode::OK;
+    for _ in 0..11 {
+        last = v
+            .post(
+                "/login",
+                &[
+                    ("_csrf", &csrf),
+                    ("username", "reviewer"),
+                    ("password", "guess"),
+                ],
+            )
+            .await
+            .status;
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    // Even the right password waits now.
+    let right = v
+        .post(
+            "/login",
+            &[
+                ("_csrf", &csrf),
+                ("username", "reviewer"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(right.html.contains("请15分钟后再试"));
+}
+
+async fn a_member_sees_and_reaches_only_its_own_pages(app: TestApp) {
+    let w = app.world().await;
+    let r = app
+        .post("/api/v1/resources", &w.member_a, w.resource("上门量血压"))
+        .await
+        .id();
+    let n = app
+        .post("/api/v1/needs", &w.coordinator, w.need("老人量血压"))
+        .await
+        .id();
+    let p = app
+        .post(
+            "/api/v1/projects",
+            &w.coordinator,
+            serde_json::json!({"need_id": n, "resource_ids": [r], "title": "量血压"}),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::CREATED, "{:?}", p.body);
+    let p = p.id();
+    let mut v = Visit::new(&app);
+    v.login("member_a", PASSWORD).await;
+    let home = v.get("/").await;
+    assert!(!home.html.contains("发布需求") && !home.html.contains("待审核"));
+    assert_eq!(v.get("/needs/new").await.status, StatusCode::FORBIDDEN);
+    let project = v.get(&format!("/projects/{p}")).await;
+    assert_eq!(project.status, StatusCode::OK);
+    assert!(
+        !project.html.contains(">批准<"),
+        "no approve button for a unit"
+    );
+    // Posting the reviewer's move anyway: refused, the project unchanged.
+    let csrf = v.csrf().await;
+    let moved = v
+        .post(
+            &format!("/projects/{p}/transitions"),
+            &[("_csrf", &csrf), ("to", "approved"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::FORBIDDEN);
+    let after = app.get(&format!("/api/v1/projects/{p}"), &w.reviewer).await;
+    assert_eq!(after.body["status"], "proposed");
+    // The reviewer's button works, and refuses a move made from a stale page.
+    let mut rv = Visit::new(&app);
+    rv.login("reviewer", PASSWORD).await;
+    let csrf = rv.csrf().await;
+    let page = rv.get(&format!("/projects/{p}")).await;
+    assert!(page.html.contains(">批准<"));
+    let version = page.field("version");
+    let ok = rv
+        .post(
+            &format!("/projects/{p}/transitions"),
+            &[("_csrf", &csrf), ("to", "approved"), ("version", &version)],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let stale = rv
+        .post(
+            &format!("/projects/{p}/transitions"),
+            &[
+                ("_csrf", &csrf),
+                ("to", "rejected"),
+                ("note", "重复"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let after = app.get(&format!("/api/v1/projects/{p}"), &w.reviewer).await;
+    assert_eq!(after.body["status"], "approved");
+}
+
+async fn unknown_pages_answer_a_page_to_browsers_only(app: TestApp) {
+    let mut v = Visit::new(&app);
+    let page = v.get("/no/such/page").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(
+        page.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(page.html.contains("没有这个页面"));
+    let api = app
+        .client
+        .get(format!("{}/no/such/page", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), StatusCode::NOT_FOUND);
+    assert!(
+        api.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/problem+json")
+    );
+    // Not logged in: a page asks to log in first.
+    let home = v.get("/projects").await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    assert_eq!(home.location(), "/login?next=%2Fprojects");
+}

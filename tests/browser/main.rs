@@ -1,0 +1,177 @@
+//! Browser tests: the pages driven in headless Chromium (Debian's `chromium` and
+//! `chromium-driver`) against the real server and databases, each page checked with axe-core
+//! and photographed at 375 and 1280 px (into `target/screenshots/`). Without Chromium they say
+//! so on the terminal and pass; `LIANMENG_REQUIRE_BROWSER=1` (CI) makes that a failure.
+
+#[path = "../api/common.rs"]
+#[allow(dead_code)]
+mod common;
+mod harness;
+
+use common::{PASSWORD, TestApp};
+use harness::Browser;
+use reqwest::StatusCode;
+use serde_json::json;
+
+both!(need_to_project_through_the_pages, refusals_in_the_browser);
+
+/// A coordinator posts a need (a refused first try keeps what was typed), sees the expected
+/// resource first and proposes a project; a reviewer approves it; the unit sees it; the
+/// coordinator then sees the unit's contact.
+async fn need_to_project_through_the_pages(app: TestApp) {
+    let w = app.world().await;
+    let expected = app
+        .post(
+            "/api/v1/resources",
+            &w.member_a,
+            w.resource("社区义诊：测量血压血糖"),
+        )
+        .await;
+    assert_eq!(expected.status, StatusCode::CREATED, "{:?}", expected.body);
+    let other = app
+        .post(
+            "/api/v1/resources",
+            &w.member_b,
+            json!({"title": "法律咨询进社区", "description": "律师每月到社区解答婚姻家庭、劳动纠纷等法律问题。",
+                   "category": "法律服务", "tags": ["法律咨询"], "scope_level": "city", "allow_duplicate": true}),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::CREATED, "{:?}", other.body);
+    app.indexed().await;
+
+    let Some(b) = Browser::open(&app.base, "story").await else {
+        return;
+    };
+    b.goto("/login").await;
+    b.check("login").await;
+    b.login("coord_huashan", PASSWORD).await;
+    assert_eq!(b.path().await, "/");
+    let header = b.text("header").await;
+    assert!(
+        header.contains("coord_huashan") && header.contains("华山街道"),
+        "{header}"
+    );
+    b.check("workbench-coordinator").await;
+
+    // 发布需求: a first try without a title is refused beside the field, keeping the rest.
+    b.click("a[href='/needs/new']").await;
+    b.check("need-form").await;
+    b.fill(
+        "#description",
+        "辖区独居老人多，想请医生来社区给老人量血压、做义诊。",
+    )
+    .await;
+    b.choose("#category", "医疗健康").await;
+    b.choose("#community", "翠湖社区").await;
+    b.fill("#tags", "老年人、义诊").await;
+    b.press("发布需求").await;
+    assert_eq!(b.path().await, "/needs/new");
+    assert_eq!(b.text("#title-err").await, "请填写标题");
+    assert_eq!(
+        b.value("#description").await,
+        "辖区独居老人多，想请医生来社区给老人量血压、做义诊。"
+    );
+    assert_eq!(b.value("#tags").await, "老年人、义诊");
+    assert_eq!(b.value("#category").await, "医疗健康");
+    b.check("need-form-refused").await;
+    b.fill("#title", "老人需要上门义诊量血压").await;
+    b.press("发布需求").await;
+    let need_path = b.path().await;
+    assert!(need_path.starts_with("/needs/"), "{need_path}");
+    app.indexed().await;
+    b.goto(&need_path).await;
+    // The expected resource first, its matched words marked.
+    let first = b.text(".match .match-title").await;
+    assert_eq!(first, "社区义诊：测量血压血糖");
+    assert!(b.exists(".match mark").await, "matched words are marked");
+    b.check("need-detail").await;
+
+    // 发起对接 with the first match (ticked by default).
+    b.press("发起对接（勾选的资源）").await;
+    let project_path = b.path().await;
+    assert!(project_path.starts_with("/projects/"), "{project_path}");
+    assert!(b.text(".status").await.contains("拟对接"));
+    assert!(b.page_text().await.contains("联系方式在项目批准后可见"));
+    assert!(!b.has_button("批准").await, "only reviewers approve");
+    b.check("project-proposed").await;
+    b.goto("/needs").await;
+    b.check("needs").await;
+    b.logout().await;
+
+    // The reviewer finds it in the queue and approves it.
+    b.login("reviewer", PASSWORD).await;
+    assert!(b.page_text().await.contains("老人需要上门义诊量血压"));
+    b.check("workbench-reviewer").await;
+    b.goto("/projects?status=proposed").await;
+    b.check("review-queue").await;
+    b.goto(&project_path).await;
+    b.press("批准").await;
+    assert_eq!(b.path().await, project_path);
+    assert!(b.text(".status").await.contains("已批准"));
+    assert!(b.text(".timeline").await.contains("已批准 · reviewer"));
+    b.check("project-approved").await;
+    b.logout().await;
+
+    // The unit sees the project; the coordinator now sees the unit's contact.
+    b.login("member_a", PASSWORD).await;
+    b.check("workbench-member").await;
+    b.goto(&project_path).await;
+    assert!(b.text(".status").await.contains("已批准"));
+    assert!(
+        b.has_button("开始实施").await,
+        "the unit may start the work"
+    );
+    assert!(!b.has_button("批准").await);
+    b.logout().await;
+    b.login("coord_huashan", PASSWORD).await;
+    b.goto(&project_path).await;
+    assert!(
+        b.text(".units").await.contains("0871-63123456"),
+        "the coordinator sees the unit's phone once approved"
+    );
+    b.check("project-coordinator").await;
+    b.close().await;
+}
+
+/// A member cannot reach a reviewer's or coordinator's page, and a form posted without this
+/// session's CSRF token is refused and changes nothing.
+async fn refusals_in_the_browser(app: TestApp) {
+    let w = app.world().await;
+    let Some(b) = Browser::open(&app.base, "refusals").await else {
+        return;
+    };
+    b.login("member_a", PASSWORD).await;
+    let nav = b.text("nav").await;
+    assert!(
+        !nav.contains("待审核") && !nav.contains("发布需求"),
+        "{nav}"
+    );
+    b.goto("/needs/new").await;
+    assert!(b.text("h1").await.contains("无权访问"));
+    b.check("forbidden").await;
+    b.logout().await;
+
+    // Another site's form: the same fields without the token.
+    b.login("coord_huashan", PASSWORD).await;
+    b.c.execute(
+        "const f = document.createElement('form'); f.method = 'post'; f.action = '/needs/new';
+         for (const [k, v] of [['title', '伪造的需求'], ['category', '医疗健康']]) {
+           const i = document.createElement('input'); i.name = k; i.value = v; f.appendChild(i); }
+         document.body.appendChild(f); f.submit();",
+        vec![],
+    )
+    .await
+    .expect("post a form");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(b.page_text().await.contains("页面已过期或来源不明"));
+    let needs = app
+        .get(
+            &format!("/api/v1/needs?alliance_id={}", w.street_alliance),
+            &w.coordinator,
+        )
+        .await;
+    assert_eq!(needs.body["total"], 0, "nothing was posted");
+    b.goto("/nowhere").await;
+    b.check("not-found").await;
+    b.close().await;
+}
