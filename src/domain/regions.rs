@@ -330,6 +330,16 @@ pub async fn rename(
     Ok(after)
 }
 
+/// Every region of the city, by code (a few hundred: what a page's region picker lists).
+pub async fn all(db: &impl ConnectionTrait, city_id: i64) -> Result<Vec<region::Model>> {
+    Ok(region::Entity::find()
+        .filter(region::Column::CityId.eq(city_id))
+        .order_by_asc(region::Column::Code)
+        .order_by_asc(region::Column::Id)
+        .all(db)
+        .await?)
+}
+
 /// Children of one region, by code then id.
 /// Regions of one level in the caller's city, optionally under one parent.
 pub async fn list(

@@ -4,10 +4,12 @@
 //! index itself). Templates are askama's, checked at compile time (`templates/`); forms work
 //! without JavaScript; the one stylesheet is compiled in, so nothing is fetched from outside.
 
+mod forms;
 mod login;
 mod needs;
 mod pages;
 mod projects;
+mod resources;
 mod session;
 mod workbench;
 
@@ -28,6 +30,12 @@ pub fn router() -> Router<AppState> {
         .route("/needs/new", get(needs::new_form).post(needs::create))
         .route("/needs/{id}", get(needs::show))
         .route("/needs/{id}/projects", post(needs::propose))
+        .route("/resources", get(resources::list))
+        .route(
+            "/resources/new",
+            get(resources::new_form).post(resources::create),
+        )
+        .route("/resources/{id}", get(resources::show))
         .route("/projects", get(projects::list))
         .route("/projects/{id}", get(projects::show))
         .route("/projects/{id}/transitions", post(projects::transition))

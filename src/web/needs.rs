@@ -1,12 +1,10 @@
 //! 需求清单, 发布需求 and 需求详情 (its ranked matches, and 发起对接 from them).
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
-use chrono::NaiveDate;
 
+use super::forms::{Choice, Filters, Messages, Unreadable, enum_choices, tags};
 use super::pages::{self, Chrome, PageResult, highlight};
 use super::session::{Fields, Posted, Visitor};
 use crate::api::matching::dto::ResourceMatch;
@@ -18,65 +16,6 @@ use crate::domain::regions::{Level, RegionRef};
 use crate::domain::{Actor, PageParams, alliances, categories, regions};
 use crate::error::{Duplicate, Error, Result};
 use crate::state::AppState;
-
-/// A choice of a `<select>`: the value sent, the text shown, and whether it is chosen.
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
-
-impl Choice {
-    pub fn list(items: impl IntoIterator<Item = (String, String)>, chosen: &str) -> Vec<Choice> {
-        items
-            .into_iter()
-            .map(|(value, label)| Choice {
-                selected: value == chosen,
-                value,
-                label,
-            })
-            .collect()
-    }
-}
-
-/// The query string of a list page, read leniently: a value that does not parse is ignored
-/// (the filter shows "全部"), as a hand-edited address should not break the page.
-pub struct Filters(BTreeMap<String, String>);
-
-impl Filters {
-    pub fn parse(raw: Option<&str>) -> Filters {
-        Filters(
-            form_urlencoded::parse(raw.unwrap_or("").as_bytes())
-                .filter(|(_, v)| !v.trim().is_empty())
-                .map(|(k, v)| (k.into_owned(), v.trim().to_owned()))
-                .collect(),
-        )
-    }
-
-    pub fn get(&self, name: &str) -> &str {
-        self.0.get(name).map_or("", String::as_str)
-    }
-
-    pub fn page(&self) -> u64 {
-        self.get("page")
-            .parse()
-            .ok()
-            .filter(|p| *p >= 1)
-            .unwrap_or(1)
-    }
-
-    /// This query with `page` replaced, for the pager's links.
-    pub fn with_page(&self, page: u64) -> String {
-        let mut s = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in &self.0 {
-            if k != "page" {
-                s.append_pair(k, v);
-            }
-        }
-        s.append_pair("page", &page.to_string());
-        format!("?{}", s.finish())
-    }
-}
 
 /// A need as a list row shows it.
 pub struct NeedRow {
@@ -153,19 +92,6 @@ async fn community_choices(state: &AppState, actor: &Actor, chosen: &str) -> Res
     ))
 }
 
-fn enum_choices<E: Copy>(
-    all: &[E],
-    word: fn(E) -> &'static str,
-    label: fn(E) -> &'static str,
-    chosen: &str,
-) -> Vec<Choice> {
-    Choice::list(
-        all.iter()
-            .map(|e| (word(*e).to_owned(), label(*e).to_owned())),
-        chosen,
-    )
-}
-
 /// 需求清单: a coordinator sees their alliance's, an admin or reviewer the city's.
 pub async fn list(State(state): State<AppState>, v: Visitor, RawQuery(q): RawQuery) -> PageResult {
     let f = Filters::parse(q.as_deref());
@@ -236,55 +162,19 @@ impl NeedInput {
 
     /// The need to post, or the fields the form itself can tell are wrong (a number that is
     /// not one, a date that is not one); the domain checks the rest.
-    fn to_new(&self, allow_duplicate: bool) -> std::result::Result<NewNeed, Vec<(String, String)>> {
-        let mut wrong = Vec::new();
-        let quantity = match self.quantity.as_str() {
-            "" => None,
-            q => match q.parse::<i32>() {
-                Ok(n) => Some(n),
-                Err(_) => {
-                    wrong.push(("quantity".into(), "数量须为整数".into()));
-                    None
-                }
-            },
-        };
-        let needed_by = match self.needed_by.as_str() {
-            "" => None,
-            d => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    wrong.push(("needed_by".into(), "日期格式应为 YYYY-MM-DD".into()));
-                    None
-                }
-            },
-        };
-        let urgency = match self.urgency.as_str() {
-            "" => None,
-            u => {
-                let parsed = Urgency::parse(u);
-                if parsed.is_none() {
-                    wrong.push(("urgency".into(), "请选择紧急程度".into()));
-                }
-                parsed
-            }
-        };
-        let tags: Vec<String> = self
-            .tags
-            .split(['，', ',', '、', ' ', '　', ';', '；'])
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned)
-            .collect();
-        if !wrong.is_empty() {
-            return Err(wrong);
-        }
+    fn to_new(&self, allow_duplicate: bool) -> Result<NewNeed> {
+        let mut u = Unreadable::default();
+        let quantity = u.number("quantity", &self.quantity, "数量须为整数");
+        let needed_by = u.date("needed_by", &self.needed_by);
+        let urgency = u.choice("urgency", &self.urgency, Urgency::parse, "请选择紧急程度");
+        u.finish()?;
         Ok(NewNeed {
             alliance_id: None,
             community_id: self.community.parse::<i64>().ok().map(RegionRef::Id),
             title: Some(self.title.clone()).filter(|t| !t.is_empty()),
             description: Some(self.description.clone()).filter(|t| !t.is_empty()),
             category: Some(self.category.clone()).filter(|t| !t.is_empty()),
-            tags: Some(tags),
+            tags: Some(tags(&self.tags)),
             quantity,
             needed_by,
             urgency,
@@ -298,8 +188,8 @@ impl NeedInput {
 struct NeedForm {
     chrome: Chrome,
     input: NeedInput,
-    /// Field → message, shown beside the field.
-    errors: BTreeMap<String, String>,
+    /// Shown beside their fields.
+    errors: Messages,
     categories: Vec<Choice>,
     communities: Vec<Choice>,
     urgencies: Vec<Choice>,
@@ -309,7 +199,7 @@ struct NeedForm {
 
 impl NeedForm {
     fn error(&self, field: &str) -> &str {
-        self.errors.get(field).map_or("", String::as_str)
+        self.errors.get(field)
     }
 }
 
@@ -328,7 +218,7 @@ async fn need_form(state: &AppState, v: &Visitor, input: NeedInput) -> Result<Ne
         communities: community_choices(state, &v.actor, &input.community).await?,
         urgencies: enum_choices(Urgency::ALL, Urgency::as_str, Urgency::label, urgency),
         input,
-        errors: BTreeMap::new(),
+        errors: Messages::default(),
         duplicates: Vec::new(),
     })
 }
@@ -343,38 +233,20 @@ pub async fn create(State(state): State<AppState>, post: Posted) -> PageResult {
     let v = &post.visitor;
     let input = NeedInput::from(&post.fields);
     let allow_duplicate = post.fields.get("allow_duplicate") == "1";
-    let outcome = match (post.fields.unacceptable(), input.to_new(allow_duplicate)) {
-        (Some((field, problem)), _) => Err(Error::field(field, problem)),
-        (None, Err(wrong)) => Err(Error::Validation(
-            wrong
-                .into_iter()
-                .map(|(field, message)| crate::error::FieldError { field, message })
-                .collect(),
-        )),
-        (None, Ok(new)) => {
-            let tx = state.db.begin().await?;
-            match needs::create(&tx, &v.actor, new).await {
-                Ok(n) => {
-                    state.commit(tx).await?;
-                    Ok(n)
-                }
-                Err(e) => Err(e),
-            }
-        }
-    };
+    let outcome = async {
+        post.fields.acceptable()?;
+        let new = input.to_new(allow_duplicate)?;
+        let tx = state.db.begin().await?;
+        let n = needs::create(&tx, &v.actor, new).await?;
+        state.commit(tx).await?;
+        Ok::<_, Error>(n)
+    }
+    .await;
     let (status, page) = match outcome {
         Ok(n) => return Ok(pages::see_other(&format!("/needs/{}", n.id))),
         Err(Error::Validation(problems)) => {
             let mut page = need_form(&state, v, input).await?;
-            for p in problems {
-                // The form names the community field after what it holds.
-                let field = if p.field == "community_id" {
-                    "community"
-                } else {
-                    p.field.as_str()
-                };
-                page.errors.entry(field.to_owned()).or_insert(p.message);
-            }
+            page.errors = Messages::of(problems, &[("community_id", "community")]);
             (StatusCode::UNPROCESSABLE_ENTITY, page)
         }
         Err(Error::Duplicates(found)) => {
@@ -502,26 +374,21 @@ pub async fn propose(
         .filter_map(|r| r.parse().ok())
         .collect();
     let title = Some(f.get("title").to_owned()).filter(|t| !t.is_empty());
-    let outcome = match f.unacceptable() {
-        Some((field, problem)) => Err(Error::field(field, problem)),
-        None => {
-            let new = NewProject {
-                need_id: Some(id),
-                resource_ids: Some(resource_ids).filter(|r| !r.is_empty()),
-                title,
-                note: Some(f.get("note").to_owned()).filter(|t| !t.is_empty()),
-                quantities: None,
-            };
-            let tx = state.db.begin().await?;
-            match projects::propose(&tx, &v.actor, new).await {
-                Ok(p) => {
-                    state.commit(tx).await?;
-                    Ok(p)
-                }
-                Err(e) => Err(e),
-            }
-        }
-    };
+    let outcome = async {
+        f.acceptable()?;
+        let new = NewProject {
+            need_id: Some(id),
+            resource_ids: Some(resource_ids).filter(|r| !r.is_empty()),
+            title,
+            note: Some(f.get("note").to_owned()).filter(|t| !t.is_empty()),
+            quantities: None,
+        };
+        let tx = state.db.begin().await?;
+        let p = projects::propose(&tx, &v.actor, new).await?;
+        state.commit(tx).await?;
+        Ok::<_, Error>(p)
+    }
+    .await;
     match outcome {
         Ok(p) => Ok(pages::see_other(&format!("/projects/{}", p.id))),
         Err(e @ (Error::Validation(_) | Error::Conflict(_))) => {

@@ -39,25 +39,32 @@ pub struct Chrome {
     pub style_version: &'static str,
 }
 
-/// The sections of the site, and who sees each in the menu.
+/// The sections of the site, and who sees each in the menu: only what the role may use
+/// (a need is posted by an alliance's coordinator, a resource by a unit's contact).
 fn sections(role: Role) -> Vec<(&'static str, &'static str)> {
     let mut links = vec![("/", "工作台")];
-    match role {
-        Role::Coordinator | Role::Admin => {
-            links.extend([
-                ("/needs", "需求清单"),
-                ("/needs/new", "发布需求"),
-                ("/projects", "项目清单"),
-            ]);
-        }
-        Role::Reviewer => {
-            links.extend([
-                ("/projects?status=proposed", "待审核"),
-                ("/projects", "项目清单"),
-            ]);
-        }
-        Role::Member => links.push(("/projects", "项目清单")),
-    }
+    links.extend(match role {
+        Role::Coordinator => vec![
+            ("/needs", "需求清单"),
+            ("/needs/new", "发布需求"),
+            ("/resources", "资源清单"),
+            ("/projects", "项目清单"),
+        ],
+        Role::Admin => vec![
+            ("/needs", "需求清单"),
+            ("/resources", "资源清单"),
+            ("/projects", "项目清单"),
+        ],
+        Role::Reviewer => vec![
+            ("/projects?status=proposed", "待审核"),
+            ("/projects", "项目清单"),
+        ],
+        Role::Member => vec![
+            ("/resources", "资源清单"),
+            ("/resources/new", "发布资源"),
+            ("/projects", "项目清单"),
+        ],
+    });
     links
 }
 

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 
-use super::needs::{Choice, Filters};
+use super::forms::{Choice, Filters, Unreadable};
 use super::pages::{self, Chrome, PageResult};
 use super::session::{Posted, Visitor};
 use crate::api::views::{OrganizationView, ProjectEventView, ProjectView};
@@ -192,34 +192,24 @@ pub async fn transition(
 ) -> PageResult {
     let v = &post.visitor;
     let f = &post.fields;
-    let beneficiaries = match f.get("beneficiaries") {
-        "" => Ok(None),
-        n => n
-            .parse::<i32>()
-            .map(Some)
-            .map_err(|_| Error::field("beneficiaries", "受益人数须为整数")),
-    };
-    let outcome = match (f.unacceptable(), beneficiaries) {
-        (Some((field, problem)), _) => Err(Error::field(field, problem)),
-        (None, Err(e)) => Err(e),
-        (None, Ok(beneficiaries)) => {
-            let input = TransitionRequest {
-                to: Status::parse(f.get("to")),
-                note: Some(f.get("note").to_owned()).filter(|t| !t.is_empty()),
-                outcome: Some(f.get("outcome").to_owned()).filter(|t| !t.is_empty()),
-                beneficiaries,
-            };
-            let version = f.get("version").parse().ok();
-            let tx = state.db.begin().await?;
-            match projects::transition(&tx, &v.actor, id, version, input).await {
-                Ok(p) => {
-                    state.commit(tx).await?;
-                    Ok(p)
-                }
-                Err(e) => Err(e),
-            }
-        }
-    };
+    let outcome = async {
+        f.acceptable()?;
+        let mut u = Unreadable::default();
+        let beneficiaries = u.number("beneficiaries", f.get("beneficiaries"), "受益人数须为整数");
+        u.finish()?;
+        let input = TransitionRequest {
+            to: Status::parse(f.get("to")),
+            note: Some(f.get("note").to_owned()).filter(|t| !t.is_empty()),
+            outcome: Some(f.get("outcome").to_owned()).filter(|t| !t.is_empty()),
+            beneficiaries,
+        };
+        let version = f.get("version").parse().ok();
+        let tx = state.db.begin().await?;
+        let p = projects::transition(&tx, &v.actor, id, version, input).await?;
+        state.commit(tx).await?;
+        Ok::<_, Error>(p)
+    }
+    .await;
     match outcome {
         Ok(p) => Ok(pages::see_other(&format!("/projects/{}", p.id))),
         Err(e @ (Error::Validation(_) | Error::Conflict(_) | Error::PreconditionFailed(_))) => {

@@ -167,12 +167,24 @@ impl Fields {
             .collect()
     }
 
-    /// The first field holding text no field may hold (control or direction-changing
-    /// characters), with what is wrong with it.
-    pub fn unacceptable(&self) -> Option<(&str, &'static str)> {
-        self.0
+    /// Refuses text no field may hold (control or direction-changing characters), naming
+    /// every field that holds it, as a JSON body's text is refused.
+    pub fn acceptable(&self) -> crate::error::Result<()> {
+        let problems: Vec<crate::error::FieldError> = self
+            .0
             .iter()
-            .find_map(|(k, v)| text_problem(v).map(|p| (k.as_str(), p)))
+            .filter_map(|(k, v)| {
+                text_problem(v).map(|p| crate::error::FieldError {
+                    field: k.clone(),
+                    message: p.to_owned(),
+                })
+            })
+            .collect();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(crate::error::Error::Validation(problems))
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use super::pages::{self, Chrome, PageResult};
 use super::projects::ProjectRow;
 use super::session::Visitor;
 use crate::api::views::{NeedView, ProjectView, ResourceView};
-use crate::domain::matching::{self, MatchParams, NeedMatchParams};
+use crate::domain::matching::{MatchParams, NeedMatchParams};
 use crate::domain::needs::{self, NeedFilter};
 use crate::domain::projects::{self, ProjectFilter, Status};
 use crate::domain::resources::{self, ResourceFilter};
@@ -178,24 +178,18 @@ async fn member(state: &AppState, actor: &Actor) -> Result<Vec<ResourceWithNeeds
     };
     let rows = resources::list(db, actor, &filter, TEN).await?.items;
     let views = ResourceView::many(db, rows).await?;
-    let opts = MatchParams {
+    let best = MatchParams {
         limit: Some(3),
         ..Default::default()
-    }
-    .options()?;
-    let lessons = state.lessons.of_city(db, actor.city_id).await?;
+    };
     let mut out = Vec::with_capacity(views.len());
     for resource in views {
-        let found = matching::for_resource(
-            db,
-            state.engine(),
-            actor.city_id,
-            resource.entry.id,
-            &opts,
-            lessons.as_deref(),
-        )
-        .await?;
-        let needs = found.into_iter().map(|(n, _)| (n.id, n.title)).collect();
+        let found =
+            crate::api::matching::of_resource(state, actor, resource.entry.id, &best).await?;
+        let needs = found
+            .into_iter()
+            .map(|m| (m.need.entry.id, m.need.entry.title))
+            .collect();
         out.push(ResourceWithNeeds { resource, needs });
     }
     Ok(out)

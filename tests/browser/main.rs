@@ -20,14 +20,6 @@ both!(need_to_project_through_the_pages, refusals_in_the_browser);
 /// coordinator then sees the unit's contact.
 async fn need_to_project_through_the_pages(app: TestApp) {
     let w = app.world().await;
-    let expected = app
-        .post(
-            "/api/v1/resources",
-            &w.member_a,
-            w.resource("社区义诊：测量血压血糖"),
-        )
-        .await;
-    assert_eq!(expected.status, StatusCode::CREATED, "{:?}", expected.body);
     let other = app
         .post(
             "/api/v1/resources",
@@ -37,13 +29,36 @@ async fn need_to_project_through_the_pages(app: TestApp) {
         )
         .await;
     assert_eq!(other.status, StatusCode::CREATED, "{:?}", other.body);
-    app.indexed().await;
 
     let Some(b) = Browser::open(&app.base, "story").await else {
         return;
     };
     b.goto("/login").await;
     b.check("login").await;
+
+    // The unit offers its resource through 发布资源, serving its street.
+    b.login("member_a", PASSWORD).await;
+    b.click("a[href='/resources/new']").await;
+    b.check("resource-form").await;
+    b.fill("#title", "社区义诊：测量血压血糖").await;
+    b.choose("#category", "医疗健康").await;
+    b.choose("#scope", "华山街道（全街道）").await;
+    b.fill(
+        "#description",
+        "每周三上午在社区活动中心为居民免费测量血压血糖，提供健康咨询。",
+    )
+    .await;
+    b.fill("#tags", "义诊，健康咨询").await;
+    b.fill("#quantity", "20").await;
+    b.press("发布资源").await;
+    let resource_path = b.path().await;
+    assert!(resource_path.starts_with("/resources/"), "{resource_path}");
+    assert!(b.text(".meta").await.contains("华山街道"));
+    b.goto("/resources").await;
+    b.check("resources").await;
+    b.logout().await;
+    app.indexed().await;
+
     b.login("coord_huashan", PASSWORD).await;
     assert_eq!(b.path().await, "/");
     let header = b.text("header").await;
@@ -115,6 +130,8 @@ async fn need_to_project_through_the_pages(app: TestApp) {
     // The unit sees the project; the coordinator now sees the unit's contact.
     b.login("member_a", PASSWORD).await;
     b.check("workbench-member").await;
+    b.goto(&resource_path).await;
+    b.check("resource-detail").await;
     b.goto(&project_path).await;
     assert!(b.text(".status").await.contains("已批准"));
     assert!(

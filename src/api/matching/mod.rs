@@ -116,14 +116,22 @@ async fn resource_matches(
     Path(id): Path<i64>,
     Query(p): Query<MatchParams>,
 ) -> Result<axum::Json<Matches<NeedMatch>>> {
-    let lessons = state
-        .lessons
-        .of_city(state.read(), auth.actor.city_id)
-        .await?;
+    let items = of_resource(&state, &auth.actor, id, &p).await?;
+    Ok(axum::Json(Matches { items }))
+}
+
+/// A resource's matches (open needs) as the API and the pages show them.
+pub(crate) async fn of_resource(
+    state: &AppState,
+    actor: &crate::domain::Actor,
+    id: i64,
+    p: &MatchParams,
+) -> Result<Vec<NeedMatch>> {
+    let lessons = state.lessons.of_city(state.read(), actor.city_id).await?;
     let found = matching::for_resource(
         state.read(),
         state.engine(),
-        auth.actor.city_id,
+        actor.city_id,
         id,
         &p.options()?,
         lessons.as_deref(),
@@ -140,7 +148,7 @@ async fn resource_matches(
             reasons,
         })
         .collect();
-    Ok(axum::Json(Matches { items }))
+    Ok(items)
 }
 
 #[derive(Debug, Serialize, ToSchema)]

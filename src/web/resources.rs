@@ -1,0 +1,327 @@
+//! 资源清单, 发布资源 and 资源详情 (for a member unit: the open needs its resource fits).
+
+use askama::Template;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+
+use super::forms::{Choice, Filters, Messages, Unreadable, enum_choices, tags};
+use super::pages::{self, Chrome, PageResult};
+use super::session::{Posted, Visitor};
+use crate::api::matching::dto::NeedMatch;
+use crate::api::views::ResourceView;
+use crate::domain::matching::MatchParams;
+use crate::domain::regions::{Level, RegionRef};
+use crate::domain::resources::{self, NewResource, ResourceFilter, Status};
+use crate::domain::{Actor, PageParams, alliances, categories, regions};
+use crate::error::{Duplicate, Error, Result};
+use crate::state::AppState;
+
+/// A resource as a list row shows it.
+pub struct ResourceRow {
+    pub view: ResourceView,
+    pub status: &'static str,
+}
+
+impl ResourceRow {
+    pub fn many(views: Vec<ResourceView>) -> Vec<ResourceRow> {
+        views
+            .into_iter()
+            .map(|view| ResourceRow {
+                status: view.status.label(),
+                view,
+            })
+            .collect()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "resources.html")]
+struct ResourcesPage {
+    chrome: Chrome,
+    rows: Vec<ResourceRow>,
+    total: u64,
+    page: u64,
+    pages: u64,
+    prev: Option<String>,
+    next: Option<String>,
+    categories: Vec<Choice>,
+    statuses: Vec<Choice>,
+    can_post: bool,
+}
+
+/// Which resources a visitor's list shows: a unit's own, a coordinator's alliance members',
+/// the city's for admins and reviewers.
+fn own_filter(actor: &Actor) -> ResourceFilter {
+    ResourceFilter {
+        organization_id: actor.organization_id,
+        alliance_id: actor.alliance_id,
+        ..Default::default()
+    }
+}
+
+/// 资源清单.
+pub async fn list(State(state): State<AppState>, v: Visitor, RawQuery(q): RawQuery) -> PageResult {
+    let f = Filters::parse(q.as_deref());
+    let filter = ResourceFilter {
+        category: Some(f.get("category").to_owned()).filter(|c| !c.is_empty()),
+        status: Status::parse(f.get("status")),
+        ..own_filter(&v.actor)
+    };
+    let params = PageParams {
+        page: Some(f.page()),
+        per_page: Some(20),
+    };
+    let db = state.read();
+    let mut found = resources::list(db, &v.actor, &filter, params).await?;
+    let views = ResourceView::many(db, std::mem::take(&mut found.items)).await?;
+    let pages = found.total.div_ceil(20).max(1);
+    let categories = categories::list(db).await?;
+    let page = ResourcesPage {
+        chrome: Chrome::of(&state, &v, "/resources").await?,
+        rows: ResourceRow::many(views),
+        total: found.total,
+        page: found.page,
+        pages,
+        prev: (found.page > 1).then(|| f.with_page(found.page - 1)),
+        next: (found.page < pages).then(|| f.with_page(found.page + 1)),
+        categories: Choice::list(
+            categories.into_iter().map(|c| (c.name.clone(), c.name)),
+            f.get("category"),
+        ),
+        statuses: enum_choices(Status::ALL, Status::as_str, Status::label, f.get("status")),
+        can_post: v.actor.organization_id.is_some(),
+    };
+    Ok(pages::render(&page))
+}
+
+/// A district's part of the scope picker: the district, its streets and their communities.
+pub struct ScopeGroup {
+    pub label: String,
+    pub options: Vec<Choice>,
+}
+
+/// The scope picker: 全市, then every district with its streets and communities, by name;
+/// the value sent is `level:id`.
+async fn scope_choices(
+    state: &AppState,
+    actor: &Actor,
+    chosen: &str,
+) -> Result<(Choice, Vec<ScopeGroup>)> {
+    let all = regions::all(state.read(), actor.city_id).await?;
+    let option = |r: &entity::region::Model, label: String| Choice {
+        value: format!("{}:{}", r.level.as_str(), r.id),
+        selected: chosen == format!("{}:{}", r.level.as_str(), r.id),
+        label,
+    };
+    let mut groups = Vec::new();
+    for d in all.iter().filter(|r| r.level == Level::District) {
+        let mut options = vec![option(d, format!("{}（全区县）", d.name))];
+        for s in all.iter().filter(|r| r.parent_id == Some(d.id)) {
+            options.push(option(s, format!("{}（全街道）", s.name)));
+            for c in all.iter().filter(|r| r.parent_id == Some(s.id)) {
+                options.push(option(c, format!("{}（{}）", c.name, s.name)));
+            }
+        }
+        groups.push(ScopeGroup {
+            label: d.name.clone(),
+            options,
+        });
+    }
+    let city = Choice {
+        value: "city".into(),
+        label: "全市".into(),
+        selected: chosen == "city",
+    };
+    Ok((city, groups))
+}
+
+/// The scope a unit's new resource starts with: the area of the first alliance it belongs to.
+async fn default_scope(state: &AppState, actor: &Actor) -> Result<String> {
+    let Some(org) = actor.organization_id else {
+        return Ok("city".into());
+    };
+    let db = state.read();
+    let Some(first) = alliances::organization_alliance_ids(db, org)
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok("city".into());
+    };
+    let alliance = alliances::get(db, actor.city_id, first).await?;
+    Ok(match regions::get(db, alliance.region_id).await? {
+        Some(r) => format!("{}:{}", r.level.as_str(), r.id),
+        None => "city".into(),
+    })
+}
+
+/// What the resource form holds, as typed.
+#[derive(Default)]
+struct ResourceInput {
+    title: String,
+    description: String,
+    category: String,
+    tags: String,
+    quantity: String,
+    scope: String,
+    available_from: String,
+    available_until: String,
+}
+
+impl ResourceInput {
+    fn from(f: &super::session::Fields) -> ResourceInput {
+        ResourceInput {
+            title: f.get("title").to_owned(),
+            description: f.get("description").to_owned(),
+            category: f.get("category").to_owned(),
+            tags: f.get("tags").to_owned(),
+            quantity: f.get("quantity").to_owned(),
+            scope: f.get("scope").to_owned(),
+            available_from: f.get("available_from").to_owned(),
+            available_until: f.get("available_until").to_owned(),
+        }
+    }
+
+    fn to_new(&self, allow_duplicate: bool) -> Result<NewResource> {
+        let mut u = Unreadable::default();
+        let quantity = u.number("quantity", &self.quantity, "数量须为整数");
+        let available_from = u.date("available_from", &self.available_from);
+        let available_until = u.date("available_until", &self.available_until);
+        let (level, region) = match self.scope.split_once(':') {
+            Some((level, id)) => (
+                Level::parse(level),
+                id.parse::<i64>().ok().map(RegionRef::Id),
+            ),
+            None => (Level::parse(&self.scope), None),
+        };
+        if !self.scope.is_empty() && level.is_none() {
+            u.add("scope", "请选择服务范围");
+        }
+        u.finish()?;
+        Ok(NewResource {
+            organization_id: None,
+            title: Some(self.title.clone()).filter(|t| !t.is_empty()),
+            description: Some(self.description.clone()).filter(|t| !t.is_empty()),
+            category: Some(self.category.clone()).filter(|t| !t.is_empty()),
+            tags: Some(tags(&self.tags)),
+            quantity,
+            scope_level: level,
+            scope_region_id: region,
+            available_from,
+            available_until,
+            allow_duplicate,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "resource_form.html")]
+struct ResourceForm {
+    chrome: Chrome,
+    input: ResourceInput,
+    errors: Messages,
+    categories: Vec<Choice>,
+    city: Choice,
+    scopes: Vec<ScopeGroup>,
+    duplicates: Vec<Duplicate>,
+}
+
+impl ResourceForm {
+    fn error(&self, field: &str) -> &str {
+        self.errors.get(field)
+    }
+}
+
+async fn resource_form(
+    state: &AppState,
+    v: &Visitor,
+    mut input: ResourceInput,
+) -> Result<ResourceForm> {
+    if v.actor.organization_id.is_none() {
+        return Err(Error::forbidden("只有成员单位联络员可以发布资源"));
+    }
+    if input.scope.is_empty() {
+        input.scope = default_scope(state, &v.actor).await?;
+    }
+    let (city, scopes) = scope_choices(state, &v.actor, &input.scope).await?;
+    let categories = categories::list(state.read()).await?;
+    Ok(ResourceForm {
+        chrome: Chrome::of(state, v, "/resources/new").await?,
+        categories: Choice::list(
+            categories.into_iter().map(|c| (c.name.clone(), c.name)),
+            &input.category,
+        ),
+        city,
+        scopes,
+        input,
+        errors: Messages::default(),
+        duplicates: Vec::new(),
+    })
+}
+
+/// 发布资源.
+pub async fn new_form(State(state): State<AppState>, v: Visitor) -> PageResult {
+    let page = resource_form(&state, &v, ResourceInput::default()).await?;
+    Ok(pages::render(&page))
+}
+
+pub async fn create(State(state): State<AppState>, post: Posted) -> PageResult {
+    let v = &post.visitor;
+    let input = ResourceInput::from(&post.fields);
+    let allow_duplicate = post.fields.get("allow_duplicate") == "1";
+    let outcome = async {
+        post.fields.acceptable()?;
+        let new = input.to_new(allow_duplicate)?;
+        let tx = state.db.begin().await?;
+        let r = resources::create(&tx, &v.actor, new).await?;
+        state.commit(tx).await?;
+        Ok::<_, Error>(r)
+    }
+    .await;
+    let (status, page) = match outcome {
+        Ok(r) => return Ok(pages::see_other(&format!("/resources/{}", r.id))),
+        Err(Error::Validation(problems)) => {
+            let mut page = resource_form(&state, v, input).await?;
+            page.errors = Messages::of(
+                problems,
+                &[("scope_level", "scope"), ("scope_region_id", "scope")],
+            );
+            (StatusCode::UNPROCESSABLE_ENTITY, page)
+        }
+        Err(Error::Duplicates(found)) => {
+            let mut page = resource_form(&state, v, input).await?;
+            page.duplicates = found;
+            (StatusCode::CONFLICT, page)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(pages::render_with(status, &page))
+}
+
+#[derive(Template)]
+#[template(path = "resource.html")]
+struct ResourcePage {
+    chrome: Chrome,
+    resource: ResourceRow,
+    needs: Vec<NeedMatch>,
+}
+
+/// 资源详情: the resource and the open needs it fits, with the reasons.
+pub async fn show(State(state): State<AppState>, v: Visitor, Path(id): Path<i64>) -> PageResult {
+    let db = state.read();
+    let row = resources::get(db, v.actor.city_id, id).await?;
+    let view = ResourceView::one(db, row).await?;
+    let params = MatchParams {
+        limit: Some(10),
+        ..Default::default()
+    };
+    let needs = crate::api::matching::of_resource(&state, &v.actor, id, &params).await?;
+    let page = ResourcePage {
+        chrome: Chrome::of(&state, &v, "/resources").await?,
+        resource: ResourceRow::many(vec![view])
+            .pop()
+            .expect("one in, one out"),
+        needs,
+    };
+    Ok(pages::render(&page))
+}
