@@ -7,6 +7,7 @@
 mod forms;
 mod login;
 mod needs;
+mod notifications;
 mod pages;
 mod projects;
 mod resources;
@@ -39,6 +40,10 @@ pub fn router() -> Router<AppState> {
         .route("/projects", get(projects::list))
         .route("/projects/{id}", get(projects::show))
         .route("/projects/{id}/transitions", post(projects::transition))
+        .route("/projects/{id}/rating", post(projects::rate))
+        .route("/projects/{id}/reply", post(projects::reply))
+        .route("/notifications", get(notifications::list))
+        .route("/notifications/read", post(notifications::read_all))
         .route("/static/app.css", get(stylesheet))
 }
 

@@ -8,7 +8,8 @@ use axum::http::StatusCode;
 use super::forms::{Choice, Filters, Unreadable};
 use super::pages::{self, Chrome, PageResult};
 use super::session::{Posted, Visitor};
-use crate::api::views::{OrganizationView, ProjectEventView, ProjectView};
+use crate::api::views::{FeedbackView, OrganizationView, ProjectEventView, ProjectView};
+use crate::domain::projects::feedback::{self, Rating, Reply};
 use crate::domain::projects::{self, ProjectFilter, Status, TransitionRequest};
 use crate::domain::{PageParams, organizations};
 use crate::error::{Error, Result};
@@ -140,6 +141,10 @@ struct ProjectPage {
     moves: Vec<Move>,
     timeline: Vec<(ProjectEventView, &'static str)>,
     error: Option<String>,
+    /// 评单: the need's coordinator's rating of a completed project, and the unit's reply.
+    feedback: Option<FeedbackView>,
+    can_rate: bool,
+    can_reply: bool,
 }
 
 async fn project_page(
@@ -167,8 +172,20 @@ async fn project_page(
             (e, label)
         })
         .collect();
+    let feedback = match feedback::get(db, v.actor.city_id, id).await? {
+        Some(f) => Some(FeedbackView::one(db, f).await?),
+        None => None,
+    };
+    let completed = view.status == Status::Completed;
+    let owns = view
+        .resources
+        .iter()
+        .any(|r| v.actor.speaks_for(r.organization.id));
     Ok(ProjectPage {
         chrome: Chrome::of(state, v, "/projects").await?,
+        can_rate: completed && feedback.is_none() && v.actor.coordinates(view.alliance_id),
+        can_reply: feedback.as_ref().is_some_and(|f| f.reply.is_none()) && owns,
+        feedback,
         moves: moves(&view.next),
         project: ProjectRow::many(vec![view]).pop().expect("one in, one out"),
         units: OrganizationView::many(db, &v.actor, units).await?,
@@ -210,13 +227,57 @@ pub async fn transition(
         Ok::<_, Error>(p)
     }
     .await;
+    after_post(&state, v, id, outcome.map(|_| ())).await
+}
+
+/// The answer to a post on a project's page: back to the page, or the page again with the
+/// reason it was refused (nothing changed).
+async fn after_post(state: &AppState, v: &Visitor, id: i64, outcome: Result<()>) -> PageResult {
     match outcome {
-        Ok(p) => Ok(pages::see_other(&format!("/projects/{}", p.id))),
+        Ok(()) => Ok(pages::see_other(&format!("/projects/{id}"))),
         Err(e @ (Error::Validation(_) | Error::Conflict(_) | Error::PreconditionFailed(_))) => {
             let message = pages::ErrorPage::from(e).message;
-            let page = project_page(&state, v, id, Some(message)).await?;
+            let page = project_page(state, v, id, Some(message)).await?;
             Ok(pages::render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// 评单: the need's coordinator rates a completed project (1–5, with a comment).
+pub async fn rate(State(state): State<AppState>, Path(id): Path<i64>, post: Posted) -> PageResult {
+    let v = &post.visitor;
+    let f = &post.fields;
+    let outcome = async {
+        f.acceptable()?;
+        let mut u = Unreadable::default();
+        let rating = u.number("rating", f.get("rating"), "请打分");
+        u.finish()?;
+        let input = Rating {
+            rating,
+            comment: Some(f.get("comment").to_owned()).filter(|t| !t.is_empty()),
+        };
+        let tx = state.db.begin().await?;
+        feedback::rate(&tx, &v.actor, id, None, input).await?;
+        state.commit(tx).await
+    }
+    .await;
+    after_post(&state, v, id, outcome).await
+}
+
+/// The unit's reply to the rating.
+pub async fn reply(State(state): State<AppState>, Path(id): Path<i64>, post: Posted) -> PageResult {
+    let v = &post.visitor;
+    let f = &post.fields;
+    let outcome = async {
+        f.acceptable()?;
+        let input = Reply {
+            reply: Some(f.get("reply").to_owned()).filter(|t| !t.is_empty()),
+        };
+        let tx = state.db.begin().await?;
+        feedback::reply(&tx, &v.actor, id, None, input).await?;
+        state.commit(tx).await
+    }
+    .await;
+    after_post(&state, v, id, outcome).await
 }

@@ -222,6 +222,15 @@ impl Browser {
         self.settle().await;
     }
 
+    /// Clicks a box or radio button (no page follows).
+    pub async fn tick(&self, css: &str) {
+        self.el(Locator::Css(css))
+            .await
+            .click()
+            .await
+            .expect("tick");
+    }
+
     /// Clicks the button whose text is `label`.
     pub async fn press(&self, label: &str) {
         let xpath = format!("//button[normalize-space(.)='{label}']");

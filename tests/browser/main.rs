@@ -134,19 +134,44 @@ async fn need_to_project_through_the_pages(app: TestApp) {
     b.check("resource-detail").await;
     b.goto(&project_path).await;
     assert!(b.text(".status").await.contains("已批准"));
+    assert!(!b.has_button("批准").await, "only reviewers approve");
+    // It does the work and reports what came of it.
+    b.press("开始实施").await;
+    assert!(b.text(".status").await.contains("实施中"));
+    b.press("完成").await;
     assert!(
-        b.has_button("开始实施").await,
-        "the unit may start the work"
+        b.text(".alert").await.contains("成效"),
+        "completing asks for the outcome"
     );
-    assert!(!b.has_button("批准").await);
+    b.fill("#outcome-completed", "为62位老人测量血压，发现5人需复诊。")
+        .await;
+    b.fill("#ben-completed", "62").await;
+    b.press("完成").await;
+    assert!(b.text(".status").await.contains("已完成"));
     b.logout().await;
+
+    // The coordinator now sees the unit's contact, and rates the project (评单).
     b.login("coord_huashan", PASSWORD).await;
     b.goto(&project_path).await;
     assert!(
         b.text(".units").await.contains("0871-63123456"),
         "the coordinator sees the unit's phone once approved"
     );
-    b.check("project-coordinator").await;
+    b.tick("input[name=rating][value='5']").await;
+    b.fill("#comment", "医生很耐心，老人们都很满意。").await;
+    b.press("提交评价").await;
+    assert!(b.text(".stars").await.starts_with("★★★★★"));
+    b.check("project-completed").await;
+    b.goto("/notifications").await;
+    b.check("notifications").await;
+    b.logout().await;
+
+    // The unit replies.
+    b.login("member_a", PASSWORD).await;
+    b.goto(&project_path).await;
+    b.fill("#reply", "感谢社区的组织，下月继续。").await;
+    b.press("提交回复").await;
+    assert!(b.text(".reply").await.contains("下月继续"));
     b.close().await;
 }
 
