@@ -18,7 +18,7 @@ mod projects;
 mod regions;
 mod resources;
 mod spreadsheets;
-mod stats;
+pub(crate) mod stats;
 mod users;
 pub mod views;
 mod webhooks;

@@ -63,6 +63,11 @@ async fn region_stats(
     if !csv {
         return Ok(axum::Json(s).into_response());
     }
+    Ok(region_csv(&s))
+}
+
+/// The regions' statistics as a spreadsheet (the API's `format=csv`, and the page's link).
+pub(crate) fn region_csv(s: &Stats) -> Response {
     let mut head = vec!["区域".to_owned(), "层级".to_owned()];
     for (_, label) in RESOURCE_STATES
         .iter()
@@ -110,7 +115,7 @@ async fn region_stats(
         rows.push(line(r, name));
     }
     rows.push(line(&s.total, format!("{}合计", s.total.region_name)));
-    Ok(csv_response("统计.csv", rows))
+    csv_response("统计.csv", rows)
 }
 
 /// Per member unit: resources posted, projects using them (approved or later), completed

@@ -12,6 +12,7 @@ mod pages;
 mod projects;
 mod resources;
 mod session;
+mod stats;
 mod workbench;
 
 use axum::Router;
@@ -44,6 +45,8 @@ pub fn router() -> Router<AppState> {
         .route("/projects/{id}/reply", post(projects::reply))
         .route("/notifications", get(notifications::list))
         .route("/notifications/read", post(notifications::read_all))
+        .route("/stats", get(stats::show))
+        .route("/stats.csv", get(stats::csv))
         .route("/static/app.css", get(stylesheet))
 }
 

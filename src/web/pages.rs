@@ -49,15 +49,18 @@ fn sections(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/needs/new", "发布需求"),
             ("/resources", "资源清单"),
             ("/projects", "项目清单"),
+            ("/stats", "统计"),
         ],
         Role::Admin => vec![
             ("/needs", "需求清单"),
             ("/resources", "资源清单"),
             ("/projects", "项目清单"),
+            ("/stats", "统计"),
         ],
         Role::Reviewer => vec![
             ("/projects?status=proposed", "待审核"),
             ("/projects", "项目清单"),
+            ("/stats", "统计"),
         ],
         Role::Member => vec![
             ("/resources", "资源清单"),

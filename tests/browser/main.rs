@@ -164,6 +164,14 @@ async fn need_to_project_through_the_pages(app: TestApp) {
     b.check("project-completed").await;
     b.goto("/notifications").await;
     b.check("notifications").await;
+    b.click("a[href='/stats']").await;
+    assert!(
+        b.text("tfoot").await.contains("62"),
+        "the beneficiaries are counted"
+    );
+    b.click("tbody a").await;
+    assert!(b.path().await.starts_with("/stats?district_id="));
+    b.check("stats").await;
     b.logout().await;
 
     // The unit replies.
