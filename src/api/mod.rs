@@ -17,7 +17,7 @@ mod organizations;
 mod projects;
 mod regions;
 mod resources;
-mod spreadsheets;
+pub(crate) mod spreadsheets;
 pub(crate) mod stats;
 mod users;
 pub mod views;

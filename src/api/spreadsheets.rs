@@ -18,7 +18,7 @@ use crate::sheets;
 use crate::state::AppState;
 
 /// Spreadsheets are bigger than JSON bodies: up to 20 MiB (about 100,000 rows).
-const MAX_FILE: usize = 20 * 1024 * 1024;
+pub(crate) const MAX_FILE: usize = 20 * 1024 * 1024;
 
 /// One sheet is parsed at a time: a parse may hold a hundred MiB and a core for seconds, and
 /// two at once would only share the same core and double the memory.
@@ -129,30 +129,36 @@ async fn import_list(
         dry_run,
         allow_duplicates,
     };
-    let job = imports::start(&state.db, &auth.actor, &table, &opts, file_name).await?;
+    let job = start_import(state, auth.actor, table, opts, file_name).await?;
     let id = job.id;
-    tokio::spawn(async move {
-        let published = || state.written();
-        if let Err(e) = imports::run(
-            &state.db,
-            &auth.actor,
-            id,
-            &table,
-            &opts,
-            &|_, _| {},
-            &published,
-        )
-        .await
-        {
-            tracing::error!(job = id, error = ?e, "import job could not record its end");
-        }
-    });
     Ok((
         StatusCode::ACCEPTED,
         [(header::LOCATION, format!("/api/v1/imports/{id}"))],
         axum::Json(job),
     )
         .into_response())
+}
+
+/// Records an import job for a sheet already read and runs it in the background (the API's
+/// import and the import page both start one here).
+pub(crate) async fn start_import(
+    state: AppState,
+    actor: crate::domain::Actor,
+    table: sheets::Table,
+    opts: ImportOptions,
+    file_name: Option<String>,
+) -> Result<ImportJob> {
+    let job = imports::start(&state.db, &actor, &table, &opts, file_name).await?;
+    let id = job.id;
+    tokio::spawn(async move {
+        let published = || state.written();
+        if let Err(e) =
+            imports::run(&state.db, &actor, id, &table, &opts, &|_, _| {}, &published).await
+        {
+            tracing::error!(job = id, error = ?e, "import job could not record its end");
+        }
+    });
+    Ok(job)
 }
 
 /// An import job: where it is (queued, checking, writing, done), how many rows it has gone
@@ -174,7 +180,7 @@ async fn import_job(
 /// Parses an uploaded sheet off the async workers, one at a time, within the limits of
 /// [`sheets::Limits`]; its deadline runs from when the parse starts, and the parse checks it
 /// itself, so a slow file stops working instead of running on after its request is gone.
-async fn read_sheet(file: axum::body::Bytes) -> Result<sheets::Table> {
+pub(crate) async fn read_sheet(file: axum::body::Bytes) -> Result<sheets::Table> {
     let turn = tokio::time::timeout(sheets::READ_TIME, PARSING.acquire())
         .await
         .map_err(|_| Error::Unavailable("另一份表格正在读取，请稍后再试".into()))?
@@ -213,8 +219,18 @@ async fn export_list(
         Some("xlsx") => true,
         Some(_) => return Err(Error::field("format", "格式须为 csv 或 xlsx")),
     };
-    let (headers, rows) =
-        spreadsheets::export(state.read(), &auth.actor, list, p.alliance_id).await?;
+    export_file(&state, &auth.actor, list, p.alliance_id, xlsx).await
+}
+
+/// A list as a CSV or XLSX download (the API's export and the pages' export buttons).
+pub(crate) async fn export_file(
+    state: &AppState,
+    actor: &crate::domain::Actor,
+    list: List,
+    alliance_id: Option<i64>,
+    xlsx: bool,
+) -> Result<Response> {
+    let (headers, rows) = spreadsheets::export(state.read(), actor, list, alliance_id).await?;
     let name = list.sheet_name();
     let (bytes, content_type, ext) = if xlsx {
         (

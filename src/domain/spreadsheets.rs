@@ -92,6 +92,15 @@ impl List {
         }
     }
 
+    /// The columns an import reads, in order: the headers of a blank template.
+    pub fn import_headers(self) -> Vec<&'static str> {
+        self.headers()
+            .iter()
+            .copied()
+            .filter(|h| !READ_ONLY.contains(h))
+            .collect()
+    }
+
     fn headers(self) -> &'static [&'static str] {
         match self {
             List::Resources => &RESOURCE_HEADERS,

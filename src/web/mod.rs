@@ -12,10 +12,12 @@ mod pages;
 mod projects;
 mod resources;
 mod session;
+mod sheets;
 mod stats;
 mod workbench;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -45,6 +47,15 @@ pub fn router() -> Router<AppState> {
         .route("/projects/{id}/reply", post(projects::reply))
         .route("/notifications", get(notifications::list))
         .route("/notifications/read", post(notifications::read_all))
+        .route(
+            "/imports",
+            get(sheets::show)
+                .post(sheets::upload)
+                .layer(DefaultBodyLimit::max(crate::api::spreadsheets::MAX_FILE)),
+        )
+        .route("/imports/{id}", get(sheets::job))
+        .route("/imports/template/{file}", get(sheets::template))
+        .route("/exports/{file}", get(sheets::export))
         .route("/stats", get(stats::show))
         .route("/stats.csv", get(stats::csv))
         .route("/static/app.css", get(stylesheet))

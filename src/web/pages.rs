@@ -49,12 +49,14 @@ fn sections(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/needs/new", "发布需求"),
             ("/resources", "资源清单"),
             ("/projects", "项目清单"),
+            ("/imports", "导入导出"),
             ("/stats", "统计"),
         ],
         Role::Admin => vec![
             ("/needs", "需求清单"),
             ("/resources", "资源清单"),
             ("/projects", "项目清单"),
+            ("/imports", "导入导出"),
             ("/stats", "统计"),
         ],
         Role::Reviewer => vec![
@@ -66,6 +68,7 @@ fn sections(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/resources", "资源清单"),
             ("/resources/new", "发布资源"),
             ("/projects", "项目清单"),
+            ("/imports", "导入导出"),
         ],
     });
     links

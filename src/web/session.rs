@@ -32,6 +32,13 @@ pub struct Visitor {
     pub csrf: String,
 }
 
+impl Visitor {
+    /// True when a form's `_csrf` is this session's token.
+    pub fn csrf_matches(&self, sent: &str) -> bool {
+        same(sent.trim(), &self.csrf)
+    }
+}
+
 /// The CSRF token of a session: its token hashed under a label of its own, so the page can
 /// carry it without carrying the session's key.
 fn csrf_of(token: &str) -> String {
@@ -203,7 +210,7 @@ impl FromRequest<AppState> for Posted {
         let (mut parts, body) = req.into_parts();
         let visitor = Visitor::from_request_parts(&mut parts, state).await?;
         let fields = read_form(parts, body, state).await?;
-        if !same(fields.get("_csrf"), &visitor.csrf) {
+        if !visitor.csrf_matches(fields.get("_csrf")) {
             return Err(ErrorPage::stale_form().into_response());
         }
         Ok(Posted { visitor, fields })
@@ -231,26 +238,29 @@ impl FromRequest<AppState> for LoginPost {
     }
 }
 
-/// Reads an urlencoded body, refusing a post another site's page sent (its `Origin` names
-/// another host) and anything but a form.
+/// True when a post names another site's page as its origin (`Origin` of another host).
+pub fn foreign_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return false;
+    };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin_host = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://"))
+        .map(|(_, rest)| rest);
+    host.is_none() || origin_host != host
+}
+
+/// Reads an urlencoded body, refusing a post another site's page sent and anything but a
+/// form.
 async fn read_form(
     parts: Parts,
     body: axum::body::Body,
     state: &AppState,
 ) -> Result<Fields, Response> {
-    if let Some(origin) = parts.headers.get(header::ORIGIN) {
-        let host = parts
-            .headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok());
-        let origin_host = origin
-            .to_str()
-            .ok()
-            .and_then(|o| o.split_once("://"))
-            .map(|(_, rest)| rest);
-        if host.is_none() || origin_host != host {
-            return Err(ErrorPage::stale_form().into_response());
-        }
+    if foreign_origin(&parts.headers) {
+        return Err(ErrorPage::stale_form().into_response());
     }
     let is_form = parts
         .headers

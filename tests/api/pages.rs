@@ -16,7 +16,8 @@ both!(
     idle_sessions_expire,
     page_login_is_throttled,
     a_member_sees_and_reaches_only_its_own_pages,
-    unknown_pages_answer_a_page_to_browsers_only
+    unknown_pages_answer_a_page_to_browsers_only,
+    sheets_download_and_upload_with_the_session
 );
 
 /// A browser without the browser: its cookies, kept from answer to answer.
@@ -464,4 +465,77 @@ async fn unknown_pages_answer_a_page_to_browsers_only(app: TestApp) {
     let home = v.get("/projects").await;
     assert_eq!(home.status, StatusCode::SEE_OTHER);
     assert_eq!(home.location(), "/login?next=%2Fprojects");
+}
+
+async fn sheets_download_and_upload_with_the_session(app: TestApp) {
+    let w = app.world().await;
+    app.post("/api/v1/needs", &w.coordinator, w.need("老人量血压"))
+        .await;
+    let mut v = Visit::new(&app);
+    v.login("coord_huashan", PASSWORD).await;
+    let template = v.get("/imports/template/needs.csv").await;
+    assert_eq!(template.status, StatusCode::OK);
+    assert!(
+        template.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    assert_eq!(
+        template.html.trim_start_matches('\u{feff}').trim_end(),
+        "标题,描述,类别,标签,数量,所属社区,紧急程度,需要日期"
+    );
+    let csv = v.get("/exports/needs.csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.html.contains("老人量血压"));
+    let xlsx = v.get("/exports/needs.xlsx").await;
+    assert!(
+        xlsx.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    assert_eq!(
+        v.get("/exports/nothing.csv").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        v.get("/imports/template/projects.csv").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // An upload without this session's token is refused before the file is read.
+    let file = "标题,描述,类别,标签,数量,所属社区,紧急程度,需要日期\r\n楼道照明维修,,环境治理,,,,一般,\r\n";
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", "not-the-token")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(file.as_bytes().to_vec()).file_name("x.csv"),
+        );
+    let req = v.client.post(format!("{}/imports", v.base)).multipart(form);
+    assert_eq!(v.send(req).await.status, StatusCode::FORBIDDEN);
+    // With it, the job starts and its page shows it.
+    let csrf = v.csrf().await;
+    let form = reqwest::multipart::Form::new().text("_csrf", csrf).part(
+        "file",
+        reqwest::multipart::Part::bytes(file.as_bytes().to_vec()).file_name("x.csv"),
+    );
+    let req = v.client.post(format!("{}/imports", v.base)).multipart(form);
+    let started = v.send(req).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER);
+    assert!(started.location().starts_with("/imports/"));
+    // No file: the page again, saying so.
+    let csrf = v.csrf().await;
+    let form = reqwest::multipart::Form::new().text("_csrf", csrf);
+    let req = v.client.post(format!("{}/imports", v.base)).multipart(form);
+    let refused = v.send(req).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html.contains("请选择要导入的 CSV 或 XLSX 文件"));
+
+    // A reviewer may export but gets no upload form.
+    let mut r = Visit::new(&app);
+    r.login("reviewer", PASSWORD).await;
+    let page = r.get("/imports").await;
+    assert!(!page.html.contains("type=\"file\""));
+    assert!(page.html.contains("/exports/projects.xlsx"));
 }

@@ -222,6 +222,31 @@ impl Browser {
         self.settle().await;
     }
 
+    /// Chooses `file` in the file field `css`.
+    pub async fn upload(&self, css: &str, file: &std::path::Path) {
+        let field = self.el(Locator::Css(css)).await;
+        field
+            .send_keys(&file.display().to_string())
+            .await
+            .expect("choose the file");
+    }
+
+    /// Waits (up to 10 s, reloading) until the element `css` shows `text`.
+    pub async fn wait_for_text(&self, css: &str, text: &str) {
+        for _ in 0..50 {
+            let found = match self.c.find(Locator::Css(css)).await {
+                Ok(e) => e.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if found.contains(text) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            self.c.refresh().await.expect("reload");
+        }
+        panic!("{css} never showed {text:?} on {}", self.path().await);
+    }
+
     /// Clicks a box or radio button (no page follows).
     pub async fn tick(&self, css: &str) {
         self.el(Locator::Css(css))

@@ -13,7 +13,11 @@ use harness::Browser;
 use reqwest::StatusCode;
 use serde_json::json;
 
-both!(need_to_project_through_the_pages, refusals_in_the_browser);
+both!(
+    need_to_project_through_the_pages,
+    refusals_in_the_browser,
+    import_through_the_page
+);
 
 /// A coordinator posts a need (a refused first try keeps what was typed), sees the expected
 /// resource first and proposes a project; a reviewer approves it; the unit sees it; the
@@ -223,5 +227,61 @@ async fn refusals_in_the_browser(app: TestApp) {
     assert_eq!(needs.body["total"], 0, "nothing was posted");
     b.goto("/nowhere").await;
     b.check("not-found").await;
+    b.close().await;
+}
+
+/// A coordinator imports a 需求清单: the check shows the bad row by row and column and writes
+/// nothing; the corrected file checks clean and then imports.
+async fn import_through_the_page(app: TestApp) {
+    let w = app.world().await;
+    let Some(b) = Browser::open(&app.base, "import").await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("需求清单.csv");
+    let head = "标题,描述,类别,标签,数量,所属社区,紧急程度,需要日期\r\n";
+    std::fs::write(
+        &bad,
+        format!("{head}独居老人助餐,午餐送餐上门,养老助残,助餐,15,翠湖社区,紧急,2027-03-01\r\n楼道照明维修,,环境治理,,,不存在社区,一般,\r\n"),
+    )
+    .unwrap();
+    b.login("coord_huashan", PASSWORD).await;
+    b.click("a[href='/imports']").await;
+    b.check("imports").await;
+    b.upload("#file", &bad).await;
+    b.press("上传").await;
+    assert!(b.path().await.starts_with("/imports/"));
+    b.wait_for_text(".problems", "第 3 行").await;
+    let problems = b.text(".problems").await;
+    assert!(problems.contains("所属社区"), "{problems}");
+    b.check("import-problems").await;
+    let needs = app
+        .get(
+            &format!("/api/v1/needs?alliance_id={}", w.street_alliance),
+            &w.coordinator,
+        )
+        .await;
+    assert_eq!(needs.body["total"], 0, "a checked file writes nothing");
+
+    let good = dir.path().join("需求清单-改.csv");
+    std::fs::write(
+        &good,
+        format!("{head}独居老人助餐,午餐送餐上门,养老助残,助餐,15,翠湖社区,紧急,2027-03-01\r\n楼道照明维修,,环境治理,,,正义社区,一般,\r\n"),
+    )
+    .unwrap();
+    b.upload("#file", &good).await;
+    b.press("上传").await;
+    b.wait_for_text("#h-job + p", "2 行无误").await;
+    assert!(b.page_text().await.contains("检查通过"));
+    b.upload("#file", &good).await;
+    b.press("上传").await;
+    b.wait_for_text("#h-job + p", "已导入 2 条").await;
+    let needs = app
+        .get(
+            &format!("/api/v1/needs?alliance_id={}", w.street_alliance),
+            &w.coordinator,
+        )
+        .await;
+    assert_eq!(needs.body["total"], 2);
     b.close().await;
 }
