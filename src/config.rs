@@ -105,6 +105,10 @@ pub struct NotifyConfig {
     #[arg(long, global = true, env = "LIANMENG_WEBHOOK_ALLOW_PRIVATE",
           value_parser = clap::builder::BoolishValueParser::new())]
     pub webhook_allow_private: bool,
+    /// Where people open the pages (`https://lianmeng.example.cn`): group-robot messages link
+    /// to it. Without it their messages carry no link.
+    #[arg(long, global = true, env = "LIANMENG_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 fn score(s: &str) -> Result<f64, String> {

@@ -19,8 +19,9 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Quer
 
 use crate::config::NotifyConfig;
 use crate::db::Db;
-use crate::domain::webhooks::{DeliveryStatus, is_private};
+use crate::domain::webhooks::{DeliveryStatus, WebhookFormat, is_private};
 use crate::error::Result;
+use crate::robots;
 use entity::{webhook, webhook_delivery};
 
 /// Rows one round claims at most (sent concurrently).
@@ -219,47 +220,47 @@ async fn send(
             (None, "服务端无法发起请求，稍后将重试".to_owned(), false)
         })?;
     let timestamp = Utc::now().timestamp();
-    let response = client
+    let request = client
         .post(url)
         .header("Content-Type", "application/json")
         .header("X-Lianmeng-Event", &d.event)
-        .header("X-Lianmeng-Delivery", d.id.to_string())
-        .header("X-Lianmeng-Timestamp", timestamp.to_string())
-        .header(
-            "X-Lianmeng-Signature",
-            sign(&w.secret, timestamp, &d.payload),
-        )
-        .body(d.payload.clone())
-        .send()
-        .await
-        .map_err(|e| {
-            tracing::warn!(webhook = w.id, delivery = d.id, error = ?e, "webhook call failed");
-            let what = if e.is_timeout() {
-                "接收方超时未应答"
-            } else if e.is_connect() {
-                "无法连接接收地址（连接被拒绝、网络不通或证书无效）"
-            } else {
-                "发送过程中连接中断，未收到接收方的应答"
-            };
-            (None, what.to_owned(), false)
-        })?;
+        .header("X-Lianmeng-Delivery", d.id.to_string());
+    // A group robot takes its own message (and checks no signature of ours); everyone else
+    // gets the queued JSON, signed.
+    let robot = robots::message(w.format, &d.event, &d.payload, cfg.public_url.as_deref());
+    let request = match robot {
+        Some(body) => request.body(body),
+        None => request
+            .header("X-Lianmeng-Timestamp", timestamp.to_string())
+            .header(
+                "X-Lianmeng-Signature",
+                sign(&w.secret, timestamp, &d.payload),
+            )
+            .body(d.payload.clone()),
+    };
+    let response = request.send().await.map_err(|e| {
+        tracing::warn!(webhook = w.id, delivery = d.id, error = ?e, "webhook call failed");
+        let what = if e.is_timeout() {
+            "接收方超时未应答"
+        } else if e.is_connect() {
+            "无法连接接收地址（连接被拒绝、网络不通或证书无效）"
+        } else {
+            "发送过程中连接中断，未收到接收方的应答"
+        };
+        (None, what.to_owned(), false)
+    })?;
     let code = response.status();
     if code.is_success() {
-        return Ok(i32::from(code.as_u16()));
-    }
-    // A little of the answer helps whoever runs the receiver; never more than that (a
-    // receiver could stream an endless body).
-    let mut response = response;
-    let mut head: Vec<u8> = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(2), async {
-        while head.len() < 4 * KEEP_ERROR {
-            match response.chunk().await {
-                Ok(Some(chunk)) => head.extend_from_slice(&chunk),
-                _ => break,
-            }
+        if w.format == WebhookFormat::Json {
+            return Ok(i32::from(code.as_u16()));
         }
-    })
-    .await;
+        // A robot says "refused" in a 200 answer's body.
+        return match robots::refused(w.format, &head_of(response).await) {
+            None => Ok(i32::from(code.as_u16())),
+            Some(why) => Err((Some(i32::from(code.as_u16())), why, false)),
+        };
+    }
+    let head = head_of(response).await;
     let text = String::from_utf8_lossy(&head);
     let text: String = text.chars().take(KEEP_ERROR).collect();
     Err((
@@ -275,6 +276,22 @@ async fn send(
         ),
         false,
     ))
+}
+
+/// The first bytes of an answer: a little of it helps whoever runs the receiver, and never
+/// more than that is read (a receiver could stream an endless body).
+async fn head_of(mut response: reqwest::Response) -> Vec<u8> {
+    let mut head: Vec<u8> = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        while head.len() < 4 * KEEP_ERROR {
+            match response.chunk().await {
+                Ok(Some(chunk)) => head.extend_from_slice(&chunk),
+                _ => break,
+            }
+        }
+    })
+    .await;
+    head
 }
 
 #[cfg(test)]

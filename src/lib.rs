@@ -15,6 +15,7 @@ pub mod error;
 pub mod eval;
 pub mod metrics;
 pub mod ops;
+pub mod robots;
 pub mod search;
 pub mod sheets;
 pub mod state;

@@ -144,6 +144,17 @@ text_enum! {
 }
 
 text_enum! {
+    /// What a webhook sends: lianmeng's signed JSON, or a group robot's message (text with a
+    /// link to the page), so events reach a coordinators' group chat.
+    pub enum WebhookFormat {
+        Json = ("json", "签名 JSON"),
+        Wecom = ("wecom", "企业微信群机器人"),
+        Dingtalk = ("dingtalk", "钉钉群机器人"),
+        Feishu = ("feishu", "飞书群机器人"),
+    }
+}
+
+text_enum! {
     /// Where a project (a matched pair agreed on) is in its review and work.
     pub enum ProjectStatus {
         /// 拟对接

@@ -21,6 +21,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub description: String,
     pub active: bool,
+    /// Signed JSON, or a group robot's message.
+    pub format: crate::values::WebhookFormat,
     pub created_by: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -10,6 +10,7 @@ mod m20261203_000001_notifications;
 mod m20261206_000001_deployment;
 mod m20261206_000002_import_jobs;
 mod m20261207_000001_embeddings;
+mod m20261208_000001_webhook_format;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_deployment::Migration),
             Box::new(m20261206_000002_import_jobs::Migration),
             Box::new(m20261207_000001_embeddings::Migration),
+            Box::new(m20261208_000001_webhook_format::Migration),
         ]
     }
 }

@@ -650,6 +650,8 @@ pub struct WebhookView {
     pub events: Vec<String>,
     pub description: String,
     pub active: bool,
+    /// json (signed JSON), wecom, dingtalk or feishu (a group robot's message).
+    pub format: entity::values::WebhookFormat,
     /// The signing key: present only in the answer that created or renewed it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
@@ -672,6 +674,7 @@ impl WebhookView {
             events,
             description: w.description,
             active: w.active,
+            format: w.format,
             version: w.version,
             created_at: local(w.created_at),
             updated_at: local(w.updated_at),

@@ -42,7 +42,7 @@ pub fn project_event(status: projects::Status) -> String {
     format!("project.{}", status.as_str())
 }
 
-pub use entity::values::DeliveryStatus;
+pub use entity::values::{DeliveryStatus, WebhookFormat};
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -60,6 +60,10 @@ pub struct NewWebhook {
     pub description: Option<String>,
     /// Deliver to it (default true).
     pub active: Option<bool>,
+    /// `json` (default): lianmeng's signed JSON. `wecom`, `dingtalk` or `feishu`: the
+    /// message of that group robot (the `url` is the robot's address), a short text with a
+    /// link to the page.
+    pub format: Option<WebhookFormat>,
 }
 
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
@@ -75,6 +79,7 @@ pub struct WebhookPatch {
     pub active: Option<bool>,
     /// Issue a new secret (answered once, in this response).
     pub rotate_secret: Option<bool>,
+    pub format: Option<WebhookFormat>,
 }
 
 fn new_secret() -> String {
@@ -267,6 +272,7 @@ pub async fn create(
         events: Set(events),
         description: Set(input.description.unwrap_or_default()),
         active: Set(input.active.unwrap_or(true)),
+        format: Set(input.format.unwrap_or(WebhookFormat::Json)),
         created_by: Set(actor.user_id),
         created_at: Set(now),
         updated_at: Set(now),
@@ -363,6 +369,9 @@ pub async fn update(
     }
     if let Some(on) = patch.active {
         a.active = Set(on);
+    }
+    if let Some(f) = patch.format {
+        a.format = Set(f);
     }
     if patch.rotate_secret == Some(true) {
         a.secret = Set(new_secret());

@@ -25,7 +25,8 @@ both!(
     one_of_two_announcers_wins_each_round,
     private_addresses_are_refused_when_delivering,
     ipv6_addresses_carrying_a_private_ipv4_are_refused,
-    delivery_errors_say_what_failed_in_chinese
+    delivery_errors_say_what_failed_in_chinese,
+    group_robots_get_their_own_message_with_a_link
 );
 
 /// Waits (up to 20 s) until `check` gives `Some`.
@@ -1084,4 +1085,105 @@ async fn delivery_errors_say_what_failed_in_chinese(app: TestApp) {
         !unresolved.chars().any(|c| c.is_ascii_alphabetic()),
         "{unresolved}"
     );
+}
+
+/// A webhook declared as a 企业微信 group robot gets 「新项目待审核」 as the robot's markdown,
+/// linking to the project's page; a robot's refusal (a code in a 200 answer) is a failed
+/// attempt, retried, with the robot's reason for the coordinator.
+async fn group_robots_get_their_own_message_with_a_link(app: TestApp) {
+    use axum::{extract::State, routing::post};
+    let w = app.world().await;
+    // This instance's deliverer stops; one that knows the pages' address delivers.
+    app.stop_workers().await;
+    let linked = app
+        .sibling_with(|c| {
+            c.notify.webhook_allow_private = true;
+            // Long enough to read the refusal before the retry.
+            c.notify.webhook_retry_base = Duration::from_secs(2);
+            c.notify.public_url = Some("https://lm.example.cn/".into());
+        })
+        .await;
+    type Calls = Arc<Mutex<Vec<String>>>;
+    let calls: Calls = Arc::default();
+    let robot = axum::Router::new()
+        .route(
+            "/cgi-bin/webhook/send",
+            post(|State(calls): State<Calls>, body: String| async move {
+                let mut calls = calls.lock().unwrap();
+                calls.push(body);
+                // The first message is refused, as a robot over its rate limit does.
+                if calls.len() == 1 {
+                    r#"{"errcode":45009,"errmsg":"api freq out of limit"}"#
+                } else {
+                    r#"{"errcode":0,"errmsg":"ok"}"#
+                }
+            }),
+        )
+        .with_state(calls.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, robot).await.unwrap() });
+    let made = app
+        .post(
+            &format!("/api/v1/alliances/{}/webhooks", w.street_alliance),
+            &w.coordinator,
+            json!({"url": format!("http://{addr}/cgi-bin/webhook/send?key=abc"), "format": "wecom",
+                   "events": ["project.proposed"], "description": "街道协调员群"}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.body);
+    assert_eq!(made.body["format"], "wecom");
+    let hook = made.id();
+    let need = app
+        .post("/api/v1/needs", &w.coordinator, w.need("老人量血压"))
+        .await
+        .id();
+    let r = app
+        .post("/api/v1/resources", &w.member_a, w.resource("上门量血压"))
+        .await
+        .id();
+    let p = app
+        .post(
+            "/api/v1/projects",
+            &w.coordinator,
+            json!({"need_id": need, "resource_ids": [r], "title": "老人量血压"}),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::CREATED, "{:?}", p.body);
+    let project = p.id();
+    let refused = delivery(
+        &app,
+        &w.coordinator,
+        hook,
+        "the robot refuses the first",
+        |d| d["attempts"] == 1 && d["last_error"].is_string(),
+    )
+    .await;
+    assert_eq!(
+        refused["last_error"],
+        "群机器人拒收（错误码 45009）：api freq out of limit"
+    );
+    let done = delivery(
+        &app,
+        &w.coordinator,
+        hook,
+        "the robot takes the second try",
+        |d| d["status"] == "delivered",
+    )
+    .await;
+    assert_eq!(done["attempts"], 2, "{done:#}");
+    let calls = calls.lock().unwrap().clone();
+    assert_eq!(calls.len(), 2);
+    assert_eq!(calls[0], calls[1], "a retry sends the same message");
+    let sent: Value = serde_json::from_str(&calls[0]).unwrap();
+    assert_eq!(sent["msgtype"], "markdown");
+    let md = sent["markdown"]["content"].as_str().unwrap();
+    assert!(md.contains("新项目待审核：老人量血压"), "{md}");
+    assert!(
+        md.contains(&format!(
+            "[查看详情](https://lm.example.cn/projects/{project})"
+        )),
+        "{md}"
+    );
+    linked.stop().await;
 }
