@@ -11,6 +11,7 @@ mod notifications;
 mod pages;
 mod projects;
 mod resources;
+mod robots;
 mod session;
 mod sheets;
 mod stats;
@@ -56,6 +57,8 @@ pub fn router() -> Router<AppState> {
         .route("/imports/{id}", get(sheets::job))
         .route("/imports/template/{file}", get(sheets::template))
         .route("/exports/{file}", get(sheets::export))
+        .route("/robots", get(robots::show).post(robots::create))
+        .route("/robots/{id}", post(robots::act))
         .route("/stats", get(stats::show))
         .route("/stats.csv", get(stats::csv))
         .route("/static/app.css", get(stylesheet))

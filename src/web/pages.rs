@@ -51,6 +51,7 @@ fn sections(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/projects", "项目清单"),
             ("/imports", "导入导出"),
             ("/stats", "统计"),
+            ("/robots", "消息推送"),
         ],
         Role::Admin => vec![
             ("/needs", "需求清单"),

@@ -16,7 +16,8 @@ use serde_json::json;
 both!(
     need_to_project_through_the_pages,
     refusals_in_the_browser,
-    import_through_the_page
+    import_through_the_page,
+    robots_through_the_page
 );
 
 /// A coordinator posts a need (a refused first try keeps what was typed), sees the expected
@@ -283,5 +284,52 @@ async fn import_through_the_page(app: TestApp) {
         )
         .await;
     assert_eq!(needs.body["total"], 2);
+    b.close().await;
+}
+
+/// A coordinator connects the group's 企业微信 robot and sends a test: the robot gets its own
+/// message, and the page says it was delivered.
+async fn robots_through_the_page(app: TestApp) {
+    use axum::{extract::State, routing::post};
+    use std::sync::{Arc, Mutex};
+    app.world().await;
+    type Calls = Arc<Mutex<Vec<String>>>;
+    let calls: Calls = Arc::default();
+    let robot = axum::Router::new()
+        .route(
+            "/send",
+            post(|State(calls): State<Calls>, body: String| async move {
+                calls.lock().unwrap().push(body);
+                r#"{"errcode":0,"errmsg":"ok"}"#
+            }),
+        )
+        .with_state(calls.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, robot).await.unwrap() });
+    let Some(b) = Browser::open(&app.base, "robots").await else {
+        return;
+    };
+    b.login("coord_huashan", PASSWORD).await;
+    b.click("a[href='/robots']").await;
+    b.press("接入").await;
+    assert!(b.text("#url-err").await.contains("请填写接收地址"));
+    b.choose("#format", "企业微信群机器人").await;
+    b.fill("#url", &format!("http://{addr}/send?key=test"))
+        .await;
+    b.fill("#description", "华山街道协调员群").await;
+    b.press("接入").await;
+    assert!(b.text("#h-hooks + ul").await.contains("华山街道协调员群"));
+    b.press("发送测试").await;
+    b.wait_for_text("#h-hooks + ul", "已送达").await;
+    let sent: serde_json::Value = serde_json::from_str(&calls.lock().unwrap()[0]).unwrap();
+    assert_eq!(sent["msgtype"], "markdown");
+    assert!(
+        sent["markdown"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("党建联盟")
+    );
+    b.check("robots").await;
     b.close().await;
 }
