@@ -319,6 +319,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 role: Some(role),
                 alliance_id,
                 organization_id,
+                must_change_password: false,
             };
             let hash = users::PasswordHash::of(input.password.as_deref()).await?;
             let city = regions::ensure_city(

@@ -17,6 +17,8 @@ pub struct Model {
     pub alliance_id: Option<i64>,
     pub organization_id: Option<i64>,
     pub disabled_at: Option<DateTimeUtc>,
+    /// Made with an initial password (in bulk): its owner replaces it at the first login.
+    pub must_change_password: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -11,6 +11,7 @@ mod m20261206_000001_deployment;
 mod m20261206_000002_import_jobs;
 mod m20261207_000001_embeddings;
 mod m20261208_000001_webhook_format;
+mod m20261208_000002_must_change_password;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000002_import_jobs::Migration),
             Box::new(m20261207_000001_embeddings::Migration),
             Box::new(m20261208_000001_webhook_format::Migration),
+            Box::new(m20261208_000002_must_change_password::Migration),
         ]
     }
 }

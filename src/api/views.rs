@@ -208,6 +208,8 @@ pub struct UserView {
     pub organization_id: Option<i64>,
     /// Disabled accounts cannot log in.
     pub disabled: bool,
+    /// Still on an initial password, to be replaced at the next login.
+    pub must_change_password: bool,
     pub created_at: DateTime<FixedOffset>,
 }
 
@@ -221,6 +223,7 @@ impl From<user::Model> for UserView {
             alliance_id: u.alliance_id,
             organization_id: u.organization_id,
             disabled: u.disabled_at.is_some(),
+            must_change_password: u.must_change_password,
             created_at: local(u.created_at),
         }
     }

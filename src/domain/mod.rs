@@ -5,6 +5,7 @@
 //! completely — shape *and* references — is a domain rule, and every error must be reported
 //! in one answer; `api/` uses them as request bodies and documents them.
 
+pub mod accounts;
 pub mod actor;
 pub mod alliances;
 pub mod audit;

@@ -47,6 +47,9 @@ pub struct NewUser {
     pub alliance_id: Option<i64>,
     /// Required for members: the organization they speak for.
     pub organization_id: Option<i64>,
+    /// `true`: an initial password, which the user must replace at the first login.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 /// What an admin may change about a user. A new password or disabling ends every session.
@@ -227,6 +230,7 @@ pub async fn create(
         role: Set(required(input.role)),
         alliance_id: Set(input.alliance_id),
         organization_id: Set(input.organization_id),
+        must_change_password: Set(input.must_change_password),
         disabled_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
@@ -330,6 +334,63 @@ pub async fn update(
     Ok(after)
 }
 
+/// A user replaces their own password, giving the current one: every other session of
+/// theirs ends (the one in use is `keep`), and an initial password no longer has to be
+/// changed. `hash` is the new password's, made before the transaction.
+pub async fn change_own_password(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    current: &str,
+    new: &str,
+    hash: Option<PasswordHash>,
+    keep: i64,
+) -> Result<user::Model> {
+    let before = user::Entity::find_by_id(actor.user_id)
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("用户"))?;
+    let mut problems = Problems::default();
+    if !verify_password_off_thread(current, before.password_hash.clone()).await? {
+        problems.add("current_password", "当前密码不正确");
+    }
+    let own = [before.username.as_str(), before.display_name.as_str()];
+    if let Some(problem) = passwords::problem(new, &own) {
+        problems.add("new_password", problem);
+    } else if new == current {
+        problems.add("new_password", "新密码不能与当前密码相同");
+    }
+    problems.finish()?;
+    let hash =
+        hash.ok_or_else(|| Error::Internal(anyhow::anyhow!("valid password without a hash")))?;
+    let now = chrono::Utc::now();
+    let mut a: user::ActiveModel = before.clone().into();
+    a.password_hash = Set(hash.0);
+    a.must_change_password = Set(false);
+    a.updated_at = Set(now);
+    let after = a.update(db).await?;
+    session::Entity::update_many()
+        .col_expr(
+            session::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(session::Column::UserId.eq(actor.user_id))
+        .filter(session::Column::Id.ne(keep))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    audit::changed(
+        db,
+        actor,
+        "change-password",
+        ("user", after.id, Some(after.city_id)),
+        &before,
+        &after,
+    )
+    .await?;
+    Ok(after)
+}
+
 pub async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -364,6 +425,7 @@ pub async fn bootstrap_admin(
         role: Some(Role::Admin),
         alliance_id: None,
         organization_id: None,
+        must_change_password: false,
     };
     create(db, None, city_id, input, hash).await?;
     Ok(true)

@@ -4,6 +4,7 @@
 //! index itself). Templates are askama's, checked at compile time (`templates/`); forms work
 //! without JavaScript; the one stylesheet is compiled in, so nothing is fetched from outside.
 
+mod accounts;
 mod forms;
 mod login;
 mod needs;
@@ -61,6 +62,15 @@ pub fn router() -> Router<AppState> {
         .route("/robots/{id}", post(robots::act))
         .route("/stats", get(stats::show))
         .route("/stats.csv", get(stats::csv))
+        .route(
+            "/password",
+            get(accounts::password_form).post(accounts::change_password),
+        )
+        .route("/users", get(accounts::users))
+        .route(
+            "/users/bulk",
+            post(accounts::bulk).layer(DefaultBodyLimit::max(crate::api::spreadsheets::MAX_FILE)),
+        )
         .route("/static/app.css", get(stylesheet))
 }
 

@@ -59,6 +59,7 @@ fn sections(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/projects", "项目清单"),
             ("/imports", "导入导出"),
             ("/stats", "统计"),
+            ("/users", "用户"),
         ],
         Role::Reviewer => vec![
             ("/projects?status=proposed", "待审核"),

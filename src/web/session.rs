@@ -120,6 +120,11 @@ impl FromRequestParts<AppState> for Visitor {
         };
         let actor = auth::actor_of(&user, request_id(&parts.headers))
             .map_err(|e| ErrorPage::from(e).into_response())?;
+        // An initial password is replaced before anything else is done.
+        let path = parts.uri.path();
+        if user.must_change_password && path != "/password" && path != "/logout" {
+            return Err(Redirect::to("/password").into_response());
+        }
         auth::touch(
             &state.db.write,
             &session,

@@ -8,7 +8,7 @@
 mod common;
 mod harness;
 
-use common::{PASSWORD, TestApp};
+use common::{ADMIN_PASSWORD, PASSWORD, TestApp};
 use harness::Browser;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -17,7 +17,8 @@ both!(
     need_to_project_through_the_pages,
     refusals_in_the_browser,
     import_through_the_page,
-    robots_through_the_page
+    robots_through_the_page,
+    accounts_in_bulk_and_the_first_login
 );
 
 /// A coordinator posts a need (a refused first try keeps what was typed), sees the expected
@@ -331,5 +332,80 @@ async fn robots_through_the_page(app: TestApp) {
             .contains("党建联盟")
     );
     b.check("robots").await;
+    b.close().await;
+}
+
+/// An admin makes accounts from a sheet (a bad row is shown, nothing made); the new
+/// coordinator logs in with the initial password and must replace it before anything else.
+async fn accounts_in_bulk_and_the_first_login(app: TestApp) {
+    app.world().await;
+    let Some(b) = Browser::open(&app.base, "accounts").await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let head = "用户名,姓名,角色,所属联盟,所属单位\r\n";
+    let bad = dir.path().join("账号.csv");
+    std::fs::write(
+        &bad,
+        format!("{head}zhang_san,张三,协调员,华山街道党建联盟,\r\nli_si,李四,成员单位联络员,,不存在的单位\r\n"),
+    )
+    .unwrap();
+    b.login("admin", ADMIN_PASSWORD).await;
+    b.click("a[href='/users']").await;
+    b.upload("#file", &bad).await;
+    b.press("上传并创建").await;
+    let problems = b.text(".problems").await;
+    assert!(
+        problems.contains("第 3 行") && problems.contains("不存在的单位"),
+        "{problems}"
+    );
+    assert!(
+        !b.page_text().await.contains("zhang_san"),
+        "nothing was made"
+    );
+    b.check("users-problems").await;
+    let good = dir.path().join("账号-改.csv");
+    std::fs::write(
+        &good,
+        format!("{head}zhang_san,张三,协调员,华山街道党建联盟,\r\nli_si,李四,成员单位联络员,,华山社区卫生服务中心\r\n"),
+    )
+    .unwrap();
+    b.upload("#file", &good).await;
+    b.press("上传并创建").await;
+    assert!(b.text("#h-made").await.contains("已创建 2 个账号"));
+    let initial = b
+        .text("#h-made ~ .table-wrap tbody tr:first-child code")
+        .await;
+    assert_eq!(initial.chars().count(), 12);
+    b.check("users-made").await;
+    b.logout().await;
+
+    b.login("zhang_san", &initial).await;
+    assert_eq!(
+        b.path().await,
+        "/password",
+        "an initial password is changed first"
+    );
+    b.goto("/needs").await;
+    assert_eq!(b.path().await, "/password");
+    b.check("password-required").await;
+    b.fill("#current_password", &initial).await;
+    b.fill("#new_password", "翠湖边的红嘴鸥2026").await;
+    b.fill("#confirm_password", "翠湖边的红嘴鸥2027").await;
+    b.press("保存新密码").await;
+    assert_eq!(
+        b.text("#confirm_password-err").await,
+        "两次输入的新密码不一致"
+    );
+    b.fill("#current_password", &initial).await;
+    b.fill("#new_password", "翠湖边的红嘴鸥2026").await;
+    b.fill("#confirm_password", "翠湖边的红嘴鸥2026").await;
+    b.press("保存新密码").await;
+    assert!(b.page_text().await.contains("密码已修改"));
+    b.goto("/needs").await;
+    assert_eq!(b.path().await, "/needs");
+    b.logout().await;
+    b.login("zhang_san", "翠湖边的红嘴鸥2026").await;
+    assert_eq!(b.path().await, "/");
     b.close().await;
 }

@@ -1,0 +1,260 @@
+//! 修改密码 (everyone; required at the first login with an initial password) and 用户 (admins:
+//! the city's accounts, and accounts made in bulk from a sheet, their initial passwords shown
+//! once).
+
+use askama::Template;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+
+use super::forms::{Filters, Messages};
+use super::pages::{self, Chrome, ErrorPage, PageResult};
+use super::session::{Posted, Visitor};
+use crate::api::spreadsheets::read_sheet;
+use crate::api::views::UserView;
+use crate::domain::accounts::{self, Made};
+use crate::domain::spreadsheets::RowProblem;
+use crate::domain::users::{self, PasswordHash};
+use crate::domain::{PageParams, lookup};
+use crate::error::Error;
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    chrome: Chrome,
+    required: bool,
+    errors: Messages,
+    done: bool,
+}
+
+pub async fn password_form(
+    State(state): State<AppState>,
+    v: Visitor,
+    RawQuery(q): RawQuery,
+) -> PageResult {
+    let page = PasswordPage {
+        chrome: Chrome::of(&state, &v, "/password").await?,
+        required: v.user.must_change_password,
+        errors: Messages::default(),
+        done: Filters::parse(q.as_deref()).get("done") == "1",
+    };
+    Ok(pages::render(&page))
+}
+
+pub async fn change_password(State(state): State<AppState>, post: Posted) -> PageResult {
+    let v = &post.visitor;
+    let f = &post.fields;
+    let new = f
+        .all("new_password")
+        .first()
+        .copied()
+        .unwrap_or("")
+        .to_owned();
+    let again = f
+        .all("confirm_password")
+        .first()
+        .copied()
+        .unwrap_or("")
+        .to_owned();
+    let current = f
+        .all("current_password")
+        .first()
+        .copied()
+        .unwrap_or("")
+        .to_owned();
+    let outcome = async {
+        if new != again {
+            return Err(Error::field("confirm_password", "两次输入的新密码不一致"));
+        }
+        let hash = PasswordHash::of(Some(&new)).await?;
+        let tx = state.db.begin().await?;
+        users::change_own_password(&tx, &v.actor, &current, &new, hash, v.session.id).await?;
+        state.commit(tx).await
+    }
+    .await;
+    match outcome {
+        Ok(()) => Ok(pages::see_other("/password?done=1")),
+        Err(Error::Validation(problems)) => {
+            let page = PasswordPage {
+                chrome: Chrome::of(&state, v, "/password").await?,
+                required: v.user.must_change_password,
+                errors: Messages::of(problems, &[]),
+                done: false,
+            };
+            Ok(pages::render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A user as the admin's list shows them.
+pub struct UserRow {
+    pub view: UserView,
+    pub role: &'static str,
+    pub scope: String,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    chrome: Chrome,
+    rows: Vec<UserRow>,
+    total: u64,
+    prev: Option<String>,
+    next: Option<String>,
+    made: Vec<(String, String, String)>,
+    /// The initial passwords as a CSV file, in the page itself (they are kept nowhere else).
+    made_csv: String,
+    problems: Vec<RowProblem>,
+    error: Option<String>,
+    headers: String,
+}
+
+async fn users_page(state: &AppState, v: &Visitor, page: u64) -> Result<UsersPage, Error> {
+    let db = state.read();
+    let params = PageParams {
+        page: Some(page),
+        per_page: Some(50),
+    };
+    let found = users::list(db, &v.actor, params).await?;
+    let alliances = lookup::alliances(db, found.items.iter().filter_map(|u| u.alliance_id)).await?;
+    let units =
+        lookup::organization_names(db, found.items.iter().filter_map(|u| u.organization_id))
+            .await?;
+    let pages = found.total.div_ceil(50).max(1);
+    let rows = found
+        .items
+        .into_iter()
+        .map(|u| {
+            let scope = match (u.alliance_id, u.organization_id) {
+                (Some(a), _) => alliances
+                    .get(&a)
+                    .map(|a| a.name.clone())
+                    .unwrap_or_default(),
+                (_, Some(o)) => units.get(&o).cloned().unwrap_or_default(),
+                _ => String::new(),
+            };
+            UserRow {
+                role: u.role.label(),
+                scope,
+                view: u.into(),
+            }
+        })
+        .collect();
+    let f = Filters::parse(Some(&format!("page={page}")));
+    Ok(UsersPage {
+        chrome: Chrome::of(state, v, "/users").await?,
+        rows,
+        total: found.total,
+        prev: (page > 1).then(|| f.with_page(page - 1)),
+        next: (page < pages).then(|| f.with_page(page + 1)),
+        made: Vec::new(),
+        made_csv: String::new(),
+        problems: Vec::new(),
+        error: None,
+        headers: accounts::HEADERS.join("、"),
+    })
+}
+
+/// 用户: an admin's page.
+pub async fn users(State(state): State<AppState>, v: Visitor, RawQuery(q): RawQuery) -> PageResult {
+    v.actor.require_admin()?;
+    let page = Filters::parse(q.as_deref()).page();
+    Ok(pages::render(&users_page(&state, &v, page).await?))
+}
+
+/// Makes the accounts of an uploaded sheet, and shows their initial passwords once.
+pub async fn bulk(
+    State(state): State<AppState>,
+    v: Visitor,
+    headers: HeaderMap,
+    form: Result<Multipart, MultipartRejection>,
+) -> Response {
+    if super::session::foreign_origin(&headers) {
+        return ErrorPage::stale_form().into_response();
+    }
+    let Ok(mut form) = form else {
+        return ErrorPage::new(StatusCode::BAD_REQUEST, "请从页面上的表单上传文件").into_response();
+    };
+    let (mut csrf, mut file) = (String::new(), None);
+    while let Ok(Some(field)) = form.next_field().await {
+        match field.name().unwrap_or("") {
+            "_csrf" => csrf = field.text().await.unwrap_or_default(),
+            "file" => file = field.bytes().await.ok().filter(|b| !b.is_empty()),
+            _ => {}
+        }
+    }
+    if !v.csrf_matches(&csrf) {
+        return ErrorPage::stale_form().into_response();
+    }
+    let outcome = async {
+        v.actor.require_admin()?;
+        let file = file.ok_or_else(|| Error::field("file", "请选择账号表格（CSV 或 XLSX）"))?;
+        let table = read_sheet(file).await?;
+        let tx = state.db.begin().await?;
+        match accounts::create_from_sheet(&tx, &v.actor, &table).await? {
+            Ok(made) => {
+                state.commit(tx).await?;
+                Ok(Ok(made))
+            }
+            Err(problems) => Ok(Err(problems)),
+        }
+    }
+    .await;
+    let render = |page: Result<UsersPage, Error>, status: StatusCode| match page {
+        Ok(p) => pages::render_with(status, &p),
+        Err(e) => ErrorPage::from(e).into_response(),
+    };
+    match outcome {
+        Ok(Ok(made)) => {
+            let page = users_page(&state, &v, 1).await.map(|mut p| {
+                p.made_csv = passwords_csv(&made);
+                p.made = made
+                    .into_iter()
+                    .map(|m| (m.user.username, m.user.display_name, m.password))
+                    .collect();
+                p
+            });
+            render(page, StatusCode::CREATED)
+        }
+        Ok(Err(problems)) => {
+            let page = users_page(&state, &v, 1).await.map(|mut p| {
+                p.problems = problems;
+                p
+            });
+            render(page, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(e @ (Error::Validation(_) | Error::Unavailable(_))) => {
+            let message = ErrorPage::from(e).message;
+            let page = users_page(&state, &v, 1).await.map(|mut p| {
+                p.error = Some(message);
+                p
+            });
+            render(page, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(e) => ErrorPage::from(e).into_response(),
+    }
+}
+
+/// The made accounts and their initial passwords as a `data:` address of a CSV file, so the
+/// admin can save them from the page without the server keeping them anywhere.
+fn passwords_csv(made: &[Made]) -> String {
+    let rows: Vec<Vec<String>> = made
+        .iter()
+        .map(|m| {
+            vec![
+                m.user.username.clone(),
+                m.user.display_name.clone(),
+                m.password.clone(),
+            ]
+        })
+        .collect();
+    let csv = crate::sheets::write_csv(&["用户名", "姓名", "初始密码"], &rows);
+    format!(
+        "data:text/csv;charset=utf-8;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(csv)
+    )
+}
