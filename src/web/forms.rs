@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::error::{Error, FieldError};
+use super::pages::{ErrorPage, PageResult, render_with, see_other};
+use crate::error::{Duplicate, Error, FieldError, Result};
 
 /// A choice of a `<select>`: the value sent, the text shown, and whether it is chosen.
 pub struct Choice {
@@ -177,6 +178,66 @@ impl Messages {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+}
+
+/// An entry form that can show why a post was refused: the messages beside its fields, or the
+/// open entries nearly the same (and 「仍要发布」).
+pub trait Refusable: askama::Template {
+    fn refuse(&mut self, messages: Messages, duplicates: Vec<Duplicate>);
+}
+
+/// The answer to a posted entry form: the new entry's page (`done`, 303) on success; else the
+/// form again, as `form` builds it with what was typed, showing the messages beside the
+/// fields (422, fields renamed by `renamed` where the form names them otherwise) or the near
+/// duplicates (409).
+pub async fn answer_entry<T, P>(
+    outcome: Result<T>,
+    done: impl FnOnce(T) -> String,
+    renamed: &[(&str, &str)],
+    form: impl Future<Output = Result<P>>,
+) -> PageResult
+where
+    P: Refusable,
+{
+    let (status, messages, duplicates) = match outcome {
+        Ok(t) => return Ok(see_other(&done(t))),
+        Err(Error::Validation(p)) => (
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            Messages::of(p, renamed),
+            Vec::new(),
+        ),
+        Err(Error::Duplicates(d)) => (axum::http::StatusCode::CONFLICT, Messages::default(), d),
+        Err(e) => return Err(e.into()),
+    };
+    let mut page = form.await?;
+    page.refuse(messages, duplicates);
+    Ok(render_with(status, &page))
+}
+
+/// The answer to a post on a detail page (a move, a rating, a proposal): back to `done`
+/// (303), or the page again with the reason it was refused (422; nothing changed) when the
+/// refusal is about what was sent or the state it met.
+pub async fn answer_action<P, Fut>(
+    outcome: Result<()>,
+    done: &str,
+    page: impl FnOnce(String) -> Fut,
+) -> PageResult
+where
+    Fut: Future<Output = Result<P>>,
+    P: askama::Template,
+{
+    match outcome {
+        Ok(()) => Ok(see_other(done)),
+        Err(e @ (Error::Validation(_) | Error::Conflict(_) | Error::PreconditionFailed(_))) => {
+            let message = ErrorPage::from(e).message;
+            let page = page(message).await?;
+            Ok(render_with(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                &page,
+            ))
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

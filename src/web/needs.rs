@@ -2,9 +2,11 @@
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
 
-use super::forms::{Choice, Filters, Messages, Unreadable, enum_choices, tags};
+use super::forms::{
+    Choice, Filters, Messages, Refusable, Unreadable, answer_action, answer_entry, enum_choices,
+    tags,
+};
 use super::pages::{self, Chrome, PageResult, highlight};
 use super::session::{Fields, Posted, Visitor};
 use crate::api::matching::dto::ResourceMatch;
@@ -203,6 +205,13 @@ impl NeedForm {
     }
 }
 
+impl Refusable for NeedForm {
+    fn refuse(&mut self, messages: Messages, duplicates: Vec<Duplicate>) {
+        self.errors = messages;
+        self.duplicates = duplicates;
+    }
+}
+
 async fn need_form(state: &AppState, v: &Visitor, input: NeedInput) -> Result<NeedForm> {
     if v.actor.alliance_id.is_none() {
         return Err(Error::forbidden("只有联盟协调员可以发布需求"));
@@ -242,21 +251,13 @@ pub async fn create(State(state): State<AppState>, post: Posted) -> PageResult {
         Ok::<_, Error>(n)
     }
     .await;
-    let (status, page) = match outcome {
-        Ok(n) => return Ok(pages::see_other(&format!("/needs/{}", n.id))),
-        Err(Error::Validation(problems)) => {
-            let mut page = need_form(&state, v, input).await?;
-            page.errors = Messages::of(problems, &[("community_id", "community")]);
-            (StatusCode::UNPROCESSABLE_ENTITY, page)
-        }
-        Err(Error::Duplicates(found)) => {
-            let mut page = need_form(&state, v, input).await?;
-            page.duplicates = found;
-            (StatusCode::CONFLICT, page)
-        }
-        Err(e) => return Err(e.into()),
-    };
-    Ok(pages::render_with(status, &page))
+    answer_entry(
+        outcome,
+        |n| format!("/needs/{}", n.id),
+        &[("community_id", "community")],
+        need_form(&state, v, input),
+    )
+    .await
 }
 
 /// A match as 需求详情 shows it: matched words marked in its text.
@@ -391,11 +392,9 @@ pub async fn propose(
     .await;
     match outcome {
         Ok(p) => Ok(pages::see_other(&format!("/projects/{}", p.id))),
-        Err(e @ (Error::Validation(_) | Error::Conflict(_))) => {
-            let message = pages::ErrorPage::from(e).message;
-            let page = need_page(&state, v, id, Some(message)).await?;
-            Ok(pages::render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        Err(e) => {
+            let back = format!("/needs/{id}");
+            answer_action(Err(e), &back, |m| need_page(&state, v, id, Some(m))).await
         }
-        Err(e) => Err(e.into()),
     }
 }

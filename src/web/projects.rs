@@ -3,9 +3,8 @@
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
 
-use super::forms::{Choice, Filters, Unreadable};
+use super::forms::{Choice, Filters, Unreadable, answer_action};
 use super::pages::{self, Chrome, PageResult};
 use super::session::{Posted, Visitor};
 use crate::api::views::{FeedbackView, OrganizationView, ProjectEventView, ProjectView};
@@ -230,18 +229,10 @@ pub async fn transition(
     after_post(&state, v, id, outcome.map(|_| ())).await
 }
 
-/// The answer to a post on a project's page: back to the page, or the page again with the
-/// reason it was refused (nothing changed).
+/// The answer to a post on a project's page: back to it, or it again with the reason.
 async fn after_post(state: &AppState, v: &Visitor, id: i64, outcome: Result<()>) -> PageResult {
-    match outcome {
-        Ok(()) => Ok(pages::see_other(&format!("/projects/{id}"))),
-        Err(e @ (Error::Validation(_) | Error::Conflict(_) | Error::PreconditionFailed(_))) => {
-            let message = pages::ErrorPage::from(e).message;
-            let page = project_page(state, v, id, Some(message)).await?;
-            Ok(pages::render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
-        }
-        Err(e) => Err(e.into()),
-    }
+    let back = format!("/projects/{id}");
+    answer_action(outcome, &back, |m| project_page(state, v, id, Some(m))).await
 }
 
 /// 评单: the need's coordinator rates a completed project (1–5, with a comment).

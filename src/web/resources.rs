@@ -2,9 +2,10 @@
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
 
-use super::forms::{Choice, Filters, Messages, Unreadable, enum_choices, tags};
+use super::forms::{
+    Choice, Filters, Messages, Refusable, Unreadable, answer_entry, enum_choices, tags,
+};
 use super::pages::{self, Chrome, PageResult};
 use super::session::{Posted, Visitor};
 use crate::api::matching::dto::NeedMatch;
@@ -232,6 +233,13 @@ impl ResourceForm {
     }
 }
 
+impl Refusable for ResourceForm {
+    fn refuse(&mut self, messages: Messages, duplicates: Vec<Duplicate>) {
+        self.errors = messages;
+        self.duplicates = duplicates;
+    }
+}
+
 async fn resource_form(
     state: &AppState,
     v: &Visitor,
@@ -278,24 +286,13 @@ pub async fn create(State(state): State<AppState>, post: Posted) -> PageResult {
         Ok::<_, Error>(r)
     }
     .await;
-    let (status, page) = match outcome {
-        Ok(r) => return Ok(pages::see_other(&format!("/resources/{}", r.id))),
-        Err(Error::Validation(problems)) => {
-            let mut page = resource_form(&state, v, input).await?;
-            page.errors = Messages::of(
-                problems,
-                &[("scope_level", "scope"), ("scope_region_id", "scope")],
-            );
-            (StatusCode::UNPROCESSABLE_ENTITY, page)
-        }
-        Err(Error::Duplicates(found)) => {
-            let mut page = resource_form(&state, v, input).await?;
-            page.duplicates = found;
-            (StatusCode::CONFLICT, page)
-        }
-        Err(e) => return Err(e.into()),
-    };
-    Ok(pages::render_with(status, &page))
+    answer_entry(
+        outcome,
+        |r| format!("/resources/{}", r.id),
+        &[("scope_level", "scope"), ("scope_region_id", "scope")],
+        resource_form(&state, v, input),
+    )
+    .await
 }
 
 #[derive(Template)]
