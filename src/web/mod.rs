@@ -10,6 +10,7 @@ mod login;
 mod needs;
 mod notifications;
 mod pages;
+mod plan;
 mod projects;
 mod resources;
 mod robots;
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
             get(resources::new_form).post(resources::create),
         )
         .route("/resources/{id}", get(resources::show))
+        .route("/plan", get(plan::show).post(plan::accept))
         .route("/projects", get(projects::list))
         .route("/projects/{id}", get(projects::show))
         .route("/projects/{id}/transitions", post(projects::transition))

@@ -48,6 +48,7 @@ fn sections(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/needs", "需求清单"),
             ("/needs/new", "发布需求"),
             ("/resources", "资源清单"),
+            ("/plan", "对接方案"),
             ("/projects", "项目清单"),
             ("/imports", "导入导出"),
             ("/stats", "统计"),

@@ -18,7 +18,8 @@ both!(
     refusals_in_the_browser,
     import_through_the_page,
     robots_through_the_page,
-    accounts_in_bulk_and_the_first_login
+    accounts_in_bulk_and_the_first_login,
+    match_plan_through_the_page
 );
 
 /// A coordinator posts a need (a refused first try keeps what was typed), sees the expected
@@ -407,5 +408,40 @@ async fn accounts_in_bulk_and_the_first_login(app: TestApp) {
     b.logout().await;
     b.login("zhang_san", "翠湖边的红嘴鸥2026").await;
     assert_eq!(b.path().await, "/");
+    b.close().await;
+}
+
+/// A coordinator opens the alliance's match plan, unticks one proposal and accepts the rest:
+/// they wait for review as projects.
+async fn match_plan_through_the_page(app: TestApp) {
+    let w = app.world().await;
+    for title in ["社区义诊：测量血压血糖", "老年人健康讲座"] {
+        let r = app
+            .post("/api/v1/resources", &w.member_a, w.resource(title))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    }
+    for title in ["老人需要量血压", "想请医生讲讲老年健康"] {
+        let n = app
+            .post("/api/v1/needs", &w.coordinator, w.need(title))
+            .await;
+        assert_eq!(n.status, StatusCode::CREATED, "{:?}", n.body);
+    }
+    app.indexed().await;
+    let Some(b) = Browser::open(&app.base, "plan").await else {
+        return;
+    };
+    b.login("coord_huashan", PASSWORD).await;
+    b.click("a[href='/plan']").await;
+    let boxes =
+        b.c.find_all(fantoccini::Locator::Css("input[name=item]"))
+            .await
+            .unwrap();
+    assert_eq!(boxes.len(), 2, "{}", b.page_text().await);
+    b.check("plan").await;
+    b.tick("input[name=item]").await;
+    b.press("接受勾选的项目").await;
+    assert_eq!(b.path().await, "/projects?status=proposed");
+    assert!(b.text(".meta").await.contains("共 1 个项目"));
     b.close().await;
 }
