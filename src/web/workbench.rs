@@ -11,11 +11,11 @@ use super::pages::{self, Chrome, PageResult};
 use super::projects::ProjectRow;
 use super::session::Visitor;
 use crate::api::views::{NeedView, ProjectView, ResourceView};
-use crate::domain::matching::{MatchParams, NeedMatchParams};
+use crate::domain::matching::{self, MatchParams};
 use crate::domain::needs::{self, NeedFilter};
 use crate::domain::projects::{self, ProjectFilter, Status};
 use crate::domain::resources::{self, ResourceFilter};
-use crate::domain::{Actor, PageParams, Role};
+use crate::domain::{Actor, PageParams, Role, lookup};
 use crate::error::Result;
 use crate::state::AppState;
 
@@ -56,6 +56,12 @@ struct Workbench {
 const FIRST: PageParams = PageParams {
     page: Some(1),
     per_page: Some(1),
+};
+
+/// The open needs the workbench shows with their best match (the newest; the list has all).
+const OPEN_SHOWN: PageParams = PageParams {
+    page: Some(1),
+    per_page: Some(6),
 };
 
 const TEN: PageParams = PageParams {
@@ -138,24 +144,43 @@ async fn coordinator(state: &AppState, v: &Visitor) -> Result<(Vec<Tally>, Vec<N
         status: Some(needs::Status::Open),
         ..Default::default()
     };
-    let rows = needs::list(db, actor, &open, TEN).await?.items;
+    let rows = needs::list(db, actor, &open, OPEN_SHOWN).await?.items;
     let views = NeedView::many(db, rows).await?;
-    let best = NeedMatchParams {
+    // One match per need, read straight from the engine: the page shows a title and a unit,
+    // so the units' names are looked up once for all of them, and the lessons are read once.
+    let opts = MatchParams {
         limit: Some(1),
         ..Default::default()
-    };
-    let mut open_needs = Vec::with_capacity(views.len());
-    for need in NeedRow::many(views) {
-        let found = crate::api::matching::of_need(state, actor, need.view.entry.id, &best).await?;
-        let best = found.into_iter().next().map(|m| {
-            (
-                m.resource.entry.id,
-                m.resource.entry.title,
-                m.resource.organization.name,
-            )
-        });
-        open_needs.push(NeedWithMatch { need, best });
     }
+    .options()?;
+    let lessons = state.lessons.of_city(db, actor.city_id).await?;
+    let mut best = Vec::with_capacity(views.len());
+    for need in &views {
+        let found = matching::for_need(
+            db,
+            state.engine(),
+            actor,
+            need.entry.id,
+            &opts,
+            true,
+            lessons.as_deref(),
+        )
+        .await?;
+        best.push(found.into_iter().next().map(|m| m.resource));
+    }
+    let units =
+        lookup::organization_names(db, best.iter().flatten().map(|r| r.organization_id)).await?;
+    let open_needs = NeedRow::many(views)
+        .into_iter()
+        .zip(best)
+        .map(|(need, best)| NeedWithMatch {
+            need,
+            best: best.map(|r| {
+                let unit = units.get(&r.organization_id).cloned().unwrap_or_default();
+                (r.id, r.title, unit)
+            }),
+        })
+        .collect();
     Ok((tallies, open_needs))
 }
 
