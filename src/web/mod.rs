@@ -37,12 +37,14 @@ pub fn router() -> Router<AppState> {
         .route("/needs/new", get(needs::new_form).post(needs::create))
         .route("/needs/{id}", get(needs::show))
         .route("/needs/{id}/projects", post(needs::propose))
+        .route("/needs/{id}/keep", post(needs::keep))
         .route("/resources", get(resources::list))
         .route(
             "/resources/new",
             get(resources::new_form).post(resources::create),
         )
         .route("/resources/{id}", get(resources::show))
+        .route("/resources/{id}/keep", post(resources::keep))
         .route("/plan", get(plan::show).post(plan::accept))
         .route("/projects", get(projects::list))
         .route("/projects/{id}", get(projects::show))

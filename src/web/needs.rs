@@ -11,11 +11,11 @@ use super::pages::{self, Chrome, PageResult, highlight};
 use super::session::{Fields, Posted, Visitor};
 use crate::api::matching::dto::ResourceMatch;
 use crate::api::views::NeedView;
-use crate::domain::matching::NeedMatchParams;
+use crate::domain::matching::{self, NeedMatchParams, SearchParams};
 use crate::domain::needs::{self, NeedFilter, NewNeed, Status, Urgency};
 use crate::domain::projects::{self, NewProject};
 use crate::domain::regions::{Level, RegionRef};
-use crate::domain::{Actor, PageParams, alliances, categories, regions};
+use crate::domain::{Actor, PageParams, alliances, categories, lookup, regions};
 use crate::error::{Duplicate, Error, Result};
 use crate::state::AppState;
 
@@ -56,6 +56,9 @@ struct NeedsPage {
     urgencies: Vec<Choice>,
     communities: Vec<Choice>,
     can_post: bool,
+    /// The search words, when the list is a search.
+    words: String,
+    error: Option<String>,
 }
 
 /// The categories as choices, `chosen` selected.
@@ -110,17 +113,36 @@ pub async fn list(State(state): State<AppState>, v: Visitor, RawQuery(q): RawQue
         per_page: Some(20),
     };
     let db = state.read();
-    let mut found = needs::list(db, &v.actor, &filter, params).await?;
-    let views = NeedView::many(db, std::mem::take(&mut found.items)).await?;
-    let pages = found.total.div_ceil(20).max(1);
+    let words = f.get("q");
+    let (rows, total, at, error) = if words.is_empty() {
+        let found = needs::list(db, &v.actor, &filter, params).await?;
+        (found.items, found.total, found.page, None)
+    } else {
+        match search_needs(&state, &v.actor, &f).await {
+            Ok((rows, total, at)) => (rows, total, at, None),
+            Err(Error::Validation(p)) => {
+                let message = p
+                    .into_iter()
+                    .map(|p| p.message)
+                    .collect::<Vec<_>>()
+                    .join("；");
+                (Vec::new(), 0, 1, Some(message))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    let views = NeedView::many(db, rows).await?;
+    let pages = total.div_ceil(20).max(1);
     let page = NeedsPage {
         chrome: Chrome::of(&state, &v, "/needs").await?,
         rows: NeedRow::many(views),
-        total: found.total,
-        page: found.page,
+        total,
+        page: at,
         pages,
-        prev: (found.page > 1).then(|| f.with_page(found.page - 1)),
-        next: (found.page < pages).then(|| f.with_page(found.page + 1)),
+        prev: (at > 1).then(|| f.with_page(at - 1)),
+        next: (at < pages).then(|| f.with_page(at + 1)),
+        words: words.to_owned(),
+        error,
         categories: category_choices(&state, f.get("category")).await?,
         statuses: enum_choices(Status::ALL, Status::as_str, Status::label, f.get("status")),
         urgencies: enum_choices(
@@ -133,6 +155,42 @@ pub async fn list(State(state): State<AppState>, v: Visitor, RawQuery(q): RawQue
         can_post: v.actor.alliance_id.is_some(),
     };
     Ok(pages::render(&page))
+}
+
+/// The list searched by words (the index's free-text search, best first), within the
+/// coordinator's street and the chosen category and status.
+async fn search_needs(
+    state: &AppState,
+    actor: &Actor,
+    f: &Filters,
+) -> Result<(Vec<entity::need::Model>, u64, u64)> {
+    let db = state.read();
+    let street = match actor.alliance_id {
+        Some(a) => {
+            let alliance = alliances::get(db, actor.city_id, a).await?;
+            match regions::get(db, alliance.region_id).await? {
+                Some(r) if r.level == Level::Community => r.parent_id,
+                Some(r) => Some(r.id),
+                None => None,
+            }
+        }
+        None => None,
+    };
+    let p = SearchParams {
+        q: Some(f.get("q").to_owned()),
+        kind: Some("need".into()),
+        category: Some(f.get("category").to_owned()).filter(|c| !c.is_empty()),
+        status: Some(f.get("status").to_owned()).filter(|c| !c.is_empty()),
+        district_id: None,
+        street_id: street,
+        page: Some(f.page()),
+        per_page: Some(20),
+    };
+    let found = matching::search(db, state.engine(), actor, &p).await?;
+    let ids: Vec<i64> = found.hits.iter().map(|h| h.id).collect();
+    let mut by_id = lookup::needs(db, ids.iter().copied()).await?;
+    let rows = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+    Ok((rows, found.total as u64, found.page))
 }
 
 /// What the need form holds: as typed, so a refused post shows it again unchanged.
@@ -290,6 +348,8 @@ struct NeedPage {
     /// Projects already made for this need.
     projects: Vec<(i64, String, &'static str)>,
     can_propose: bool,
+    /// The alliance's coordinators keep the need: 复核, close, open again.
+    can_keep: bool,
     error: Option<String>,
 }
 
@@ -301,7 +361,8 @@ async fn need_page(
 ) -> Result<NeedPage> {
     let db = state.read();
     let row = needs::get(db, v.actor.city_id, id).await?;
-    let can_propose = v.actor.coordinates(row.alliance_id) && row.status == Status::Open;
+    let can_keep = v.actor.coordinates(row.alliance_id);
+    let can_propose = can_keep && row.status == Status::Open;
     let view = NeedView::one(db, row).await?;
     let params = NeedMatchParams {
         limit: Some(10),
@@ -351,6 +412,7 @@ async fn need_page(
             .map(|p| (p.id, p.title, p.status.label()))
             .collect(),
         can_propose,
+        can_keep,
         error,
     })
 }
@@ -397,4 +459,32 @@ pub async fn propose(
             answer_action(Err(e), &back, |m| need_page(&state, v, id, Some(m))).await
         }
     }
+}
+
+/// 复核 (the need still stands), 关闭 or 重新开放, from the need's page. The version the page
+/// showed is sent back, so a change made meanwhile is not overridden.
+pub async fn keep(State(state): State<AppState>, Path(id): Path<i64>, post: Posted) -> PageResult {
+    let v = &post.visitor;
+    let f = &post.fields;
+    let version = f.get("version").parse().ok();
+    let outcome = async {
+        let tx = state.db.begin().await?;
+        match f.get("action") {
+            "confirm" => {
+                crate::domain::lists::confirm::<entity::need::Model>(&tx, &v.actor, id, version)
+                    .await?;
+            }
+            "close" => {
+                needs::change_status(&tx, &v.actor, id, version, Status::Closed).await?;
+            }
+            "reopen" => {
+                needs::change_status(&tx, &v.actor, id, version, Status::Open).await?;
+            }
+            _ => return Err(Error::BadRequest("不认识的操作".into())),
+        }
+        state.commit(tx).await
+    }
+    .await;
+    let back = format!("/needs/{id}");
+    answer_action(outcome, &back, |m| need_page(&state, v, id, Some(m))).await
 }

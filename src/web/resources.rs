@@ -301,24 +301,88 @@ struct ResourcePage {
     chrome: Chrome,
     resource: ResourceRow,
     needs: Vec<NeedMatch>,
+    /// What the unit may do with its resource now: (action, button, is it a warning).
+    keep: Vec<(&'static str, &'static str, bool)>,
+    error: Option<String>,
 }
 
-/// 资源详情: the resource and the open needs it fits, with the reasons.
-pub async fn show(State(state): State<AppState>, v: Visitor, Path(id): Path<i64>) -> PageResult {
+async fn resource_page(
+    state: &AppState,
+    v: &Visitor,
+    id: i64,
+    error: Option<String>,
+) -> Result<ResourcePage> {
     let db = state.read();
     let row = resources::get(db, v.actor.city_id, id).await?;
+    let keep = if v.actor.speaks_for(row.organization_id) {
+        keep_actions(row.status)
+    } else {
+        Vec::new()
+    };
     let view = ResourceView::one(db, row).await?;
     let params = MatchParams {
         limit: Some(10),
         ..Default::default()
     };
-    let needs = crate::api::matching::of_resource(&state, &v.actor, id, &params).await?;
-    let page = ResourcePage {
-        chrome: Chrome::of(&state, &v, "/resources").await?,
+    let needs = crate::api::matching::of_resource(state, &v.actor, id, &params).await?;
+    Ok(ResourcePage {
+        chrome: Chrome::of(state, v, "/resources").await?,
         resource: ResourceRow::many(vec![view])
             .pop()
             .expect("one in, one out"),
         needs,
-    };
-    Ok(pages::render(&page))
+        keep,
+        error,
+    })
+}
+
+/// The owner's buttons for a resource in `status`: 复核 always; 已用完 and 撤回 while it is
+/// offered; 重新提供 once withdrawn or used up (a reserved one follows its projects).
+fn keep_actions(status: Status) -> Vec<(&'static str, &'static str, bool)> {
+    let mut actions = vec![("confirm", "复核（仍能提供）", false)];
+    match status {
+        Status::Available => {
+            actions.extend([("exhausted", "已用完", false), ("withdraw", "撤回", true)])
+        }
+        Status::Withdrawn | Status::Exhausted => actions.push(("available", "重新提供", false)),
+        Status::Reserved => {}
+    }
+    actions
+}
+
+/// 资源详情: the resource and the open needs it fits, with the reasons.
+pub async fn show(State(state): State<AppState>, v: Visitor, Path(id): Path<i64>) -> PageResult {
+    Ok(pages::render(&resource_page(&state, &v, id, None).await?))
+}
+
+/// 复核, 撤回, 已用完 or 重新提供, from the resource's page (with the version it showed).
+pub async fn keep(State(state): State<AppState>, Path(id): Path<i64>, post: Posted) -> PageResult {
+    let v = &post.visitor;
+    let f = &post.fields;
+    let version = f.get("version").parse().ok();
+    let outcome = async {
+        let tx = state.db.begin().await?;
+        let to = match f.get("action") {
+            "confirm" => None,
+            "withdraw" => Some(Status::Withdrawn),
+            "exhausted" => Some(Status::Exhausted),
+            "available" => Some(Status::Available),
+            _ => return Err(Error::BadRequest("不认识的操作".into())),
+        };
+        match to {
+            None => {
+                crate::domain::lists::confirm::<entity::resource::Model>(
+                    &tx, &v.actor, id, version,
+                )
+                .await?;
+            }
+            Some(to) => {
+                resources::change_status(&tx, &v.actor, id, version, to).await?;
+            }
+        }
+        state.commit(tx).await
+    }
+    .await;
+    let back = format!("/resources/{id}");
+    super::forms::answer_action(outcome, &back, |m| resource_page(&state, v, id, Some(m))).await
 }

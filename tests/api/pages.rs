@@ -17,7 +17,8 @@ both!(
     page_login_is_throttled,
     a_member_sees_and_reaches_only_its_own_pages,
     unknown_pages_answer_a_page_to_browsers_only,
-    sheets_download_and_upload_with_the_session
+    sheets_download_and_upload_with_the_session,
+    entries_are_kept_from_their_pages
 );
 
 /// A browser without the browser: its cookies, kept from answer to answer.
@@ -538,4 +539,118 @@ async fn sheets_download_and_upload_with_the_session(app: TestApp) {
     let page = r.get("/imports").await;
     assert!(!page.html.contains("type=\"file\""));
     assert!(page.html.contains("/exports/projects.xlsx"));
+}
+
+/// 复核, close and open again from a need's page, withdraw and offer again from a resource's;
+/// a change from a stale page is refused and changes nothing; the list searches by words.
+async fn entries_are_kept_from_their_pages(app: TestApp) {
+    let w = app.world().await;
+    let n = app
+        .post("/api/v1/needs", &w.coordinator, w.need("独居老人助餐"))
+        .await;
+    let (need, version) = (n.id(), n.body["version"].as_i64().unwrap());
+    let r = app
+        .post("/api/v1/resources", &w.member_a, w.resource("上门量血压"))
+        .await
+        .id();
+    app.indexed().await;
+    let mut v = Visit::new(&app);
+    v.login("coord_huashan", PASSWORD).await;
+    let csrf = v.csrf().await;
+    let page = v.get(&format!("/needs/{need}")).await;
+    assert!(page.html.contains("复核（仍需要）") && page.html.contains("关闭需求"));
+    let post = |action: &str, version: i64| {
+        vec![
+            ("_csrf".to_owned(), csrf.clone()),
+            ("action".to_owned(), action.to_owned()),
+            ("version".to_owned(), version.to_string()),
+        ]
+    };
+    let send = |v: &Visit, path: &str, form: Vec<(String, String)>| {
+        v.client.post(format!("{}{path}", v.base)).form(&form)
+    };
+    let closed = v
+        .send(send(
+            &v,
+            &format!("/needs/{need}/keep"),
+            post("close", version),
+        ))
+        .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.html);
+    let now = app
+        .get(&format!("/api/v1/needs/{need}"), &w.coordinator)
+        .await;
+    assert_eq!(now.body["status"], "closed");
+    // The same page again: its version is old, so nothing changes.
+    let stale = v
+        .send(send(
+            &v,
+            &format!("/needs/{need}/keep"),
+            post("reopen", version),
+        ))
+        .await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.get(&format!("/api/v1/needs/{need}"), &w.coordinator)
+            .await
+            .body["status"],
+        "closed"
+    );
+    let current = now.body["version"].as_i64().unwrap();
+    let reopened = v
+        .send(send(
+            &v,
+            &format!("/needs/{need}/keep"),
+            post("reopen", current),
+        ))
+        .await;
+    assert_eq!(reopened.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get(&format!("/api/v1/needs/{need}"), &w.coordinator)
+            .await
+            .body["status"],
+        "open"
+    );
+
+    // Search by words within the alliance's street.
+    let found = v.get("/needs?q=%E5%8A%A9%E9%A4%90").await;
+    assert!(
+        found.html.contains("独居老人助餐") && found.html.contains("搜索“助餐”"),
+        "{}",
+        found.html
+    );
+    let none = v.get("/needs?q=%E5%BE%8B%E5%B8%88").await;
+    assert!(!none.html.contains("独居老人助餐"));
+    let too_long = v.get(&format!("/needs?q={}", "字".repeat(101))).await;
+    assert!(too_long.html.contains("搜索词须为1至100个字"));
+
+    // A coordinator sees no buttons on a unit's resource; the unit withdraws and offers again.
+    let page = v.get(&format!("/resources/{r}")).await;
+    assert!(
+        !page.html.contains(">撤回</button>"),
+        "only the unit keeps its resource"
+    );
+    let mut u = Visit::new(&app);
+    u.login("member_a", PASSWORD).await;
+    let ucsrf = u.csrf().await;
+    let page = u.get(&format!("/resources/{r}")).await;
+    assert!(page.html.contains(">撤回</button>") && page.html.contains(">已用完</button>"));
+    let version = page.field("version");
+    let form = vec![
+        ("_csrf".to_owned(), ucsrf.clone()),
+        ("action".to_owned(), "withdraw".to_owned()),
+        ("version".to_owned(), version),
+    ];
+    let withdrawn = u
+        .send(send(&u, &format!("/resources/{r}/keep"), form))
+        .await;
+    assert_eq!(withdrawn.status, StatusCode::SEE_OTHER);
+    let page = u.get(&format!("/resources/{r}")).await;
+    assert!(page.html.contains(">重新提供</button>") && !page.html.contains(">撤回</button>"));
+    assert_eq!(
+        app.get(&format!("/api/v1/resources/{r}"), &w.member_a)
+            .await
+            .body["status"],
+        "withdrawn"
+    );
 }
