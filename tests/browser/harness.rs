@@ -301,6 +301,36 @@ impl Browser {
         assert_ne!(self.path().await, "/login", "{username} could not log in");
     }
 
+    /// Logs in with the keyboard alone: Tab from the top of the page (past the skip link) to
+    /// the fields, type, Enter.
+    pub async fn login_with_keys(&self, username: &str, password: &str) {
+        use fantoccini::key::Key;
+        self.goto("/login").await;
+        let tab = |n: usize| Key::Tab.to_string().repeat(n);
+        let body = self.el(Locator::Css("body")).await;
+        body.send_keys(&tab(1)).await.expect("tab");
+        let first = self.c.active_element().await.expect("focus");
+        assert_eq!(
+            first.attr("id").await.expect("id").as_deref(),
+            Some("username")
+        );
+        first.send_keys(username).await.expect("type");
+        first.send_keys(&tab(1)).await.expect("tab");
+        let second = self.c.active_element().await.expect("focus");
+        second.send_keys(password).await.expect("type");
+        self.mark().await;
+        second
+            .send_keys(&Key::Enter.to_string())
+            .await
+            .expect("enter");
+        self.settle().await;
+        assert_ne!(
+            self.path().await,
+            "/login",
+            "{username} could not log in with the keyboard"
+        );
+    }
+
     pub async fn logout(&self) {
         self.goto("/").await;
         self.press("退出").await;

@@ -197,7 +197,7 @@ async fn refusals_in_the_browser(app: TestApp) {
     let Some(b) = Browser::open(&app.base, "refusals").await else {
         return;
     };
-    b.login("member_a", PASSWORD).await;
+    b.login_with_keys("member_a", PASSWORD).await;
     let nav = b.text("nav").await;
     assert!(
         !nav.contains("待审核") && !nav.contains("发布需求"),
