@@ -215,6 +215,15 @@ where
     Ok(render_with(status, &page))
 }
 
+/// An edit from a form filled from an older version is refused as the form's own problem
+/// (shown above the fields, the input kept), not as an error page.
+pub fn stale_as_field(e: Error) -> Error {
+    match e {
+        Error::PreconditionFailed(m) => Error::field("version", m),
+        e => e,
+    }
+}
+
 /// The answer to a post on a detail page (a move, a rating, a proposal): back to `done`
 /// (303), or the page again with the reason it was refused (422; nothing changed) when the
 /// refusal is about what was sent or the state it met.

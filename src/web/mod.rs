@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/needs/{id}", get(needs::show))
         .route("/needs/{id}/projects", post(needs::propose))
         .route("/needs/{id}/keep", post(needs::keep))
+        .route("/needs/{id}/edit", get(needs::edit).post(needs::update))
         .route("/resources", get(resources::list))
         .route(
             "/resources/new",
@@ -45,6 +46,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/resources/{id}", get(resources::show))
         .route("/resources/{id}/keep", post(resources::keep))
+        .route(
+            "/resources/{id}/edit",
+            get(resources::edit).post(resources::update),
+        )
         .route("/plan", get(plan::show).post(plan::accept))
         .route("/projects", get(projects::list))
         .route("/projects/{id}", get(projects::show))

@@ -12,7 +12,7 @@ use super::session::{Fields, Posted, Visitor};
 use crate::api::matching::dto::ResourceMatch;
 use crate::api::views::NeedView;
 use crate::domain::matching::{self, NeedMatchParams, SearchParams};
-use crate::domain::needs::{self, NeedFilter, NewNeed, Status, Urgency};
+use crate::domain::needs::{self, NeedFilter, NeedPatch, NewNeed, Status, Urgency};
 use crate::domain::projects::{self, NewProject};
 use crate::domain::regions::{Level, RegionRef};
 use crate::domain::{Actor, PageParams, alliances, categories, lookup, regions};
@@ -220,6 +220,44 @@ impl NeedInput {
         }
     }
 
+    /// The form filled with a need as it is, to edit it. Its place is shown as a community
+    /// only when it is one (otherwise the alliance's own area, the empty choice).
+    fn of(n: &entity::need::Model, alliance_region: i64) -> NeedInput {
+        NeedInput {
+            title: n.title.clone(),
+            description: n.description.clone(),
+            category: n.category.clone(),
+            community: if n.place_region_id == alliance_region {
+                String::new()
+            } else {
+                n.place_region_id.to_string()
+            },
+            tags: n.tags.0.join("、"),
+            quantity: n.quantity.map(|q| q.to_string()).unwrap_or_default(),
+            needed_by: n.needed_by.map(|d| d.to_string()).unwrap_or_default(),
+            urgency: n.urgency.as_str().to_owned(),
+        }
+    }
+
+    /// The whole form as a change of every field (an emptied field clears it).
+    fn to_patch(&self) -> Result<NeedPatch> {
+        let mut u = Unreadable::default();
+        let quantity = u.number("quantity", &self.quantity, "数量须为整数");
+        let needed_by = u.date("needed_by", &self.needed_by);
+        let urgency = u.choice("urgency", &self.urgency, Urgency::parse, "请选择紧急程度");
+        u.finish()?;
+        Ok(NeedPatch {
+            community_id: Some(self.community.parse::<i64>().ok().map(RegionRef::Id)),
+            title: Some(self.title.clone()),
+            description: Some(self.description.clone()),
+            category: Some(self.category.clone()),
+            tags: Some(tags(&self.tags)),
+            quantity: Some(quantity),
+            needed_by: Some(needed_by),
+            urgency,
+        })
+    }
+
     /// The need to post, or the fields the form itself can tell are wrong (a number that is
     /// not one, a date that is not one); the domain checks the rest.
     fn to_new(&self, allow_duplicate: bool) -> Result<NewNeed> {
@@ -255,6 +293,8 @@ struct NeedForm {
     urgencies: Vec<Choice>,
     /// Open needs nearly the same as this one: post anyway (「仍要发布」) or not.
     duplicates: Vec<Duplicate>,
+    /// Editing this need (its id and the version the form was filled from), not posting one.
+    editing: Option<(i64, i32)>,
 }
 
 impl NeedForm {
@@ -287,6 +327,7 @@ async fn need_form(state: &AppState, v: &Visitor, input: NeedInput) -> Result<Ne
         input,
         errors: Messages::default(),
         duplicates: Vec::new(),
+        editing: None,
     })
 }
 
@@ -487,4 +528,62 @@ pub async fn keep(State(state): State<AppState>, Path(id): Path<i64>, post: Post
     .await;
     let back = format!("/needs/{id}");
     answer_action(outcome, &back, |m| need_page(&state, v, id, Some(m))).await
+}
+
+/// The form to edit a need, filled with it as it is (`version` when refused: the one the
+/// failed form was filled from).
+async fn edit_form(
+    state: &AppState,
+    v: &Visitor,
+    id: i64,
+    input: Option<(NeedInput, i32)>,
+) -> Result<NeedForm> {
+    let db = state.read();
+    let n = needs::get(db, v.actor.city_id, id).await?;
+    if !v.actor.coordinates(n.alliance_id) {
+        return Err(Error::forbidden("只能修改本联盟的需求"));
+    }
+    let (input, version) = match input {
+        Some(given) => given,
+        None => {
+            let alliance = alliances::get(db, v.actor.city_id, n.alliance_id).await?;
+            (NeedInput::of(&n, alliance.region_id), n.version)
+        }
+    };
+    let mut page = need_form(state, v, input).await?;
+    page.editing = Some((id, version));
+    Ok(page)
+}
+
+/// 编辑需求.
+pub async fn edit(State(state): State<AppState>, v: Visitor, Path(id): Path<i64>) -> PageResult {
+    Ok(pages::render(&edit_form(&state, &v, id, None).await?))
+}
+
+/// Saves an edit; a need changed meanwhile (another version) is refused, the input kept.
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    post: Posted,
+) -> PageResult {
+    let v = &post.visitor;
+    let input = NeedInput::from(&post.fields);
+    let version: Option<i32> = post.fields.get("version").parse().ok();
+    let outcome = async {
+        post.fields.acceptable()?;
+        let patch = input.to_patch()?;
+        let tx = state.db.begin().await?;
+        let n = needs::update(&tx, &v.actor, id, version, patch).await?;
+        state.commit(tx).await?;
+        Ok::<_, Error>(n)
+    }
+    .await
+    .map_err(super::forms::stale_as_field);
+    answer_entry(
+        outcome,
+        |n| format!("/needs/{}", n.id),
+        &[("community_id", "community")],
+        edit_form(&state, v, id, Some((input, version.unwrap_or(0)))),
+    )
+    .await
 }

@@ -12,7 +12,7 @@ use crate::api::matching::dto::NeedMatch;
 use crate::api::views::ResourceView;
 use crate::domain::matching::MatchParams;
 use crate::domain::regions::{Level, RegionRef};
-use crate::domain::resources::{self, NewResource, ResourceFilter, Status};
+use crate::domain::resources::{self, NewResource, ResourceFilter, ResourcePatch, Status};
 use crate::domain::{Actor, PageParams, alliances, categories, regions};
 use crate::error::{Duplicate, Error, Result};
 use crate::state::AppState;
@@ -183,6 +183,39 @@ impl ResourceInput {
         }
     }
 
+    /// The form filled with a resource as it is, to edit it.
+    fn of(r: &entity::resource::Model) -> ResourceInput {
+        ResourceInput {
+            title: r.title.clone(),
+            description: r.description.clone(),
+            category: r.category.clone(),
+            tags: r.tags.0.join("、"),
+            quantity: r.quantity.map(|q| q.to_string()).unwrap_or_default(),
+            scope: match r.scope_region_id {
+                Some(id) => format!("{}:{id}", r.scope_level.as_str()),
+                None => r.scope_level.as_str().to_owned(),
+            },
+            available_from: r.available_from.map(|d| d.to_string()).unwrap_or_default(),
+            available_until: r.available_until.map(|d| d.to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// The whole form as a change of every field (an emptied field clears it).
+    fn to_patch(&self) -> Result<ResourcePatch> {
+        let new = self.to_new(false)?;
+        Ok(ResourcePatch {
+            title: Some(new.title.unwrap_or_default()),
+            description: Some(new.description.unwrap_or_default()),
+            category: Some(new.category.unwrap_or_default()),
+            tags: new.tags,
+            quantity: Some(new.quantity),
+            scope_level: new.scope_level,
+            scope_region_id: Some(new.scope_region_id),
+            available_from: Some(new.available_from),
+            available_until: Some(new.available_until),
+        })
+    }
+
     fn to_new(&self, allow_duplicate: bool) -> Result<NewResource> {
         let mut u = Unreadable::default();
         let quantity = u.number("quantity", &self.quantity, "数量须为整数");
@@ -225,6 +258,8 @@ struct ResourceForm {
     city: Choice,
     scopes: Vec<ScopeGroup>,
     duplicates: Vec<Duplicate>,
+    /// Editing this resource (its id and the version the form was filled from).
+    editing: Option<(i64, i32)>,
 }
 
 impl ResourceForm {
@@ -264,6 +299,7 @@ async fn resource_form(
         input,
         errors: Messages::default(),
         duplicates: Vec::new(),
+        editing: None,
     })
 }
 
@@ -334,6 +370,56 @@ async fn resource_page(
         keep,
         error,
     })
+}
+
+/// The form to edit a resource, filled with it as it is (or, refused, with what was sent).
+async fn edit_form(
+    state: &AppState,
+    v: &Visitor,
+    id: i64,
+    input: Option<(ResourceInput, i32)>,
+) -> Result<ResourceForm> {
+    let r = resources::get(state.read(), v.actor.city_id, id).await?;
+    if !v.actor.speaks_for(r.organization_id) {
+        return Err(Error::forbidden("只能修改本单位的资源"));
+    }
+    let (input, version) = input.unwrap_or_else(|| (ResourceInput::of(&r), r.version));
+    let mut page = resource_form(state, v, input).await?;
+    page.editing = Some((id, version));
+    Ok(page)
+}
+
+/// 编辑资源.
+pub async fn edit(State(state): State<AppState>, v: Visitor, Path(id): Path<i64>) -> PageResult {
+    Ok(pages::render(&edit_form(&state, &v, id, None).await?))
+}
+
+/// Saves an edit; a resource changed meanwhile (another version) is refused, the input kept.
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    post: Posted,
+) -> PageResult {
+    let v = &post.visitor;
+    let input = ResourceInput::from(&post.fields);
+    let version: Option<i32> = post.fields.get("version").parse().ok();
+    let outcome = async {
+        post.fields.acceptable()?;
+        let patch = input.to_patch()?;
+        let tx = state.db.begin().await?;
+        let r = resources::update(&tx, &v.actor, id, version, patch).await?;
+        state.commit(tx).await?;
+        Ok::<_, Error>(r)
+    }
+    .await
+    .map_err(super::forms::stale_as_field);
+    answer_entry(
+        outcome,
+        |r| format!("/resources/{}", r.id),
+        &[("scope_level", "scope"), ("scope_region_id", "scope")],
+        edit_form(&state, v, id, Some((input, version.unwrap_or(0)))),
+    )
+    .await
 }
 
 /// The owner's buttons for a resource in `status`: 复核 always; 已用完 and 撤回 while it is

@@ -18,7 +18,8 @@ both!(
     a_member_sees_and_reaches_only_its_own_pages,
     unknown_pages_answer_a_page_to_browsers_only,
     sheets_download_and_upload_with_the_session,
-    entries_are_kept_from_their_pages
+    entries_are_kept_from_their_pages,
+    entries_are_edited_in_their_forms
 );
 
 /// A browser without the browser: its cookies, kept from answer to answer.
@@ -653,4 +654,114 @@ async fn entries_are_kept_from_their_pages(app: TestApp) {
             .body["status"],
         "withdrawn"
     );
+}
+
+/// 编辑: the form comes filled with the entry as it is; a save changes it; a save from a form
+/// filled before someone else's change is refused above the fields, the input kept.
+async fn entries_are_edited_in_their_forms(app: TestApp) {
+    let w = app.world().await;
+    let need = app
+        .post("/api/v1/needs", &w.coordinator, w.need("独居老人助餐"))
+        .await
+        .id();
+    let r = app
+        .post("/api/v1/resources", &w.member_a, w.resource("上门量血压"))
+        .await
+        .id();
+    let mut v = Visit::new(&app);
+    v.login("coord_huashan", PASSWORD).await;
+    let csrf = v.csrf().await;
+    let form = v.get(&format!("/needs/{need}/edit")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.html.contains("value=\"独居老人助餐\""));
+    assert!(form.html.contains("value=\"老年人、体检\""));
+    let version = form.field("version");
+    let fields = |title: &str, version: &str| {
+        vec![
+            ("_csrf".to_owned(), csrf.clone()),
+            ("version".to_owned(), version.to_owned()),
+            ("title".to_owned(), title.to_owned()),
+            ("category".to_owned(), "养老助残".to_owned()),
+            ("community".to_owned(), w.community.to_string()),
+            ("description".to_owned(), "每天中午送餐上门".to_owned()),
+            ("tags".to_owned(), "助餐".to_owned()),
+            ("quantity".to_owned(), String::new()),
+            ("urgency".to_owned(), "high".to_owned()),
+        ]
+    };
+    let path = format!("{}/needs/{need}/edit", v.base);
+    let saved = v
+        .send(
+            v.client
+                .post(&path)
+                .form(&fields("独居老人午餐送上门", &version)),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+    let now = app
+        .get(&format!("/api/v1/needs/{need}"), &w.coordinator)
+        .await;
+    assert_eq!(now.body["title"], "独居老人午餐送上门");
+    assert_eq!(now.body["category"], "养老助残");
+    assert_eq!(
+        now.body["quantity"],
+        serde_json::Value::Null,
+        "an emptied field is cleared"
+    );
+    let stale = v
+        .send(v.client.post(&path).form(&fields("又改了一次", &version)))
+        .await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        stale.html.contains("value=\"又改了一次\""),
+        "the input is kept"
+    );
+    let after = app
+        .get(&format!("/api/v1/needs/{need}"), &w.coordinator)
+        .await;
+    assert_eq!(after.body["title"], "独居老人午餐送上门", "nothing changed");
+    // Another alliance's coordinator, or a unit, may not open the form.
+    let mut other = Visit::new(&app);
+    other.login("coord_jinma", PASSWORD).await;
+    assert_eq!(
+        other.get(&format!("/needs/{need}/edit")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        v.get(&format!("/resources/{r}/edit")).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // The unit edits its resource's scope by name.
+    let mut u = Visit::new(&app);
+    u.login("member_a", PASSWORD).await;
+    let form = u.get(&format!("/resources/{r}/edit")).await;
+    assert!(
+        form.html
+            .contains(&format!("value=\"street:{}\" selected", w.street))
+    );
+    let ucsrf = u.csrf().await;
+    let fields = vec![
+        ("_csrf".to_owned(), ucsrf),
+        ("version".to_owned(), form.field("version")),
+        ("title".to_owned(), "上门量血压".to_owned()),
+        ("category".to_owned(), "医疗健康".to_owned()),
+        ("scope".to_owned(), format!("community:{}", w.community)),
+        ("description".to_owned(), "每周三上午上门量血压".to_owned()),
+        ("tags".to_owned(), "义诊".to_owned()),
+        ("quantity".to_owned(), "10".to_owned()),
+    ];
+    let saved = u
+        .send(
+            u.client
+                .post(format!("{}/resources/{r}/edit", u.base))
+                .form(&fields),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+    let now = app
+        .get(&format!("/api/v1/resources/{r}"), &w.member_a)
+        .await;
+    assert_eq!(now.body["scope"]["level"], "community");
+    assert_eq!(now.body["quantity"], 10);
 }

@@ -107,6 +107,10 @@ async fn need_to_project_through_the_pages(app: TestApp) {
     assert_eq!(first, "社区义诊：测量血压血糖");
     assert!(b.exists(".match mark").await, "matched words are marked");
     b.check("need-detail").await;
+    b.click(&format!("a[href='{need_path}/edit']")).await;
+    assert_eq!(b.value("#title").await, "老人需要上门义诊量血压");
+    b.check("need-edit").await;
+    b.goto(&need_path).await;
 
     // 发起对接 with the first match (ticked by default).
     b.press("发起对接（勾选的资源）").await;
