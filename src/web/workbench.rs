@@ -35,7 +35,8 @@ pub struct NeedWithMatch {
 /// A unit's resource and the open needs it fits best.
 pub struct ResourceWithNeeds {
     pub resource: ResourceView,
-    pub needs: Vec<(i64, String)>,
+    /// Each need's id, title and place (two communities often need the same thing).
+    pub needs: Vec<(i64, String, String)>,
 }
 
 #[derive(Template)]
@@ -213,7 +214,7 @@ async fn member(state: &AppState, actor: &Actor) -> Result<Vec<ResourceWithNeeds
             crate::api::matching::of_resource(state, actor, resource.entry.id, &best).await?;
         let needs = found
             .into_iter()
-            .map(|m| (m.need.entry.id, m.need.entry.title))
+            .map(|m| (m.need.entry.id, m.need.entry.title, m.need.place.name))
             .collect();
         out.push(ResourceWithNeeds { resource, needs });
     }
