@@ -58,17 +58,55 @@ fn column_of(field: &str) -> &'static str {
     }
 }
 
-/// Creates every account of the sheet in `db` (a transaction), or reports every problem by
-/// row and column; the caller commits only on `Ok(Ok(_))`.
+/// An initial password and its hash, made before the write transaction: hashing hundreds
+/// at full cost takes seconds, which must not hold the city's writes.
+pub struct Initial {
+    password: String,
+    hash: PasswordHash,
+}
+
+/// The initial passwords of a sheet's rows (admins; at most [`MAX_ROWS`]).
+pub async fn initial_passwords(actor: &Actor, table: &Table) -> Result<Vec<Initial>> {
+    actor.require_admin()?;
+    if table.rows.len() > MAX_ROWS {
+        return Err(Error::field(
+            "file",
+            format!("一次最多导入 {MAX_ROWS} 个账号，请分成几份"),
+        ));
+    }
+    // A sheet without its headers is refused by `create_from_sheet` before any row is read:
+    // no password of it is worth the cost of a hash.
+    if missing_headers(table).next().is_some() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::with_capacity(table.rows.len());
+    for _ in &table.rows {
+        let password = initial_password();
+        let hash = PasswordHash(users::hash_password_off_thread(&password).await?);
+        out.push(Initial { password, hash });
+    }
+    Ok(out)
+}
+
+/// The required columns (用户名, 姓名, 角色) the sheet lacks.
+fn missing_headers(table: &Table) -> impl Iterator<Item = &'static str> + '_ {
+    HEADERS[..3]
+        .iter()
+        .copied()
+        .filter(|h| table.column(h).is_none())
+}
+
+/// Creates every account of the sheet in `db` (a transaction), each with its row's initial
+/// password from [`initial_passwords`], or reports every problem by row and column; the
+/// caller commits only on `Ok(Ok(_))`.
 pub async fn create_from_sheet(
     db: &impl ConnectionTrait,
     actor: &Actor,
     table: &Table,
+    initial: Vec<Initial>,
 ) -> Result<std::result::Result<Vec<Made>, Vec<RowProblem>>> {
     actor.require_admin()?;
-    let missing: Vec<RowProblem> = HEADERS[..3]
-        .iter()
-        .filter(|h| table.column(h).is_none())
+    let missing: Vec<RowProblem> = missing_headers(table)
         .map(|h| RowProblem {
             row: 1,
             column: (*h).to_owned(),
@@ -78,11 +116,10 @@ pub async fn create_from_sheet(
     if !missing.is_empty() {
         return Ok(Err(missing));
     }
-    if table.rows.len() > MAX_ROWS {
-        return Err(Error::field(
-            "file",
-            format!("一次最多导入 {MAX_ROWS} 个账号，请分成几份"),
-        ));
+    if initial.len() != table.rows.len() {
+        return Err(Error::Internal(anyhow::anyhow!(
+            "one initial password per row"
+        )));
     }
     let alliances: HashMap<String, i64> = alliance::Entity::find()
         .filter(alliance::Column::CityId.eq(actor.city_id))
@@ -107,7 +144,7 @@ pub async fn create_from_sheet(
     };
     let mut problems = Vec::new();
     let mut made = Vec::new();
-    for (row, cells) in &table.rows {
+    for ((row, cells), initial) in table.rows.iter().zip(initial) {
         let mut here = |column: &str, message: String| {
             problems.push(RowProblem {
                 row: *row,
@@ -141,7 +178,7 @@ pub async fn create_from_sheet(
                 continue;
             }
         };
-        let password = initial_password();
+        let Initial { password, hash } = initial;
         let input = NewUser {
             username: Some(cell(cells, "用户名")).filter(|u| !u.is_empty()),
             password: Some(password.clone()),
@@ -151,8 +188,7 @@ pub async fn create_from_sheet(
             organization_id,
             must_change_password: true,
         };
-        let hash = PasswordHash::of(Some(&password)).await?;
-        match users::create(db, Some(actor), actor.city_id, input, hash).await {
+        match users::create(db, Some(actor), actor.city_id, input, Some(hash)).await {
             Ok(user) => made.push(Made { user, password }),
             Err(Error::Validation(found)) => {
                 for p in found {

@@ -194,8 +194,9 @@ pub async fn bulk(
         v.actor.require_admin()?;
         let file = file.ok_or_else(|| Error::field("file", "请选择账号表格（CSV 或 XLSX）"))?;
         let table = read_sheet(file).await?;
+        let initial = accounts::initial_passwords(&v.actor, &table).await?;
         let tx = state.db.begin().await?;
-        match accounts::create_from_sheet(&tx, &v.actor, &table).await? {
+        match accounts::create_from_sheet(&tx, &v.actor, &table, initial).await? {
             Ok(made) => {
                 state.commit(tx).await?;
                 Ok(Ok(made))

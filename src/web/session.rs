@@ -125,14 +125,18 @@ impl FromRequestParts<AppState> for Visitor {
         if user.must_change_password && path != "/password" && path != "/logout" {
             return Err(Redirect::to("/password").into_response());
         }
-        auth::touch(
+        // Keeping the session alive is not worth failing the page for (the database busy
+        // with a long write): the next request, a minute on, tries again.
+        if let Err(e) = auth::touch(
             &state.db.write,
             &session,
             state.config.web_idle,
             state.config.token_ttl,
         )
         .await
-        .map_err(|e| ErrorPage::from(e).into_response())?;
+        {
+            tracing::warn!(error = %e, session = session.id, "page session not extended");
+        }
         Ok(Visitor {
             actor,
             user,

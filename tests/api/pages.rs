@@ -19,7 +19,8 @@ both!(
     unknown_pages_answer_a_page_to_browsers_only,
     sheets_download_and_upload_with_the_session,
     entries_are_kept_from_their_pages,
-    entries_are_edited_in_their_forms
+    entries_are_edited_in_their_forms,
+    bulk_accounts_are_for_admins_and_need_their_headers
 );
 
 /// A browser without the browser: its cookies, kept from answer to answer.
@@ -764,4 +765,52 @@ async fn entries_are_edited_in_their_forms(app: TestApp) {
         .await;
     assert_eq!(now.body["scope"]["level"], "community");
     assert_eq!(now.body["quantity"], 10);
+}
+
+/// Accounts in bulk: only an admin may make them, and a sheet without its headers is refused
+/// by name, with nothing made.
+async fn bulk_accounts_are_for_admins_and_need_their_headers(app: TestApp) {
+    app.world().await;
+    let sheet = |text: &str| {
+        reqwest::multipart::Part::bytes(text.as_bytes().to_vec()).file_name("账号.csv")
+    };
+    let mut coordinator = Visit::new(&app);
+    coordinator.login("coord_huashan", PASSWORD).await;
+    assert_eq!(
+        coordinator.get("/users").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let csrf = coordinator.csrf().await;
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf)
+        .part("file", sheet("用户名,姓名,角色\r\nwang_wu,王五,审核人\r\n"));
+    let req = coordinator
+        .client
+        .post(format!("{}/users/bulk", coordinator.base))
+        .multipart(form);
+    assert_eq!(coordinator.send(req).await.status, StatusCode::FORBIDDEN);
+
+    let mut admin = Visit::new(&app);
+    admin.login("admin", crate::common::ADMIN_PASSWORD).await;
+    let csrf = admin.csrf().await;
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf)
+        .part("file", sheet("名字,角色\r\nwang_wu,审核人\r\n"));
+    let req = admin
+        .client
+        .post(format!("{}/users/bulk", admin.base))
+        .multipart(form);
+    let refused = admin.send(req).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.html.contains("缺少「用户名」列"),
+        "{}",
+        refused.html
+    );
+    let made = scalar(
+        &app.db.read,
+        "SELECT COUNT(*) FROM users WHERE username = 'wang_wu'",
+    )
+    .await;
+    assert_eq!(made, 0);
 }
