@@ -3,6 +3,7 @@
 //! write its screenshots at phone and desk widths.
 
 use std::io::Write;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -47,7 +48,11 @@ pub struct Driver {
 }
 
 impl Drop for Driver {
+    /// Stops chromedriver and the browser it started: they share a process group of their
+    /// own, so a story that failed before closing its session leaves no Chromium running.
     fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -83,6 +88,7 @@ impl Browser {
             .expect("a free port")
             .port();
         let child = Command::new(&driver)
+            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
