@@ -78,6 +78,16 @@ pub async fn organization_names(
     Ok(rows.into_iter().map(|o| (o.id, o.name)).collect())
 }
 
+/// Organizations by id, in id order (the units of a project, say).
+pub async fn organizations(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<Vec<organization::Model>> {
+    let mut rows = by_ids::<organization::Entity>(db, organization::Column::Id, ids).await?;
+    rows.sort_by_key(|o| o.id);
+    Ok(rows)
+}
+
 pub async fn resources(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = i64>,

@@ -1,10 +1,9 @@
 //! 登录 and 退出 for the pages: the same users, login throttle and audit as the API's login.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 
 use super::pages::{self, PageResult, STYLE_VERSION};
 use super::session::{self, LOGIN_COOKIE, LoginPost, Posted, SESSION_COOKIE};
@@ -23,11 +22,6 @@ struct LoginPage {
     style_version: &'static str,
 }
 
-#[derive(Deserialize)]
-pub struct Next {
-    next: Option<String>,
-}
-
 /// Where to go after login: a path of this site only (never another site, never `//host`).
 fn local_path(next: &str) -> String {
     if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
@@ -41,13 +35,14 @@ fn local_path(next: &str) -> String {
 pub async fn form(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<Next>,
+    RawQuery(q): RawQuery,
 ) -> Response {
     let token = session::cookie(&headers, LOGIN_COOKIE).unwrap_or_else(session::random_token);
     let page = LoginPage {
         csrf: token.clone(),
         username: String::new(),
-        next: local_path(q.next.as_deref().unwrap_or("/")),
+        // Read leniently, as every page's query: a mangled address still shows the form.
+        next: local_path(super::forms::Filters::parse(q.as_deref()).get("next")),
         error: None,
         style_version: STYLE_VERSION.as_str(),
     };

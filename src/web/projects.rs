@@ -10,7 +10,7 @@ use super::session::{Posted, Visitor};
 use crate::api::views::{FeedbackView, OrganizationView, ProjectEventView, ProjectView};
 use crate::domain::projects::feedback::{self, Rating, Reply};
 use crate::domain::projects::{self, ProjectFilter, Status, TransitionRequest};
-use crate::domain::{PageParams, organizations};
+use crate::domain::{PageParams, lookup};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
@@ -155,13 +155,8 @@ async fn project_page(
     let db = state.read();
     let row = projects::get(db, v.actor.city_id, id).await?;
     let view = ProjectView::one(db, &v.actor, row).await?;
-    let mut unit_ids: Vec<i64> = view.resources.iter().map(|r| r.organization.id).collect();
-    unit_ids.sort_unstable();
-    unit_ids.dedup();
-    let mut units = Vec::with_capacity(unit_ids.len());
-    for id in unit_ids {
-        units.push(organizations::get(db, v.actor.city_id, id).await?);
-    }
+    // One query for the project's units, however many resources it joins.
+    let units = lookup::organizations(db, view.resources.iter().map(|r| r.organization.id)).await?;
     let events = projects::timeline(db, v.actor.city_id, id).await?;
     let timeline = ProjectEventView::many(db, events)
         .await?
