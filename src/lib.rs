@@ -13,6 +13,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod eval;
+pub mod images;
 pub mod metrics;
 pub mod ops;
 pub mod robots;

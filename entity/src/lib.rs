@@ -16,6 +16,7 @@ pub mod organization;
 pub mod project;
 pub mod project_event;
 pub mod project_feedback;
+pub mod project_photo;
 pub mod project_resource;
 pub mod region;
 pub mod resource;

@@ -12,6 +12,7 @@ mod m20261206_000002_import_jobs;
 mod m20261207_000001_embeddings;
 mod m20261208_000001_webhook_format;
 mod m20261208_000002_must_change_password;
+mod m20261209_000001_project_photos;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_embeddings::Migration),
             Box::new(m20261208_000001_webhook_format::Migration),
             Box::new(m20261208_000002_must_change_password::Migration),
+            Box::new(m20261209_000001_project_photos::Migration),
         ]
     }
 }

@@ -14,6 +14,7 @@ pub(crate) mod matching;
 mod needs;
 mod notifications;
 mod organizations;
+pub(crate) mod photos;
 mod projects;
 mod regions;
 mod resources;
@@ -97,6 +98,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(resources::router())
         .merge(needs::router())
         .merge(projects::router())
+        .merge(photos::router())
         .merge(match_plan::router())
         .merge(matching::router());
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())

@@ -724,3 +724,47 @@ impl From<entity::webhook_delivery::Model> for DeliveryView {
         }
     }
 }
+
+/// A photo of a project's work (晒单), without its pixels: `url` and `thumb_url` serve them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PhotoView {
+    pub id: i64,
+    pub project_id: i64,
+    pub caption: String,
+    /// Of the kept image (at most 1600 px on the longer side).
+    pub width: i32,
+    pub height: i32,
+    pub uploaded_by: Named,
+    pub uploaded_at: DateTime<FixedOffset>,
+    pub url: String,
+    pub thumb_url: String,
+}
+
+impl PhotoView {
+    /// The views of a project's photos, their addresses under `base` (the API's or the
+    /// pages').
+    pub async fn many(
+        db: &impl ConnectionTrait,
+        base: &str,
+        rows: Vec<crate::domain::projects::photos::PhotoInfo>,
+    ) -> Result<Vec<Self>> {
+        let users = lookup::user_names(db, rows.iter().map(|p| p.uploaded_by)).await?;
+        Ok(rows
+            .into_iter()
+            .map(|p| {
+                let url = format!("{base}/projects/{}/photos/{}", p.project_id, p.id);
+                Self {
+                    id: p.id,
+                    project_id: p.project_id,
+                    caption: p.caption,
+                    width: p.width,
+                    height: p.height,
+                    uploaded_by: named(&users, p.uploaded_by),
+                    uploaded_at: local(p.uploaded_at),
+                    thumb_url: format!("{url}?size=thumb"),
+                    url,
+                }
+            })
+            .collect())
+    }
+}

@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::db::Db;
 
 /// Every table, in the order the migrations created them (a table after those it refers to).
-const TABLES: [&str; 23] = [
+const TABLES: [&str; 24] = [
     "regions",
     "alliances",
     "organizations",
@@ -46,6 +46,7 @@ const TABLES: [&str; 23] = [
     "deployment",
     "import_jobs",
     "embeddings",
+    "project_photos",
 ];
 
 /// Rows the migrations themselves write into an empty database: replaced by the source's.
@@ -53,6 +54,8 @@ const SEEDED: [&str; 2] = ["worker_cursors", "deployment"];
 
 /// Rows read and written at a time.
 const PAGE: usize = 1000;
+/// Rows at a time of a table holding bytes (photos: up to a megabyte a row).
+const PAGE_OF_BYTES: usize = 16;
 
 /// How a column is read and written, from its type in the target.
 #[derive(Clone, Copy, Debug)]
@@ -133,6 +136,15 @@ impl Columns {
             .collect::<Vec<_>>()
             .join(", ")
     }
+
+    /// How many rows of this table to hold at once.
+    fn page(&self) -> usize {
+        if self.kinds.iter().any(|k| matches!(k, Kind::Bytes)) {
+            PAGE_OF_BYTES
+        } else {
+            PAGE
+        }
+    }
 }
 
 async fn columns(target: &impl ConnectionTrait, table: &str) -> anyhow::Result<Columns> {
@@ -197,7 +209,8 @@ where
             .query_all_raw(Statement::from_sql_and_values(
                 sea_orm::DbBackend::Sqlite,
                 format!(
-                    "SELECT rowid, {list} FROM \"{table}\" WHERE rowid > ? ORDER BY rowid LIMIT {PAGE}"
+                    "SELECT rowid, {list} FROM \"{table}\" WHERE rowid > ? ORDER BY rowid LIMIT {}",
+                    cols.page()
                 ),
                 [after.into()],
             ))
@@ -221,32 +234,49 @@ where
     }
 }
 
+/// Reads back a table of the target and tallies it: by `id` a page at a time where the table
+/// has one (so a table of photos is never held whole), else at once.
 async fn tally_target(
     target: &impl ConnectionTrait,
     table: &str,
     cols: &Columns,
 ) -> anyhow::Result<Tally> {
     let list = cols.quoted();
-    let rows = target
-        .query_all_raw(Statement::from_string(
-            sea_orm::DbBackend::Postgres,
-            format!("SELECT {list} FROM \"{table}\""),
-        ))
-        .await?;
     let mut tally = Tally {
         rows: 0,
         checksum: 0,
     };
-    for r in &rows {
-        let values = cols
-            .kinds
-            .iter()
-            .enumerate()
-            .map(|(i, k)| k.read(r, i))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        tally.add(&values);
+    let id = cols.names.iter().position(|c| c == "id");
+    let mut after = i64::MIN;
+    loop {
+        let sql = match id {
+            Some(_) => format!(
+                "SELECT {list} FROM \"{table}\" WHERE id > $1 ORDER BY id LIMIT {}",
+                cols.page()
+            ),
+            None => format!("SELECT {list} FROM \"{table}\""),
+        };
+        let rows = target
+            .query_all_raw(Statement::from_sql_and_values(
+                sea_orm::DbBackend::Postgres,
+                sql,
+                id.map(|_| after.into()),
+            ))
+            .await?;
+        for r in &rows {
+            let values = cols
+                .kinds
+                .iter()
+                .enumerate()
+                .map(|(i, k)| k.read(r, i))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            tally.add(&values);
+        }
+        match (id, rows.last()) {
+            (Some(i), Some(last)) => after = last.try_get_by_index(i)?,
+            _ => return Ok(tally),
+        }
     }
-    Ok(tally)
 }
 
 async fn count(db: &impl ConnectionTrait, table: &str) -> anyhow::Result<i64> {

@@ -3,15 +3,14 @@
 //! once).
 
 use askama::Template;
-use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 
 use super::forms::{Filters, Messages};
 use super::pages::{self, Chrome, ErrorPage, PageResult};
-use super::session::{Posted, Visitor};
+use super::session::{Posted, Uploaded, Visitor};
 use crate::api::spreadsheets::read_sheet;
 use crate::api::views::UserView;
 use crate::domain::accounts::{self, Made};
@@ -167,31 +166,15 @@ pub async fn users(State(state): State<AppState>, v: Visitor, RawQuery(q): RawQu
 }
 
 /// Makes the accounts of an uploaded sheet, and shows their initial passwords once.
-pub async fn bulk(
-    State(state): State<AppState>,
-    v: Visitor,
-    headers: HeaderMap,
-    form: Result<Multipart, MultipartRejection>,
-) -> Response {
-    if super::session::foreign_origin(&headers) {
-        return ErrorPage::stale_form().into_response();
-    }
-    let Ok(mut form) = form else {
-        return ErrorPage::new(StatusCode::BAD_REQUEST, "请从页面上的表单上传文件").into_response();
-    };
-    let (mut csrf, mut file) = (String::new(), None);
-    while let Ok(Some(field)) = form.next_field().await {
-        match field.name().unwrap_or("") {
-            "_csrf" => csrf = field.text().await.unwrap_or_default(),
-            "file" => file = field.bytes().await.ok().filter(|b| !b.is_empty()),
-            _ => {}
-        }
-    }
-    if !v.csrf_matches(&csrf) {
-        return ErrorPage::stale_form().into_response();
-    }
+pub async fn bulk(State(state): State<AppState>, up: Uploaded) -> Response {
+    let v = &up.visitor;
+    let file = up.file("file").map(|f| f.bytes.clone());
+    let unreadable = up.problem.map(|p| p.message("20 MiB"));
     let outcome = async {
         v.actor.require_admin()?;
+        if let Some(m) = unreadable {
+            return Err(Error::field("file", m));
+        }
         let file = file.ok_or_else(|| Error::field("file", "请选择账号表格（CSV 或 XLSX）"))?;
         let table = read_sheet(file).await?;
         let initial = accounts::initial_passwords(&v.actor, &table).await?;
@@ -211,7 +194,7 @@ pub async fn bulk(
     };
     match outcome {
         Ok(Ok(made)) => {
-            let page = users_page(&state, &v, 1).await.map(|mut p| {
+            let page = users_page(&state, v, 1).await.map(|mut p| {
                 p.made_csv = passwords_csv(&made);
                 p.made = made
                     .into_iter()
@@ -222,7 +205,7 @@ pub async fn bulk(
             render(page, StatusCode::CREATED)
         }
         Ok(Err(problems)) => {
-            let page = users_page(&state, &v, 1).await.map(|mut p| {
+            let page = users_page(&state, v, 1).await.map(|mut p| {
                 p.problems = problems;
                 p
             });
@@ -230,7 +213,7 @@ pub async fn bulk(
         }
         Err(e @ (Error::Validation(_) | Error::Unavailable(_))) => {
             let message = ErrorPage::from(e).message;
-            let page = users_page(&state, &v, 1).await.map(|mut p| {
+            let page = users_page(&state, v, 1).await.map(|mut p| {
                 p.error = Some(message);
                 p
             });

@@ -56,6 +56,15 @@ pub fn router() -> Router<AppState> {
         .route("/projects/{id}/transitions", post(projects::transition))
         .route("/projects/{id}/rating", post(projects::rate))
         .route("/projects/{id}/reply", post(projects::reply))
+        .route(
+            "/projects/{id}/photos",
+            post(projects::add_photos).layer(DefaultBodyLimit::max(crate::api::photos::MAX_UPLOAD)),
+        )
+        .route("/projects/{id}/photos/{photo_id}", get(projects::photo))
+        .route(
+            "/projects/{id}/photos/{photo_id}/delete",
+            post(projects::remove_photo),
+        )
         .route("/notifications", get(notifications::list))
         .route("/notifications/read", post(notifications::read_all))
         .route(

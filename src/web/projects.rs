@@ -6,9 +6,11 @@ use axum::extract::{Path, RawQuery, State};
 
 use super::forms::{Choice, Filters, Unreadable, answer_action};
 use super::pages::{self, Chrome, PageResult};
-use super::session::{Posted, Visitor};
-use crate::api::views::{FeedbackView, OrganizationView, ProjectEventView, ProjectView};
+use super::session::{Posted, Uploaded, Visitor};
+use crate::api::photos::PhotoSize;
+use crate::api::views::{FeedbackView, OrganizationView, PhotoView, ProjectEventView, ProjectView};
 use crate::domain::projects::feedback::{self, Rating, Reply};
+use crate::domain::projects::photos;
 use crate::domain::projects::{self, ProjectFilter, Status, TransitionRequest};
 use crate::domain::{PageParams, lookup};
 use crate::error::{Error, Result};
@@ -144,14 +146,34 @@ struct ProjectPage {
     feedback: Option<FeedbackView>,
     can_rate: bool,
     can_reply: bool,
+    /// 晒单: the photos of the work, and whether this visitor may add some now.
+    photos: Vec<PhotoCard>,
+    can_add_photos: bool,
+    photo_error: Option<String>,
+    /// The caption of a refused upload, kept in its field.
+    caption: String,
 }
 
-async fn project_page(
-    state: &AppState,
-    v: &Visitor,
-    id: i64,
+/// A photo as the project page shows it.
+pub struct PhotoCard {
+    pub view: PhotoView,
+    /// Its text for a screen reader: the caption, or who took it when.
+    pub alt: String,
+    /// The thumbnail's size, so the page does not jump as thumbnails arrive.
+    pub thumb_width: i32,
+    pub thumb_height: i32,
+    pub removable: bool,
+}
+
+/// What the page says after a refused post: beside the moves, or beside the photo upload.
+#[derive(Default)]
+struct Said {
     error: Option<String>,
-) -> Result<ProjectPage> {
+    photo_error: Option<String>,
+    caption: String,
+}
+
+async fn project_page(state: &AppState, v: &Visitor, id: i64, said: Said) -> Result<ProjectPage> {
     let db = state.read();
     let row = projects::get(db, v.actor.city_id, id).await?;
     let view = ProjectView::one(db, &v.actor, row).await?;
@@ -171,11 +193,27 @@ async fn project_page(
         None => None,
     };
     let completed = view.status == Status::Completed;
-    let owns = view
-        .resources
+    let owners: Vec<i64> = view.resources.iter().map(|r| r.organization.id).collect();
+    let owns = owners.iter().any(|o| v.actor.speaks_for(*o));
+    let infos = photos::list(db, v.actor.city_id, id).await?;
+    let removable: Vec<bool> = infos
         .iter()
-        .any(|r| v.actor.speaks_for(r.organization.id));
+        .map(|p| photos::may_remove(&v.actor, view.alliance_id, p))
+        .collect();
+    let photos = PhotoView::many(db, "", infos)
+        .await?
+        .into_iter()
+        .zip(removable)
+        .enumerate()
+        .map(|(i, (view, removable))| PhotoCard::new(i, view, removable))
+        .collect();
+    let can_add_photos =
+        photos::takes_photos(view.status) && photos::may_add(&v.actor, view.alliance_id, &owners);
     Ok(ProjectPage {
+        photos,
+        can_add_photos,
+        photo_error: said.photo_error,
+        caption: said.caption,
         chrome: Chrome::of(state, v, "/projects").await?,
         can_rate: completed && feedback.is_none() && v.actor.coordinates(view.alliance_id),
         can_reply: feedback.as_ref().is_some_and(|f| f.reply.is_none()) && owns,
@@ -184,13 +222,44 @@ async fn project_page(
         project: ProjectRow::many(vec![view]).pop().expect("one in, one out"),
         units: OrganizationView::many(db, &v.actor, units).await?,
         timeline,
-        error,
+        error: said.error,
     })
+}
+
+impl PhotoCard {
+    fn new(i: usize, view: PhotoView, removable: bool) -> PhotoCard {
+        let alt = if view.caption.is_empty() {
+            format!(
+                "第 {} 张照片，{} 上传于 {}",
+                i + 1,
+                view.uploaded_by.name,
+                view.uploaded_at.format("%Y-%m-%d")
+            )
+        } else {
+            view.caption.clone()
+        };
+        let side = crate::images::THUMB_SIDE as i32;
+        let longer = view.width.max(view.height).max(1);
+        let scale = |x: i32| {
+            if longer <= side {
+                x
+            } else {
+                (x * side + longer / 2) / longer
+            }
+        };
+        PhotoCard {
+            alt,
+            thumb_width: scale(view.width).max(1),
+            thumb_height: scale(view.height).max(1),
+            removable,
+            view,
+        }
+    }
 }
 
 /// 项目详情.
 pub async fn show(State(state): State<AppState>, v: Visitor, Path(id): Path<i64>) -> PageResult {
-    let page = project_page(&state, &v, id, None).await?;
+    let page = project_page(&state, &v, id, Said::default()).await?;
     Ok(pages::render(&page))
 }
 
@@ -227,7 +296,14 @@ pub async fn transition(
 /// The answer to a post on a project's page: back to it, or it again with the reason.
 async fn after_post(state: &AppState, v: &Visitor, id: i64, outcome: Result<()>) -> PageResult {
     let back = format!("/projects/{id}");
-    answer_action(outcome, &back, |m| project_page(state, v, id, Some(m))).await
+    answer_action(outcome, &back, |m| {
+        let said = Said {
+            error: Some(m),
+            ..Said::default()
+        };
+        project_page(state, v, id, said)
+    })
+    .await
 }
 
 /// 评单: the need's coordinator rates a completed project (1–5, with a comment).
@@ -266,4 +342,71 @@ pub async fn reply(State(state): State<AppState>, Path(id): Path<i64>, post: Pos
     }
     .await;
     after_post(&state, v, id, outcome).await
+}
+
+/// 晒单: adds the chosen photos (all of them, or none with the reason beside the form).
+pub async fn add_photos(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    up: Uploaded,
+) -> PageResult {
+    let v = &up.visitor;
+    let caption = up.fields.get("caption").to_owned();
+    let outcome = async {
+        if let Some(p) = up.problem {
+            return Err(Error::field("photo", p.message("40 MB，请分几次上传")));
+        }
+        let files = up
+            .files
+            .iter()
+            .filter(|f| f.field == "photo")
+            .map(|f| f.bytes.clone())
+            .collect();
+        crate::api::photos::save(&state, &v.actor, id, files, Some(&caption)).await
+    }
+    .await;
+    match outcome {
+        Ok(_) => Ok(pages::see_other(&format!("/projects/{id}#photos"))),
+        Err(e @ (Error::Validation(_) | Error::Conflict(_))) => {
+            let said = Said {
+                photo_error: Some(pages::ErrorPage::from(e).message),
+                caption,
+                ..Said::default()
+            };
+            let page = project_page(&state, v, id, said).await?;
+            Ok(pages::render_with(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                &page,
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A photo or its thumbnail (`?size=thumb`), for everyone who may read the project.
+pub async fn photo(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path((id, photo_id)): Path<(i64, i64)>,
+    axum::extract::Query(q): axum::extract::Query<PhotoSize>,
+    headers: axum::http::HeaderMap,
+) -> PageResult {
+    Ok(crate::api::photos::serve(&state, v.actor.city_id, id, photo_id, &q, &headers).await?)
+}
+
+/// Removes a photo (its uploader or the alliance's coordinators).
+pub async fn remove_photo(
+    State(state): State<AppState>,
+    Path((id, photo_id)): Path<(i64, i64)>,
+    post: Posted,
+) -> PageResult {
+    let v = &post.visitor;
+    let outcome = async {
+        let tx = state.db.begin().await?;
+        photos::remove(&tx, &v.actor, id, photo_id).await?;
+        state.commit(tx).await
+    }
+    .await;
+    outcome?;
+    Ok(pages::see_other(&format!("/projects/{id}#photos")))
 }

@@ -226,6 +226,123 @@ impl FromRequest<AppState> for Posted {
     }
 }
 
+/// A multipart form (a file upload) posted by a logged-in visitor, its CSRF token checked as
+/// [`Posted`]'s is. Its files are read whole (within the route's body limit); an upload cut
+/// short or over the limit is reported in `problem`, for the page to say so beside the form.
+pub struct Uploaded {
+    pub visitor: Visitor,
+    pub fields: Fields,
+    /// The non-empty files, in order.
+    pub files: Vec<UploadedFile>,
+    pub problem: Option<UploadProblem>,
+}
+
+pub struct UploadedFile {
+    pub field: String,
+    /// The name the browser gave it, if any.
+    pub name: Option<String>,
+    pub bytes: Bytes,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UploadProblem {
+    /// Over the route's body limit.
+    TooLarge,
+    /// Cut short or malformed.
+    Broken,
+}
+
+impl Uploaded {
+    /// The first file sent under `field`.
+    pub fn file(&self, field: &str) -> Option<&UploadedFile> {
+        self.files.iter().find(|f| f.field == field)
+    }
+}
+
+impl FromRequest<AppState> for Uploaded {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        use axum::extract::Multipart;
+        let (mut parts, body) = req.into_parts();
+        let visitor = Visitor::from_request_parts(&mut parts, state).await?;
+        if foreign_origin(&parts.headers) {
+            return Err(ErrorPage::stale_form().into_response());
+        }
+        let req = Request::from_parts(parts, body);
+        let Ok(mut form) = Multipart::from_request(req, state).await else {
+            return Err(ErrorPage::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "请从页面上的表单上传文件",
+            )
+            .into_response());
+        };
+        let (mut fields, mut files, mut problem) = (Vec::new(), Vec::new(), None);
+        loop {
+            let field = match form.next_field().await {
+                Ok(Some(field)) => field,
+                Ok(None) => break,
+                Err(e) => {
+                    problem = Some(UploadProblem::of(&e));
+                    break;
+                }
+            };
+            let name = field.name().unwrap_or("").to_owned();
+            if let Some(file_name) = field.file_name() {
+                let file_name = Some(file_name.to_owned()).filter(|n| !n.is_empty());
+                match field.bytes().await {
+                    Ok(bytes) if !bytes.is_empty() => files.push(UploadedFile {
+                        field: name,
+                        name: file_name,
+                        bytes,
+                    }),
+                    Ok(_) => {}
+                    Err(e) => {
+                        problem = Some(UploadProblem::of(&e));
+                        break;
+                    }
+                }
+            } else {
+                match field.text().await {
+                    Ok(t) => fields.push((name, t)),
+                    Err(e) => {
+                        problem = Some(UploadProblem::of(&e));
+                        break;
+                    }
+                }
+            }
+        }
+        let fields = Fields(fields);
+        if !visitor.csrf_matches(fields.get("_csrf")) {
+            return Err(ErrorPage::stale_form().into_response());
+        }
+        Ok(Uploaded {
+            visitor,
+            fields,
+            files,
+            problem,
+        })
+    }
+}
+
+impl UploadProblem {
+    fn of(e: &axum::extract::multipart::MultipartError) -> Self {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            UploadProblem::TooLarge
+        } else {
+            UploadProblem::Broken
+        }
+    }
+
+    /// What the page says, given the route's limit in words.
+    pub fn message(self, limit: &str) -> String {
+        match self {
+            UploadProblem::TooLarge => format!("上传的文件合计不能超过 {limit}"),
+            UploadProblem::Broken => "上传没有完成，请重新选择文件上传".to_owned(),
+        }
+    }
+}
+
 /// The login form: its CSRF token is checked against the `lm_login` cookie its page set.
 pub struct LoginPost {
     pub fields: Fields,

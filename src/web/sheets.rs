@@ -2,13 +2,12 @@
 //! its problems by row and column; blank templates; every list as CSV or XLSX.
 
 use askama::Template;
-use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::pages::{self, Chrome, ErrorPage, PageResult};
-use super::session::Visitor;
+use super::session::{Uploaded, Visitor};
 use crate::api::spreadsheets::{export_file, read_sheet, start_import};
 use crate::domain::imports::{self, ImportJob};
 use crate::domain::spreadsheets::{self, ImportOptions, List};
@@ -81,57 +80,14 @@ pub async fn job(State(state): State<AppState>, v: Visitor, Path(id): Path<i64>)
 }
 
 /// Reads the upload form (its CSRF token first), starts the job and shows it.
-pub async fn upload(
-    State(state): State<AppState>,
-    v: Visitor,
-    headers: HeaderMap,
-    form: Result<Multipart, MultipartRejection>,
-) -> Response {
-    if super::session::foreign_origin(&headers) {
-        return ErrorPage::stale_form().into_response();
-    }
-    let Ok(mut form) = form else {
-        return ErrorPage::new(StatusCode::BAD_REQUEST, "请从页面上的表单上传文件").into_response();
-    };
-    let (mut csrf, mut file, mut file_name) = (String::new(), None, None);
-    let (mut dry_run, mut allow_duplicates) = (false, false);
-    let mut unreadable = None;
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) => match field.name().unwrap_or("") {
-                "_csrf" => csrf = field.text().await.unwrap_or_default(),
-                "file" => {
-                    file_name = field
-                        .file_name()
-                        .filter(|n| !n.is_empty())
-                        .map(str::to_owned);
-                    match field.bytes().await {
-                        Ok(b) if !b.is_empty() => file = Some(b),
-                        Ok(_) => {}
-                        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                            unreadable = Some("文件不能超过 20 MiB");
-                            break;
-                        }
-                        Err(_) => {
-                            unreadable = Some("上传没有完成，请重新选择文件上传");
-                            break;
-                        }
-                    }
-                }
-                "dry_run" => dry_run = true,
-                "allow_duplicates" => allow_duplicates = true,
-                _ => {}
-            },
-            Ok(None) => break,
-            Err(_) => {
-                unreadable = Some("上传没有完成，请重新选择文件上传");
-                break;
-            }
-        }
-    }
-    if !v.csrf_matches(&csrf) {
-        return ErrorPage::stale_form().into_response();
-    }
+pub async fn upload(State(state): State<AppState>, up: Uploaded) -> Response {
+    let v = &up.visitor;
+    let file = up.file("file");
+    let file_name = file.and_then(|f| f.name.clone());
+    let file = file.map(|f| f.bytes.clone());
+    let dry_run = !up.fields.get("dry_run").is_empty();
+    let allow_duplicates = !up.fields.get("allow_duplicates").is_empty();
+    let unreadable = up.problem.map(|p| p.message("20 MiB"));
     let started = async {
         if let Some(m) = unreadable {
             return Err(Error::field("file", m));
@@ -151,7 +107,7 @@ pub async fn upload(
         Ok(job) => pages::see_other(&format!("/imports/{}", job.id)),
         Err(e @ (Error::Validation(_) | Error::Unavailable(_))) => {
             let message = ErrorPage::from(e).message;
-            match page(&state, &v, None, Some(message)).await {
+            match page(&state, v, None, Some(message)).await {
                 Ok(p) => pages::render_with(StatusCode::UNPROCESSABLE_ENTITY, &p),
                 Err(e) => ErrorPage::from(e).into_response(),
             }

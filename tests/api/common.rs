@@ -616,3 +616,52 @@ macro_rules! both {
         )*
     };
 }
+
+/// A 40×20 JPEG as a phone writes one: EXIF that says "turn it a quarter clockwise" and names
+/// the camera `SECRET-CAMERA` (which no kept photo may carry).
+pub fn phone_photo() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(40, 20, |x, _| {
+        if x < 20 {
+            image::Rgb([200, 20, 20])
+        } else {
+            image::Rgb([20, 20, 200])
+        }
+    });
+    let mut jpeg = Vec::new();
+    img.write_to(
+        &mut std::io::Cursor::new(&mut jpeg),
+        image::ImageFormat::Jpeg,
+    )
+    .expect("encoded");
+    // TIFF, little-endian: one IFD of two entries (Orientation = 6, Make = the marker).
+    let make = b"SECRET-CAMERA\0";
+    let mut tiff = b"II*\0\x08\0\0\0".to_vec();
+    tiff.extend(2u16.to_le_bytes());
+    tiff.extend(0x0112u16.to_le_bytes());
+    tiff.extend(3u16.to_le_bytes());
+    tiff.extend(1u32.to_le_bytes());
+    tiff.extend(6u32.to_le_bytes());
+    tiff.extend(0x010Fu16.to_le_bytes());
+    tiff.extend(2u16.to_le_bytes());
+    tiff.extend((make.len() as u32).to_le_bytes());
+    tiff.extend(38u32.to_le_bytes());
+    tiff.extend(0u32.to_le_bytes());
+    tiff.extend(make);
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend(tiff);
+    let mut out = jpeg[..2].to_vec();
+    out.extend([0xFF, 0xE1]);
+    out.extend(((app1.len() + 2) as u16).to_be_bytes());
+    out.extend(app1);
+    out.extend(&jpeg[2..]);
+    out
+}
+
+/// A small PNG of one colour.
+pub fn png(w: u32, h: u32, rgb: [u8; 3]) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(w, h, image::Rgb(rgb));
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .expect("encoded");
+    out
+}

@@ -24,6 +24,7 @@ mod offer_groups;
 mod outbox;
 mod pages;
 mod pagination;
+mod photos;
 mod projects;
 mod regions;
 mod reporting;

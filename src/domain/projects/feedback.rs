@@ -125,9 +125,8 @@ pub async fn reply(
     input: Reply,
 ) -> Result<project_feedback::Model> {
     let p = super::get(db, actor.city_id, project_id).await?;
-    let links = super::links(db, &[p.id]).await?;
-    let owners = lookup::resources(db, links.iter().map(|l| l.resource_id)).await?;
-    if !owners.values().any(|r| actor.speaks_for(r.organization_id)) {
+    let owners = super::owners(db, p.id).await?;
+    if !owners.iter().any(|o| actor.speaks_for(*o)) {
         return Err(Error::forbidden("只有提供资源的成员单位可以回复评价"));
     }
     Problems::of(&input).finish()?;

@@ -2,6 +2,7 @@
 //! reads them; `workflow` moves them through review, work and completion.
 
 pub mod feedback;
+pub mod photos;
 mod workflow;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -270,6 +271,16 @@ pub async fn links(
         );
     }
     Ok(links)
+}
+
+/// The organizations whose resources a project joins.
+pub async fn owners(db: &impl ConnectionTrait, project_id: i64) -> Result<Vec<i64>> {
+    let links = links(db, &[project_id]).await?;
+    let resources = super::lookup::resources(db, links.iter().map(|l| l.resource_id)).await?;
+    let mut owners: Vec<i64> = resources.values().map(|r| r.organization_id).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    Ok(owners)
 }
 
 /// The resource links of several projects at once, by project.
