@@ -665,3 +665,34 @@ pub fn png(w: u32, h: u32, rgb: [u8; 3]) -> Vec<u8> {
         .expect("encoded");
     out
 }
+
+/// A project of unit A for a need of the street alliance, moved by an admin along `moves`.
+pub async fn project(app: &TestApp, w: &World, moves: &[&str]) -> i64 {
+    let need = app
+        .post("/api/v1/needs", &w.coordinator, w.need("楼道照明维修"))
+        .await
+        .id();
+    let res = app
+        .post("/api/v1/resources", &w.member_a, w.resource("电工上门维修"))
+        .await
+        .id();
+    let p = app
+        .post(
+            "/api/v1/projects",
+            &w.coordinator,
+            json!({"need_id": need, "resource_ids": [res], "title": "楼道照明维修"}),
+        )
+        .await
+        .id();
+    for to in moves {
+        let body = match *to {
+            "completed" => json!({"to": to, "outcome": "更换灯泡 12 个", "beneficiaries": 80}),
+            _ => json!({"to": to, "note": "联席会议议定"}),
+        };
+        let a = app
+            .post(&format!("/api/v1/projects/{p}/transitions"), &w.admin, body)
+            .await;
+        assert_eq!(a.status, StatusCode::OK, "{to}: {:?}", a.body);
+    }
+    p
+}

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
 
 use crate::both;
-use crate::common::{PASSWORD, TestApp, scalar};
+use crate::common::{PASSWORD, TestApp, phone_photo, project, scalar};
 
 both!(
     login_sets_a_safe_cookie_and_logout_ends_it,
@@ -20,7 +20,8 @@ both!(
     sheets_download_and_upload_with_the_session,
     entries_are_kept_from_their_pages,
     entries_are_edited_in_their_forms,
-    bulk_accounts_are_for_admins_and_need_their_headers
+    bulk_accounts_are_for_admins_and_need_their_headers,
+    photos_are_added_and_shown_on_the_projects_page
 );
 
 /// A browser without the browser: its cookies, kept from answer to answer.
@@ -813,4 +814,103 @@ async fn bulk_accounts_are_for_admins_and_need_their_headers(app: TestApp) {
     )
     .await;
     assert_eq!(made, 0);
+}
+
+/// 晒单 from the project's page: the unit uploads a photo and sees its thumbnail; a refused
+/// upload says why beside the field and keeps the caption; another unit sees the photo but
+/// gets no upload form and no 删除.
+async fn photos_are_added_and_shown_on_the_projects_page(app: TestApp) {
+    let w = app.world().await;
+    let p = project(&app, &w, &["approved", "in_progress"]).await;
+    let mut v = Visit::new(&app);
+    v.login("member_a", PASSWORD).await;
+    let page = v.get(&format!("/projects/{p}")).await;
+    assert!(page.html.contains("上传照片"), "{}", page.html);
+    let upload = |csrf: String, bytes: Vec<u8>, name: &str| {
+        reqwest::multipart::Form::new()
+            .text("_csrf", csrf)
+            .text("caption", "门口路灯修好了")
+            .part(
+                "photo",
+                reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+            )
+    };
+    let path = format!("{}/projects/{p}/photos", v.base);
+    // Not this session's token: refused, nothing kept.
+    let req = v
+        .client
+        .post(&path)
+        .multipart(upload("x".into(), phone_photo(), "a.jpg"));
+    assert_eq!(v.send(req).await.status, StatusCode::FORBIDDEN);
+    // Not a photo: the page again, the reason beside the field, the caption kept.
+    let csrf = v.csrf().await;
+    let req = v
+        .client
+        .post(&path)
+        .multipart(upload(csrf, b"hello".to_vec(), "a.jpg"));
+    let refused = v.send(req).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .html
+            .contains("<p class=\"err\" id=\"photo-err\">只能上传 JPEG 或 PNG 格式的照片</p>")
+    );
+    assert!(refused.html.contains("value=\"门口路灯修好了\""));
+    assert_eq!(
+        scalar(&app.db.write, "SELECT COUNT(*) FROM project_photos").await,
+        0
+    );
+    // A photo: back to the project, its thumbnail shown and served with the session.
+    let csrf = v.csrf().await;
+    let req = v
+        .client
+        .post(&path)
+        .multipart(upload(csrf, phone_photo(), "a.jpg"));
+    let done = v.send(req).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(done.location(), format!("/projects/{p}#photos"));
+    let id = scalar(&app.db.write, "SELECT MAX(id) FROM project_photos").await;
+    let page = v.get(&format!("/projects/{p}")).await;
+    let thumb = format!("/projects/{p}/photos/{id}?size=thumb");
+    assert!(
+        page.html.contains(&format!("src=\"{thumb}\"")),
+        "{}",
+        page.html
+    );
+    assert!(page.html.contains("alt=\"门口路灯修好了\""));
+    // A photo smaller than a thumbnail keeps its size; the page reserves it.
+    assert!(page.html.contains("width=\"20\" height=\"40\""));
+    assert!(page.html.contains("删除"));
+    let req = v.client.get(format!("{}{thumb}", v.base));
+    let img = v.send(req).await;
+    assert_eq!(img.status, StatusCode::OK);
+    assert_eq!(img.headers["content-type"], "image/jpeg");
+
+    // Unit B sees it, may not add or remove.
+    let mut b = Visit::new(&app);
+    b.login("member_b", PASSWORD).await;
+    let seen = b.get(&format!("/projects/{p}")).await;
+    assert!(seen.html.contains(&thumb));
+    assert!(!seen.html.contains("上传照片") && !seen.html.contains("删除"));
+    let csrf = b.csrf().await;
+    let gone = b
+        .post(
+            &format!("/projects/{p}/photos/{id}/delete"),
+            &[("_csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(gone.status, StatusCode::FORBIDDEN);
+    // Its uploader removes it.
+    let csrf = v.csrf().await;
+    let gone = v
+        .post(
+            &format!("/projects/{p}/photos/{id}/delete"),
+            &[("_csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        scalar(&app.db.write, "SELECT COUNT(*) FROM project_photos").await,
+        0
+    );
 }

@@ -4,51 +4,14 @@
 
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
-use serde_json::json;
 
 use crate::both;
-use crate::common::{Answer, TestApp, World, phone_photo, png, scalar};
+use crate::common::{Answer, TestApp, phone_photo, png, project, scalar};
 
 both!(
     photos_are_checked_stripped_and_served,
     only_the_projects_parties_add_and_remove_photos
 );
-
-/// A project of unit A for a need of the street alliance, moved by an admin along `moves`.
-async fn project(app: &TestApp, w: &World, moves: &[&str]) -> i64 {
-    let need = app
-        .post("/api/v1/needs", &w.coordinator, w.need("楼道照明维修"))
-        .await
-        .id();
-    let res = app
-        .post("/api/v1/resources", &w.member_a, w.resource("电工上门维修"))
-        .await
-        .id();
-    let p = app
-        .post(
-            "/api/v1/projects",
-            &w.coordinator,
-            json!({"need_id": need, "resource_ids": [res], "title": "楼道照明维修"}),
-        )
-        .await
-        .id();
-    for to in moves {
-        let a = app
-            .post(
-                &format!("/api/v1/projects/{p}/transitions"),
-                &w.admin,
-                match *to {
-                    "completed" => {
-                        json!({"to": to, "outcome": "更换灯泡 12 个", "beneficiaries": 80})
-                    }
-                    _ => json!({"to": to, "note": "联席会议议定"}),
-                },
-            )
-            .await;
-        assert_eq!(a.status, StatusCode::OK, "{to}: {:?}", a.body);
-    }
-    p
-}
 
 fn part(bytes: Vec<u8>, name: &str, mime: &str) -> Part {
     Part::bytes(bytes)

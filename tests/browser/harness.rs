@@ -228,6 +228,15 @@ impl Browser {
         self.settle().await;
     }
 
+    /// How many elements match `css`.
+    pub async fn count(&self, css: &str) -> usize {
+        self.c
+            .find_all(Locator::Css(css))
+            .await
+            .expect("find")
+            .len()
+    }
+
     /// Chooses `file` in the file field `css`.
     pub async fn upload(&self, css: &str, file: &std::path::Path) {
         let field = self.el(Locator::Css(css)).await;

@@ -159,6 +159,22 @@ async fn need_to_project_through_the_pages(app: TestApp) {
     b.fill("#ben-completed", "62").await;
     b.press("完成").await;
     assert!(b.text(".status").await.contains("已完成"));
+    // 晒单: photos of the day, one refused for what it is, not for its name.
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("现场.jpg");
+    std::fs::write(&fake, "not a photo").unwrap();
+    b.upload("#photo", &fake).await;
+    b.fill("#caption", "义诊现场").await;
+    b.press("上传照片").await;
+    assert!(b.text("#photo-err").await.contains("只能上传 JPEG 或 PNG"));
+    assert_eq!(b.value("#caption").await, "义诊现场", "the caption is kept");
+    for (i, name) in ["义诊现场.jpg", "测量血压.png"].iter().enumerate() {
+        let file = dir.path().join(name);
+        std::fs::write(&file, scene(i as u8, name.ends_with(".png"))).unwrap();
+        b.upload("#photo", &file).await;
+        b.press("上传照片").await;
+    }
+    assert_eq!(b.count(".photos img").await, 2);
     b.logout().await;
 
     // The coordinator now sees the unit's contact, and rates the project (评单).
@@ -192,6 +208,27 @@ async fn need_to_project_through_the_pages(app: TestApp) {
     b.press("提交回复").await;
     assert!(b.text(".reply").await.contains("下月继续"));
     b.close().await;
+}
+
+/// A picture standing in for a photo of the work: a sky-to-ground gradient, a phone's size.
+fn scene(seed: u8, png: bool) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(1200, 900, |x, y| {
+        let t = (y * 255 / 900) as u8;
+        image::Rgb([
+            t / 2 + seed * 40,
+            120 + t / 3,
+            (200u32.saturating_sub(x / 8)) as u8,
+        ])
+    });
+    let format = if png {
+        image::ImageFormat::Png
+    } else {
+        image::ImageFormat::Jpeg
+    };
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), format)
+        .unwrap();
+    out
 }
 
 /// A member cannot reach a reviewer's or coordinator's page, and a form posted without this
