@@ -29,7 +29,7 @@ pub struct Made {
 
 /// A password of 12 characters none of which can be mistaken for another when read aloud or
 /// copied from paper (no 0/O, 1/l/I).
-fn initial_password() -> String {
+pub fn initial_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
     (0..12)

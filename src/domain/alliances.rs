@@ -263,3 +263,30 @@ pub async fn organization_alliance_ids(
         .map(|m| m.alliance_id)
         .collect())
 }
+
+/// The memberships of several organizations (which alliances each belongs to, and as what).
+pub async fn memberships(
+    db: &impl ConnectionTrait,
+    organization_ids: &[i64],
+) -> Result<Vec<alliance_member::Model>> {
+    let mut rows = Vec::new();
+    for chunk in organization_ids.chunks(1000) {
+        rows.extend(
+            alliance_member::Entity::find()
+                .filter(alliance_member::Column::OrganizationId.is_in(chunk.iter().copied()))
+                .order_by_asc(alliance_member::Column::Id)
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(rows)
+}
+
+/// Every alliance of a city, by name (a few hundred: what an admin's picker lists).
+pub async fn all(db: &impl ConnectionTrait, city_id: i64) -> Result<Vec<alliance::Model>> {
+    Ok(alliance::Entity::find()
+        .filter(alliance::Column::CityId.eq(city_id))
+        .order_by_asc(alliance::Column::Name)
+        .all(db)
+        .await?)
+}

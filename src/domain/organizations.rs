@@ -214,6 +214,8 @@ pub struct OrganizationFilter {
     pub q: Option<String>,
     /// Exact kind, such as 医疗卫生.
     pub kind: Option<String>,
+    /// Only the members of this alliance.
+    pub alliance_id: Option<i64>,
 }
 
 pub async fn list(
@@ -232,6 +234,10 @@ pub async fn list(
     }
     if let Some(kind) = filter.kind.as_deref().filter(|k| !k.is_empty()) {
         select = select.filter(organization::Column::Kind.eq(kind));
+    }
+    if let Some(alliance) = filter.alliance_id {
+        let members = super::alliances::member_organization_ids(db, alliance).await?;
+        select = select.filter(organization::Column::Id.is_in(members));
     }
     super::page::fetch(db, select.order_by_asc(organization::Column::Id), params).await
 }

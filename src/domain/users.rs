@@ -67,6 +67,9 @@ pub struct UserPatch {
     pub password: Option<String>,
     /// `true` disables the account and logs it out everywhere; `false` enables it again.
     pub disabled: Option<bool>,
+    /// With a new password: `true` makes it an initial password, which the user must replace
+    /// at the next login (left out, the account keeps what it had).
+    pub must_change_password: Option<bool>,
 }
 
 fn username_chars(s: &str) -> Result<(), ValidationError> {
@@ -281,6 +284,9 @@ pub async fn update(
     if patch.disabled == Some(true) && before.id == actor.user_id {
         problems.add("disabled", "不能停用自己的账号");
     }
+    if patch.must_change_password == Some(true) && patch.password.is_none() {
+        problems.add("must_change_password", "须同时设置新密码");
+    }
     problems.finish()?;
     let now = chrono::Utc::now();
     let mut a: user::ActiveModel = before.clone().into();
@@ -292,6 +298,9 @@ pub async fn update(
         let hash =
             hash.ok_or_else(|| Error::Internal(anyhow::anyhow!("valid password without a hash")))?;
         a.password_hash = Set(hash.0);
+        if let Some(must) = patch.must_change_password {
+            a.must_change_password = Set(must);
+        }
         revoke = true;
     }
     match patch.disabled {

@@ -242,3 +242,128 @@ fn passwords_csv(made: &[Made]) -> String {
         base64::engine::general_purpose::STANDARD.encode(csv)
     )
 }
+
+#[derive(Template)]
+#[template(path = "user.html")]
+struct UserPage {
+    chrome: Chrome,
+    user: UserRow,
+    /// The admin's own account cannot be disabled from here.
+    own: bool,
+    display_name: String,
+    errors: Messages,
+    /// A password just reset: shown this once.
+    reset: Option<String>,
+    done: Option<&'static str>,
+}
+
+impl UserPage {
+    fn error(&self, field: &str) -> &str {
+        self.errors.get(field)
+    }
+}
+
+async fn user_page(state: &AppState, v: &Visitor, id: i64) -> Result<UserPage, Error> {
+    let db = state.read();
+    let u = users::get(db, &v.actor, id).await?;
+    let scope = match (u.alliance_id, u.organization_id) {
+        (Some(a), _) => lookup::alliances(db, [a])
+            .await?
+            .remove(&a)
+            .map(|a| a.name)
+            .unwrap_or_default(),
+        (_, Some(o)) => lookup::organization_names(db, [o])
+            .await?
+            .remove(&o)
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    Ok(UserPage {
+        chrome: Chrome::of(state, v, "/users").await?,
+        own: u.id == v.actor.user_id,
+        display_name: u.display_name.clone(),
+        user: UserRow {
+            role: u.role.label(),
+            scope,
+            view: u.into(),
+        },
+        errors: Messages::default(),
+        reset: None,
+        done: None,
+    })
+}
+
+/// One account: its name, disabling or enabling it, and a password reset.
+pub async fn user(
+    State(state): State<AppState>,
+    v: Visitor,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    RawQuery(q): RawQuery,
+) -> PageResult {
+    let mut page = user_page(&state, &v, id).await?;
+    page.done = match Filters::parse(q.as_deref()).get("done") {
+        "name" => Some("姓名已保存。"),
+        "disabled" => Some("账号已停用，该用户的所有登录已退出。"),
+        "enabled" => Some("账号已启用。"),
+        _ => None,
+    };
+    Ok(pages::render(&page))
+}
+
+/// Changes an account: `action` is `name` (with `display_name`), `disable`, `enable` or
+/// `reset` (a new initial password, shown once; the user must replace it at the next login).
+pub async fn change_user(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    post: Posted,
+) -> PageResult {
+    let v = &post.visitor;
+    let f = &post.fields;
+    let action = f.get("action");
+    let mut reset = None;
+    let outcome = async {
+        f.acceptable()?;
+        let mut patch = users::UserPatch::default();
+        let mut hash = None;
+        match action {
+            "name" => patch.display_name = Some(f.get("display_name").to_owned()),
+            "disable" => patch.disabled = Some(true),
+            "enable" => patch.disabled = Some(false),
+            "reset" => {
+                let password = accounts::initial_password();
+                hash = PasswordHash::of(Some(&password)).await?;
+                patch.password = Some(password.clone());
+                patch.must_change_password = Some(true);
+                reset = Some(password);
+            }
+            _ => return Err(Error::BadRequest("未知的操作".into())),
+        }
+        let tx = state.db.begin().await?;
+        users::update(&tx, &v.actor, id, patch, hash).await?;
+        state.commit(tx).await
+    }
+    .await;
+    match outcome {
+        Ok(()) if reset.is_some() => {
+            // Rendered, not redirected: the password is never in an address or a history.
+            let mut page = user_page(&state, v, id).await?;
+            page.reset = reset;
+            Ok(pages::render(&page))
+        }
+        Ok(()) => {
+            let done = match action {
+                "disable" => "disabled",
+                "enable" => "enabled",
+                _ => "name",
+            };
+            Ok(pages::see_other(&format!("/users/{id}?done={done}")))
+        }
+        Err(Error::Validation(problems)) => {
+            let mut page = user_page(&state, v, id).await?;
+            page.display_name = f.get("display_name").to_owned();
+            page.errors = Messages::of(problems, &[]);
+            Ok(pages::render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

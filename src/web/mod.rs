@@ -5,6 +5,7 @@
 //! without JavaScript; the one stylesheet is compiled in, so nothing is fetched from outside.
 
 mod accounts;
+mod admin;
 mod forms;
 mod login;
 mod needs;
@@ -17,6 +18,7 @@ mod robots;
 mod session;
 mod sheets;
 mod stats;
+mod units;
 mod workbench;
 
 use axum::Router;
@@ -86,9 +88,24 @@ pub fn router() -> Router<AppState> {
         )
         .route("/users", get(accounts::users))
         .route(
+            "/users/{id}",
+            get(accounts::user).post(accounts::change_user),
+        )
+        .route(
             "/users/bulk",
             post(accounts::bulk).layer(DefaultBodyLimit::max(crate::api::spreadsheets::MAX_FILE)),
         )
+        .route("/units", get(units::list).post(units::create))
+        .route("/units/mine", get(units::mine))
+        .route("/units/{id}", get(units::show).post(units::update))
+        .route("/units/{id}/alliances", post(units::join))
+        .route(
+            "/categories",
+            get(admin::categories).post(admin::add_category),
+        )
+        .route("/regions", get(admin::regions))
+        .route("/regions/{id}/children", post(admin::add_region))
+        .route("/regions/{id}/name", post(admin::rename_region))
         .route("/static/app.css", get(stylesheet))
 }
 

@@ -25,6 +25,8 @@ pub struct NavLink {
     pub href: &'static str,
     pub label: &'static str,
     pub current: bool,
+    /// Under 「更多」 on a phone.
+    pub more: bool,
 }
 
 /// The header of every page a logged-in visitor sees.
@@ -40,44 +42,77 @@ pub struct Chrome {
 }
 
 /// The sections of the site, and who sees each in the menu: only what the role may use
-/// (a need is posted by an alliance's coordinator, a resource by a unit's contact).
-fn sections(role: Role) -> Vec<(&'static str, &'static str)> {
-    let mut links = vec![("/", "工作台")];
-    links.extend(match role {
-        Role::Coordinator => vec![
-            ("/needs", "需求清单"),
-            ("/needs/new", "发布需求"),
-            ("/resources", "资源清单"),
-            ("/plan", "对接方案"),
-            ("/projects", "项目清单"),
-            ("/imports", "导入导出"),
-            ("/stats", "统计"),
-            ("/robots", "消息推送"),
-        ],
-        Role::Admin => vec![
-            ("/needs", "需求清单"),
-            ("/resources", "资源清单"),
-            ("/projects", "项目清单"),
-            ("/imports", "导入导出"),
-            ("/stats", "统计"),
-            ("/users", "用户"),
-        ],
-        Role::Reviewer => vec![
-            ("/projects?status=proposed", "待审核"),
-            ("/projects", "项目清单"),
-            ("/stats", "统计"),
-        ],
-        Role::Member => vec![
-            ("/resources", "资源清单"),
-            ("/resources/new", "发布资源"),
-            ("/projects", "项目清单"),
-            ("/imports", "导入导出"),
-        ],
-    });
-    links
+/// (a need is posted by an alliance's coordinator, a resource by a unit's contact). The
+/// second list goes under 「更多」 on a phone, so the menu stays within two rows at 375 px.
+fn sections(
+    role: Role,
+) -> (
+    Vec<(&'static str, &'static str)>,
+    Vec<(&'static str, &'static str)>,
+) {
+    let (mut main, more) = match role {
+        Role::Coordinator => (
+            vec![
+                ("/needs", "需求清单"),
+                ("/needs/new", "发布需求"),
+                ("/resources", "资源清单"),
+                ("/projects", "项目清单"),
+            ],
+            vec![
+                ("/plan", "对接方案"),
+                ("/units", "成员单位"),
+                ("/imports", "导入导出"),
+                ("/stats", "统计"),
+                ("/robots", "消息推送"),
+            ],
+        ),
+        Role::Admin => (
+            vec![
+                ("/needs", "需求清单"),
+                ("/resources", "资源清单"),
+                ("/projects", "项目清单"),
+                ("/users", "用户"),
+            ],
+            vec![
+                ("/units", "成员单位"),
+                ("/regions", "地区与联盟"),
+                ("/categories", "类别"),
+                ("/imports", "导入导出"),
+                ("/stats", "统计"),
+            ],
+        ),
+        Role::Reviewer => (
+            vec![
+                ("/projects?status=proposed", "待审核"),
+                ("/projects", "项目清单"),
+                ("/stats", "统计"),
+            ],
+            vec![],
+        ),
+        Role::Member => (
+            vec![
+                ("/resources", "资源清单"),
+                ("/resources/new", "发布资源"),
+                ("/projects", "项目清单"),
+            ],
+            vec![("/units/mine", "本单位"), ("/imports", "导入导出")],
+        ),
+    };
+    main.insert(0, ("/", "工作台"));
+    (main, more)
 }
 
 impl Chrome {
+    /// True when some links go under 「更多」 on a phone.
+    pub fn has_more(&self) -> bool {
+        self.nav.iter().any(|l| l.more)
+    }
+
+    /// True when the page shown is one of those under 「更多」.
+    pub fn in_more(&self) -> bool {
+        self.nav.iter().any(|l| l.more && l.current)
+    }
+
     /// The header for `v`, on the page at `here` (the menu marks it).
     pub async fn of(state: &AppState, v: &Visitor, here: &str) -> Result<Chrome> {
         let db = state.read();
@@ -101,13 +136,19 @@ impl Chrome {
         };
         let (_, unread) =
             notifications::list(db, &v.actor, &NotificationFilter::default(), one).await?;
-        let nav = sections(v.actor.role)
-            .into_iter()
-            .map(|(href, label)| NavLink {
+        let (main, more) = sections(v.actor.role);
+        let link = |more: bool| {
+            move |(href, label): (&'static str, &'static str)| NavLink {
                 href,
                 label,
                 current: href == here,
-            })
+                more,
+            }
+        };
+        let nav = main
+            .into_iter()
+            .map(link(false))
+            .chain(more.into_iter().map(link(true)))
             .collect();
         Ok(Chrome {
             name: v.user.display_name.clone(),

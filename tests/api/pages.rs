@@ -21,7 +21,9 @@ both!(
     entries_are_kept_from_their_pages,
     entries_are_edited_in_their_forms,
     bulk_accounts_are_for_admins_and_need_their_headers,
-    photos_are_added_and_shown_on_the_projects_page
+    photos_are_added_and_shown_on_the_projects_page,
+    units_are_registered_joined_and_kept_from_their_pages,
+    admins_keep_categories_regions_and_accounts
 );
 
 /// A browser without the browser: its cookies, kept from answer to answer.
@@ -913,4 +915,251 @@ async fn photos_are_added_and_shown_on_the_projects_page(app: TestApp) {
         scalar(&app.db.write, "SELECT COUNT(*) FROM project_photos").await,
         0
     );
+}
+
+/// 成员单位: a coordinator registers a unit (a refusal keeps what was typed) and it joins the
+/// alliance; another alliance's coordinator invites it; the unit keeps its own details and
+/// reaches no other unit's page.
+async fn units_are_registered_joined_and_kept_from_their_pages(app: TestApp) {
+    let w = app.world().await;
+    let mut c = Visit::new(&app);
+    c.login("coord_huashan", PASSWORD).await;
+    let list = c.get("/units").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.html.contains("华山社区卫生服务中心"));
+    assert!(
+        !list.html.contains("云南金马律师事务所"),
+        "only the alliance's members"
+    );
+    assert!(
+        c.get("/units?all=1")
+            .await
+            .html
+            .contains("云南金马律师事务所")
+    );
+    let csrf = c.csrf().await;
+    let mut form = vec![
+        ("_csrf", csrf.as_str()),
+        ("name", "五华区图书馆"),
+        ("kind", "文化"),
+        ("contact_person", "张丽"),
+        ("contact_phone", "电话"),
+    ];
+    let refused = c.post("/units", &form).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html.contains("联系电话格式不正确"));
+    assert!(refused.html.contains("value=\"五华区图书馆\""));
+    let units = "SELECT COUNT(*) FROM organizations";
+    assert_eq!(scalar(&app.db.write, units).await, 2);
+    form[4] = ("contact_phone", "0871-65312345");
+    let made = c.post("/units", &form).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER);
+    let page = c.get(made.location()).await;
+    assert!(page.html.contains("华山街道党建联盟"), "{}", page.html);
+    assert!(page.html.contains("成员单位 ·"));
+    let library = made.location().trim_start_matches("/units/").to_owned();
+
+    // The 金马 coordinator invites it; the page no longer offers to.
+    let mut j = Visit::new(&app);
+    j.login("coord_jinma", PASSWORD).await;
+    let page = j.get(&format!("/units/{library}")).await;
+    assert!(page.html.contains("加入金马街道党建联盟"));
+    assert!(
+        !page.html.contains("修改单位信息"),
+        "only the unit and admins edit it"
+    );
+    let csrf = j.csrf().await;
+    let joined = j
+        .post(
+            &format!("/units/{library}/alliances"),
+            &[("_csrf", &csrf), ("role", "牵头单位")],
+        )
+        .await;
+    assert_eq!(joined.status, StatusCode::SEE_OTHER);
+    let page = j.get(&format!("/units/{library}")).await;
+    assert!(
+        page.html
+            .contains("金马街道党建联盟 <span class=\"meta\">牵头单位")
+    );
+    assert!(!page.html.contains("加入金马街道党建联盟"));
+
+    // The unit keeps its details; nothing else of the directory is its to see.
+    let mut m = Visit::new(&app);
+    m.login("member_a", PASSWORD).await;
+    let mine = m.get("/units/mine").await;
+    assert_eq!(mine.location(), format!("/units/{}", w.org_a));
+    assert_eq!(m.get("/units").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        m.get(&format!("/units/{}", w.org_b)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let csrf = m.csrf().await;
+    let path = format!("/units/{}", w.org_a);
+    let mut edit = vec![
+        ("_csrf", csrf.as_str()),
+        ("name", "华山社区卫生服务中心"),
+        ("kind", "医疗卫生"),
+        ("contact_person", "李明"),
+        ("contact_phone", "x"),
+        ("address", "华山南路 12 号"),
+    ];
+    let refused = m.post(&path, &edit).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html.contains("value=\"华山南路 12 号\""));
+    edit[4] = ("contact_phone", "0871-63999999");
+    let saved = m.post(&path, &edit).await;
+    assert_eq!(saved.location(), format!("{path}?saved=1"));
+    assert!(m.get(&path).await.html.contains("0871-63999999"));
+    // It may not join alliances itself.
+    let csrf = m.csrf().await;
+    let refused = m
+        .post(
+            &format!("{path}/alliances"),
+            &[
+                ("_csrf", &csrf),
+                ("alliance_id", &w.other_alliance.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+
+/// An admin adds a category and a street (its alliance comes with it) and renames it, each
+/// refusal kept beside its field; resets a password (shown once, to be changed at the next
+/// login) and disables an account.
+async fn admins_keep_categories_regions_and_accounts(app: TestApp) {
+    let w = app.world().await;
+    let mut a = Visit::new(&app);
+    a.login("admin", crate::common::ADMIN_PASSWORD).await;
+    let csrf = a.csrf().await;
+    let added = a
+        .post("/categories", &[("_csrf", &csrf), ("name", "非遗传承")])
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER);
+    assert!(
+        a.get("/categories")
+            .await
+            .html
+            .contains("<li class=\"tag\">非遗传承</li>")
+    );
+    let again = a
+        .post("/categories", &[("_csrf", &csrf), ("name", "非遗传承")])
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.html.contains("该类别已存在"));
+
+    let district = a.get(&format!("/regions?id={}", w.district)).await;
+    assert!(district.html.contains("华山街道"));
+    assert!(district.html.contains("下属街道"));
+    let path = format!("/regions/{}/children", w.district);
+    let bad = a
+        .post(
+            &path,
+            &[
+                ("_csrf", &csrf),
+                ("name", "龙翔街道"),
+                ("code", "530102 003"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.html.contains("编码只能包含字母、数字、- 和 _"));
+    assert!(bad.html.contains("value=\"龙翔街道\""));
+    let good = a
+        .post(
+            &path,
+            &[
+                ("_csrf", &csrf),
+                ("name", "龙翔街道"),
+                ("code", "530102003"),
+            ],
+        )
+        .await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER);
+    let page = a.get(&format!("/regions?id={}", w.district)).await;
+    assert!(
+        page.html.contains("龙翔街道党建联盟"),
+        "the street's alliance is made with it"
+    );
+    let rename = format!("/regions/{}/name", w.street);
+    let renamed = a.post(&rename, &[("_csrf", &csrf), ("rename", "")]).await;
+    assert_eq!(renamed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(renamed.html.contains("id=\"rename-err\""));
+    let renamed = a
+        .post(&rename, &[("_csrf", &csrf), ("rename", "华山新街道")])
+        .await;
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER);
+    assert!(
+        a.get(renamed.location())
+            .await
+            .html
+            .contains("华山新街道党建联盟")
+    );
+
+    // Accounts: a reset password is shown once and must be replaced at the next login.
+    let id = scalar(
+        &app.db.write,
+        "SELECT id FROM users WHERE username = 'member_b'",
+    )
+    .await;
+    let reset = a
+        .post(
+            &format!("/users/{id}"),
+            &[("_csrf", &csrf), ("action", "reset")],
+        )
+        .await;
+    assert_eq!(reset.status, StatusCode::OK);
+    let start = reset
+        .html
+        .find("<code class=\"secret\">")
+        .expect("the password")
+        + 21;
+    let password = reset.html[start..].split('<').next().unwrap().to_owned();
+    assert_eq!(password.len(), 12);
+    assert!(
+        !a.get(&format!("/users/{id}"))
+            .await
+            .html
+            .contains(&password),
+        "shown once"
+    );
+    let mut b = Visit::new(&app);
+    assert_eq!(
+        b.login("member_b", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED,
+        "the old password is gone"
+    );
+    let first = b.login("member_b", &password).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    assert_eq!(b.get("/needs").await.location(), "/password");
+    // Disabled: its sessions end and it cannot log in.
+    let off = a
+        .post(
+            &format!("/users/{id}"),
+            &[("_csrf", &csrf), ("action", "disable")],
+        )
+        .await;
+    assert_eq!(off.location(), format!("/users/{id}?done=disabled"));
+    assert_eq!(b.get("/").await.status, StatusCode::SEE_OTHER);
+    assert_ne!(
+        b.login("member_b", &password).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Not its own account, and not for anyone but admins.
+    let me = scalar(
+        &app.db.write,
+        "SELECT id FROM users WHERE username = 'admin'",
+    )
+    .await;
+    assert!(
+        !a.get(&format!("/users/{me}"))
+            .await
+            .html
+            .contains("停用账号</button>")
+    );
+    let mut c = Visit::new(&app);
+    c.login("coord_huashan", PASSWORD).await;
+    for path in ["/categories", "/regions", &format!("/users/{id}")] {
+        assert_eq!(c.get(path).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
 }
