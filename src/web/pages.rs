@@ -41,15 +41,13 @@ pub struct Chrome {
     pub style_version: &'static str,
 }
 
+/// A section's address and its name in the menu.
+type Section = (&'static str, &'static str);
+
 /// The sections of the site, and who sees each in the menu: only what the role may use
 /// (a need is posted by an alliance's coordinator, a resource by a unit's contact). The
 /// second list goes under 「更多」 on a phone, so the menu stays within two rows at 375 px.
-fn sections(
-    role: Role,
-) -> (
-    Vec<(&'static str, &'static str)>,
-    Vec<(&'static str, &'static str)>,
-) {
+fn sections(role: Role) -> (Vec<Section>, Vec<Section>) {
     let (mut main, more) = match role {
         Role::Coordinator => (
             vec![
