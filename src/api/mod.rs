@@ -3,7 +3,7 @@
 
 mod alliances;
 mod audit;
-mod auth;
+pub(crate) mod auth;
 mod categories;
 mod doc;
 pub mod error;

@@ -11,6 +11,8 @@ use base64::Engine;
 use super::forms::{Filters, Messages};
 use super::pages::{self, Chrome, ErrorPage, PageResult};
 use super::session::{Posted, Uploaded, Visitor};
+use crate::api::auth::change_own_password;
+use crate::api::extract::ClientIp;
 use crate::api::spreadsheets::read_sheet;
 use crate::api::views::UserView;
 use crate::domain::accounts::{self, Made};
@@ -43,7 +45,11 @@ pub async fn password_form(
     Ok(pages::render(&page))
 }
 
-pub async fn change_password(State(state): State<AppState>, post: Posted) -> PageResult {
+pub async fn change_password(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    post: Posted,
+) -> PageResult {
     let v = &post.visitor;
     let f = &post.fields;
     let new = f
@@ -68,10 +74,8 @@ pub async fn change_password(State(state): State<AppState>, post: Posted) -> Pag
         if new != again {
             return Err(Error::field("confirm_password", "两次输入的新密码不一致"));
         }
-        let hash = PasswordHash::of(Some(&new)).await?;
-        let tx = state.db.begin().await?;
-        users::change_own_password(&tx, &v.actor, &current, &new, hash, v.session.id).await?;
-        state.commit(tx).await
+        let who = (&v.actor, &v.user, v.session.id);
+        change_own_password(&state, who, ip, &current, &new).await
     }
     .await;
     match outcome {

@@ -502,6 +502,7 @@ async fn everyone_reads(app: TestApp) {
         format!("/api/v1/needs/{n}"),
         "/api/v1/projects".into(),
         format!("/api/v1/projects/{p}"),
+        format!("/api/v1/projects/{p}/photos"),
         "/api/v1/auth/me".into(),
     ];
     for (who, token) in [

@@ -4,7 +4,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::both;
-use crate::common::{ADMIN_PASSWORD, TestApp};
+use crate::common::{ADMIN_PASSWORD, PASSWORD, TestApp};
 
 both!(
     login_me_logout,
@@ -13,7 +13,8 @@ both!(
     expired_tokens_are_refused,
     password_guessing_is_throttled,
     parallel_guesses_are_counted_before_checking,
-    long_chinese_passwords_work
+    long_chinese_passwords_work,
+    own_password_is_changed_over_the_api
 );
 
 async fn expired_tokens_are_refused(app: TestApp) {
@@ -205,4 +206,80 @@ async fn long_chinese_passwords_work(app: TestApp) {
         app.get("/api/v1/auth/me", &token).await.status,
         StatusCode::OK
     );
+}
+
+/// `POST /auth/password`: the current password is checked (and counted like a login guess),
+/// the new one must be good; the token in use stays, the user's other sessions end.
+async fn own_password_is_changed_over_the_api(app: TestApp) {
+    let w = app.world().await;
+    let other = app.login("member_a", PASSWORD).await;
+    let change =
+        |current: &str, new: &str| json!({"current_password": current, "new_password": new});
+    let a = app
+        .post(
+            "/api/v1/auth/password",
+            &w.member_a,
+            change("wrong-pass-9", "Dianchi-2027-lake"),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.fields(), ["current_password"]);
+    assert_eq!(a.body["errors"][0]["message"], "当前密码不正确");
+    let a = app
+        .post(
+            "/api/v1/auth/password",
+            &w.member_a,
+            change(PASSWORD, "12345678"),
+        )
+        .await;
+    assert_eq!(a.fields(), ["new_password"]);
+    let a = app
+        .post(
+            "/api/v1/auth/password",
+            &w.member_a,
+            json!({"new_password": "x", "old": 1}),
+        )
+        .await;
+    assert!(a.status.is_client_error() && a.is_problem(), "{:?}", a.body);
+    // Still the old password after the refusals.
+    app.login("member_a", PASSWORD).await;
+    let a = app
+        .post(
+            "/api/v1/auth/password",
+            &w.member_a,
+            change(PASSWORD, "Dianchi-2027-lake"),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::NO_CONTENT, "{:?}", a.body);
+    assert_eq!(
+        app.get("/api/v1/auth/me", &w.member_a).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get("/api/v1/auth/me", &other).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    app.login("member_a", "Dianchi-2027-lake").await;
+    let old = app
+        .send(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "member_a", "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    // Guessing the current password is throttled like logging in.
+    let mut last = StatusCode::OK;
+    for i in 0..12 {
+        last = app
+            .post(
+                "/api/v1/auth/password",
+                &w.member_a,
+                change(&format!("guess-{i}-x"), "Another-2027-pass"),
+            )
+            .await
+            .status;
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
 }
