@@ -228,6 +228,29 @@ impl Browser {
         self.settle().await;
     }
 
+    /// Sets the window's width (stories act at 1280 px unless they say otherwise).
+    pub async fn at_width(&self, width: u32) {
+        self.c.set_window_size(width, 900).await.expect("resize");
+    }
+
+    /// Clicks what opens in place (a <details>'s summary), not a link to another page.
+    pub async fn unfold(&self, css: &str) {
+        self.el(Locator::Css(css))
+            .await
+            .click()
+            .await
+            .expect("click");
+    }
+
+    /// True when the element `css` is shown (laid out, not hidden).
+    pub async fn shown(&self, css: &str) -> bool {
+        self.el(Locator::Css(css))
+            .await
+            .is_displayed()
+            .await
+            .expect("displayed")
+    }
+
     /// How many elements match `css`.
     pub async fn count(&self, css: &str) -> usize {
         self.c

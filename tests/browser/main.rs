@@ -19,7 +19,8 @@ both!(
     import_through_the_page,
     robots_through_the_page,
     accounts_in_bulk_and_the_first_login,
-    match_plan_through_the_page
+    match_plan_through_the_page,
+    admin_pages_and_the_phone_menu
 );
 
 /// A coordinator posts a need (a refused first try keeps what was typed), sees the expected
@@ -484,5 +485,71 @@ async fn match_plan_through_the_page(app: TestApp) {
     b.press("接受勾选的项目").await;
     assert_eq!(b.path().await, "/projects?status=proposed");
     assert!(b.text(".meta").await.contains("共 1 个项目"));
+    b.close().await;
+}
+
+/// An admin's lists (units, regions with their alliances, categories, one account with its
+/// password reset); a unit finds 本单位 under 「更多」 on a phone.
+async fn admin_pages_and_the_phone_menu(app: TestApp) {
+    let w = app.world().await;
+    let Some(b) = Browser::open(&app.base, "admin").await else {
+        return;
+    };
+    b.login("admin", ADMIN_PASSWORD).await;
+    b.click("a[href='/units']").await;
+    b.check("units").await;
+    b.fill("#name", "五华区图书馆").await;
+    b.fill("#kind", "文化").await;
+    b.fill("#contact_person", "张丽").await;
+    b.press("登记单位").await;
+    assert_eq!(b.text("#contact_phone-err").await, "请填写联系电话");
+    assert_eq!(b.value("#name").await, "五华区图书馆");
+    b.check("units-refused").await;
+    b.fill("#contact_phone", "0871-65312345").await;
+    b.press("登记单位").await;
+    assert!(b.text("h1").await.contains("五华区图书馆"));
+    b.choose("#alliance_id", "金马街道党建联盟").await;
+    b.press("加入").await;
+    assert!(
+        b.text("#h-alliances + ul")
+            .await
+            .contains("金马街道党建联盟")
+    );
+    b.check("unit").await;
+
+    b.click("a[href='/regions']").await;
+    b.check("regions").await;
+    b.click(&format!("a[href='/regions?id={}']", w.district))
+        .await;
+    b.fill("#name", "龙翔街道").await;
+    b.fill("#code", "530102003").await;
+    b.press("添加").await;
+    assert!(b.page_text().await.contains("龙翔街道党建联盟"));
+    b.check("regions-district").await;
+    b.click("a[href='/categories']").await;
+    b.check("categories").await;
+
+    b.click("a[href='/users']").await;
+    let id = common::scalar(
+        &app.db.write,
+        "SELECT id FROM users WHERE username = 'member_b'",
+    )
+    .await;
+    b.click(&format!("a[href='/users/{id}']")).await;
+    b.check("user").await;
+    b.press("重置密码").await;
+    assert_eq!(b.text("code.secret").await.chars().count(), 12);
+    b.check("user-reset").await;
+    b.logout().await;
+
+    // On a phone the unit's menu folds 本单位 and 导入导出 under 「更多」.
+    b.login("member_a", PASSWORD).await;
+    b.at_width(375).await;
+    assert!(!b.shown(".wide-only a[href='/units/mine']").await);
+    b.unfold(".more summary").await;
+    b.click(".more a[href='/units/mine']").await;
+    assert!(b.text("h1").await.contains("华山社区卫生服务中心"));
+    b.at_width(1280).await;
+    b.check("unit-own").await;
     b.close().await;
 }
