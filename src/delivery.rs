@@ -219,15 +219,23 @@ async fn send(
             tracing::error!(webhook = w.id, delivery = d.id, error = ?e, "webhook client not built");
             (None, "服务端无法发起请求，稍后将重试".to_owned(), false)
         })?;
-    let timestamp = Utc::now().timestamp();
+    let now = Utc::now();
+    let timestamp = now.timestamp();
+    // A group robot takes its own message (and checks no signature of ours, but its own when
+    // its 加签 is on); everyone else gets the queued JSON, signed.
+    let robot = robots::message(w.format, &d.event, &d.payload, cfg.public_url.as_deref());
+    let (url, robot) = match (robot, w.robot_secret.as_deref()) {
+        (Some(body), Some(secret)) => {
+            let (url, body) = robots::signed(w.format, url.as_str(), body, secret, now);
+            (url, Some(body))
+        }
+        (robot, _) => (url.to_string(), robot),
+    };
     let request = client
         .post(url)
         .header("Content-Type", "application/json")
         .header("X-Lianmeng-Event", &d.event)
         .header("X-Lianmeng-Delivery", d.id.to_string());
-    // A group robot takes its own message (and checks no signature of ours); everyone else
-    // gets the queued JSON, signed.
-    let robot = robots::message(w.format, &d.event, &d.payload, cfg.public_url.as_deref());
     let request = match robot {
         Some(body) => request.body(body),
         None => request

@@ -23,6 +23,10 @@ pub struct Model {
     pub active: bool,
     /// Signed JSON, or a group robot's message.
     pub format: crate::values::WebhookFormat,
+    /// A 钉钉 or 飞书 robot's own secret when its 加签 is on; never serialized.
+    #[sea_orm(column_type = "Text", nullable)]
+    #[serde(skip_serializing)]
+    pub robot_secret: Option<String>,
     pub created_by: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

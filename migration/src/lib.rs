@@ -13,6 +13,7 @@ mod m20261207_000001_embeddings;
 mod m20261208_000001_webhook_format;
 mod m20261208_000002_must_change_password;
 mod m20261209_000001_project_photos;
+mod m20261209_000002_robot_secret;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000001_webhook_format::Migration),
             Box::new(m20261208_000002_must_change_password::Migration),
             Box::new(m20261209_000001_project_photos::Migration),
+            Box::new(m20261209_000002_robot_secret::Migration),
         ]
     }
 }

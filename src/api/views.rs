@@ -660,6 +660,8 @@ pub struct WebhookView {
     pub secret: Option<String>,
     /// Its first characters, to tell keys apart.
     pub secret_hint: String,
+    /// A 钉钉 or 飞书 robot's 加签 secret is kept, and each message is signed with it.
+    pub robot_signed: bool,
     pub version: i32,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
@@ -672,6 +674,7 @@ impl WebhookView {
             id: w.id,
             alliance_id: w.alliance_id,
             secret_hint: format!("{}…", w.secret.chars().take(10).collect::<String>()),
+            robot_signed: w.robot_secret.is_some(),
             secret: show_secret.then_some(w.secret),
             url: w.url,
             events,

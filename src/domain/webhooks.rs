@@ -64,6 +64,10 @@ pub struct NewWebhook {
     /// message of that group robot (the `url` is the robot's address), a short text with a
     /// link to the page.
     pub format: Option<WebhookFormat>,
+    /// A 钉钉 or 飞书 robot's secret when its 加签 is on (钉钉's start with `SEC`): each message
+    /// is then signed the way that robot checks. Never shown back.
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    pub robot_secret: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
@@ -80,6 +84,26 @@ pub struct WebhookPatch {
     /// Issue a new secret (answered once, in this response).
     pub rotate_secret: Option<bool>,
     pub format: Option<WebhookFormat>,
+    /// The robot's 加签 secret; an empty string removes it.
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    pub robot_secret: Option<String>,
+}
+
+/// Checks a robot's 加签 secret: only a 钉钉 or 飞书 robot signs, and the secret is the
+/// printable ASCII those robots issue.
+fn check_robot_secret(problems: &mut Problems, secret: &str, format: WebhookFormat) {
+    if secret.is_empty() {
+        return;
+    }
+    if !matches!(format, WebhookFormat::Dingtalk | WebhookFormat::Feishu) {
+        return problems.add("robot_secret", "只有钉钉和飞书群机器人使用加签密钥");
+    }
+    if secret.len() > 200 || !secret.chars().all(|c| c.is_ascii_graphic()) {
+        problems.add(
+            "robot_secret",
+            "加签密钥应为机器人设置页上显示的一串字母和数字（钉钉的以 SEC 开头）",
+        );
+    }
 }
 
 fn new_secret() -> String {
@@ -262,6 +286,10 @@ pub async fn create(
         Some(list) => check_events(&mut problems, list),
         None => all_events(),
     };
+    let format = input.format.unwrap_or(WebhookFormat::Json);
+    if let Some(secret) = &input.robot_secret {
+        check_robot_secret(&mut problems, secret, format);
+    }
     problems.finish()?;
     let now = Utc::now();
     let w = webhook::ActiveModel {
@@ -272,7 +300,8 @@ pub async fn create(
         events: Set(events),
         description: Set(input.description.unwrap_or_default()),
         active: Set(input.active.unwrap_or(true)),
-        format: Set(input.format.unwrap_or(WebhookFormat::Json)),
+        format: Set(format),
+        robot_secret: Set(input.robot_secret.filter(|s| !s.is_empty())),
         created_by: Set(actor.user_id),
         created_at: Set(now),
         updated_at: Set(now),
@@ -356,6 +385,9 @@ pub async fn update(
         .events
         .as_ref()
         .map(|list| check_events(&mut problems, list));
+    if let Some(secret) = &patch.robot_secret {
+        check_robot_secret(&mut problems, secret, patch.format.unwrap_or(before.format));
+    }
     problems.finish()?;
     let mut a: webhook::ActiveModel = before.clone().into();
     if let Some(u) = patch.url {
@@ -376,11 +408,17 @@ pub async fn update(
     if patch.rotate_secret == Some(true) {
         a.secret = Set(new_secret());
     }
+    if let Some(secret) = patch.robot_secret {
+        a.robot_secret = Set(Some(secret).filter(|s| !s.is_empty()));
+    }
     a.version = Set(before.version + 1);
     a.updated_at = Set(Utc::now());
     let after = a.update(db).await?;
     // The secret itself is never written to the audit trail; that it changed is.
-    let rotated = serde_json::json!({"secret_rotated": after.secret != before.secret});
+    let rotated = serde_json::json!({
+        "secret_rotated": after.secret != before.secret,
+        "robot_secret_changed": after.robot_secret != before.robot_secret,
+    });
     audit::changed(
         db,
         actor,

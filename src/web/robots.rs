@@ -33,6 +33,7 @@ struct RobotsPage {
     formats: Vec<Choice>,
     events: Vec<(&'static str, &'static str, bool)>,
     url: String,
+    robot_secret: String,
     description: String,
     errors: Messages,
     created_secret: Option<String>,
@@ -102,6 +103,7 @@ async fn robots_page(
             .map(|(e, label)| (*e, *label, input.is_none() || chosen.iter().any(|c| c == e)))
             .collect(),
         url: get("url"),
+        robot_secret: get("robot_secret"),
         description: get("description"),
         errors: Messages::default(),
         created_secret: None,
@@ -125,6 +127,7 @@ pub async fn create(State(state): State<AppState>, post: Posted) -> PageResult {
             description: Some(f.get("description").to_owned()).filter(|d| !d.is_empty()),
             active: Some(true),
             format: WebhookFormat::parse(f.get("format")),
+            robot_secret: Some(f.get("robot_secret").to_owned()).filter(|s| !s.is_empty()),
         };
         let tx = state.db.begin().await?;
         let allow = state.config.notify.webhook_allow_private;

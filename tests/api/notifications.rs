@@ -26,7 +26,8 @@ both!(
     private_addresses_are_refused_when_delivering,
     ipv6_addresses_carrying_a_private_ipv4_are_refused,
     delivery_errors_say_what_failed_in_chinese,
-    group_robots_get_their_own_message_with_a_link
+    group_robots_get_their_own_message_with_a_link,
+    robots_with_jiaqian_are_signed_their_way
 );
 
 /// Waits (up to 20 s) until `check` gives `Some`.
@@ -1186,4 +1187,114 @@ async fn group_robots_get_their_own_message_with_a_link(app: TestApp) {
         "{md}"
     );
     linked.stop().await;
+}
+
+/// 加签: a 钉钉 robot's message carries `timestamp` and `sign` in its address, a 飞书 robot's in
+/// its body, each made with the robot's own secret the way that robot checks it (recomputed
+/// here); the secret is never shown back, and only those robots take one.
+async fn robots_with_jiaqian_are_signed_their_way(app: TestApp) {
+    use axum::extract::{OriginalUri, State};
+    use axum::routing::post;
+    use base64::Engine;
+    let w = app.world().await;
+    app.stop_workers().await;
+    let _deliverer = app
+        .sibling_with(|c| c.notify.webhook_allow_private = true)
+        .await;
+    type Calls = Arc<Mutex<Vec<(String, String)>>>;
+    let calls: Calls = Arc::default();
+    let robot = axum::Router::new()
+        .route(
+            "/{*path}",
+            post(
+                |State(calls): State<Calls>, OriginalUri(uri): OriginalUri, body: String| async move {
+                    calls.lock().unwrap().push((uri.to_string(), body));
+                    r#"{"errcode":0,"code":0,"errmsg":"ok"}"#
+                },
+            ),
+        )
+        .with_state(calls.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, robot).await.unwrap() });
+    let hooks = format!("/api/v1/alliances/{}/webhooks", w.street_alliance);
+
+    // 企业微信 has no 加签; a secret with spaces is not one a robot issues.
+    let refused = app
+        .post(&hooks, &w.coordinator, json!({"url": format!("http://{addr}/wecom"), "format": "wecom", "robot_secret": "SECabc"}))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.fields(), ["robot_secret"]);
+    let refused = app
+        .post(&hooks, &w.coordinator, json!({"url": format!("http://{addr}/ding"), "format": "dingtalk", "robot_secret": "SEC abc"}))
+        .await;
+    assert_eq!(refused.fields(), ["robot_secret"]);
+
+    let mac = |key: &[u8], message: &[u8]| {
+        let mut m = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
+        m.update(message);
+        base64::engine::general_purpose::STANDARD.encode(m.finalize().into_bytes())
+    };
+    for (format, secret) in [
+        ("dingtalk", "SECding0123456789"),
+        ("feishu", "fs-secret-42"),
+    ] {
+        let made = app
+            .post(&hooks, &w.coordinator, json!({"url": format!("http://{addr}/{format}?access_token=t"), "format": format, "robot_secret": secret}))
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.body);
+        assert_eq!(made.body["robot_signed"], true);
+        assert!(
+            !made.body.to_string().contains(secret),
+            "the robot's secret is shown back"
+        );
+        let hook = made.id();
+        let listed = app.get(&hooks, &w.coordinator).await;
+        assert!(!listed.body.to_string().contains(secret));
+        let ping = app
+            .post(
+                &format!("/api/v1/webhooks/{hook}/ping"),
+                &w.coordinator,
+                json!({}),
+            )
+            .await;
+        assert_eq!(ping.status, StatusCode::ACCEPTED, "{:?}", ping.body);
+        delivery_of(&app, &w.coordinator, hook, ping.id(), "delivered").await;
+        let (uri, body) = calls
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(uri, _)| uri.starts_with(&format!("/{format}")))
+            .cloned()
+            .expect("the robot was called");
+        if format == "dingtalk" {
+            let query: std::collections::HashMap<String, String> =
+                url::form_urlencoded::parse(uri.split_once('?').unwrap().1.as_bytes())
+                    .into_owned()
+                    .collect();
+            assert_eq!(query["access_token"], "t");
+            let ts = &query["timestamp"];
+            assert!(ts.len() == 13, "milliseconds: {ts}");
+            assert_eq!(
+                query["sign"],
+                mac(secret.as_bytes(), format!("{ts}\n{secret}").as_bytes())
+            );
+        } else {
+            let body: Value = serde_json::from_str(&body).unwrap();
+            let ts = body["timestamp"].as_str().expect("timestamp as text");
+            assert!(ts.len() == 10, "seconds: {ts}");
+            assert_eq!(body["sign"], mac(format!("{ts}\n{secret}").as_bytes(), b""));
+            assert_eq!(body["msg_type"], "text");
+        }
+        // Removing the secret stops the signing.
+        let patched = app
+            .patch(
+                &format!("/api/v1/webhooks/{hook}"),
+                &w.coordinator,
+                json!({"robot_secret": ""}),
+            )
+            .await;
+        assert_eq!(patched.status, StatusCode::OK, "{:?}", patched.body);
+        assert_eq!(patched.body["robot_signed"], false);
+    }
 }
