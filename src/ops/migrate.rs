@@ -235,7 +235,7 @@ where
 }
 
 /// Reads back a table of the target and tallies it: by `id` a page at a time where the table
-/// has one (so a table of photos is never held whole), else at once.
+/// has a `bigint` one (so a table of photos is never held whole), else at once.
 async fn tally_target(
     target: &impl ConnectionTrait,
     table: &str,
@@ -246,7 +246,11 @@ async fn tally_target(
         rows: 0,
         checksum: 0,
     };
-    let id = cols.names.iter().position(|c| c == "id");
+    let id = cols
+        .names
+        .iter()
+        .position(|c| c == "id")
+        .filter(|&i| matches!(cols.kinds[i], Kind::BigInt));
     let mut after = i64::MIN;
     loop {
         let sql = match id {

@@ -26,6 +26,7 @@ async fn counts(db: &sea_orm::DatabaseConnection) -> Vec<(String, i64)> {
         "audit_log",
         "search_outbox",
         "deployment",
+        "project_photos",
     ] {
         let n = scalar(db, &format!("SELECT COUNT(*) FROM {table}")).await;
         out.push((table.to_owned(), n));
@@ -42,6 +43,29 @@ async fn the_demo_city_moves_to_postgresql() {
     run(Backend::Sqlite, |app: TestApp| async move {
         let config = lianmeng::config::Config::new(String::new(), std::env::temp_dir());
         lianmeng::demo::seed(&app.db, &config).await.unwrap().unwrap();
+        // Photos travel too: more rows than one page of bytes holds, each of its own bytes.
+        let project = scalar(&app.db.read, "SELECT MIN(id) FROM projects").await;
+        let sql = format!("SELECT city_id FROM projects WHERE id = {project}");
+        let city = scalar(&app.db.read, &sql).await;
+        for i in 0..40u8 {
+            use sea_orm::{ActiveModelTrait, Set};
+            entity::project_photo::ActiveModel {
+                project_id: Set(project),
+                city_id: Set(city),
+                uploaded_by: Set(1),
+                uploaded_at: Set(chrono::Utc::now()),
+                caption: Set(format!("第 {i} 张")),
+                width: Set(4),
+                height: Set(3),
+                sha256: Set(format!("{i:064}")),
+                image: Set(vec![i; 200_000]),
+                thumb: Set(vec![255 - i; 2_000]),
+                ..Default::default()
+            }
+            .insert(&app.db.write)
+            .await
+            .unwrap();
+        }
         let before = counts(&app.db.read).await;
         // Moved with the service stopped, as an operator would.
         let (url, data_dir) = (app.url.clone(), app.data_dir.clone());
