@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 
-use super::forms::{Filters, Messages};
+use super::forms::{Filters, Messages, answer_form};
 use super::pages::{self, Chrome, ErrorPage, PageResult};
 use super::session::{Posted, Uploaded, Visitor};
 use crate::api::auth::change_own_password;
@@ -78,19 +78,19 @@ pub async fn change_password(
         change_own_password(&state, who, ip, &current, &new).await
     }
     .await;
-    match outcome {
-        Ok(()) => Ok(pages::see_other("/password?done=1")),
-        Err(Error::Validation(problems)) => {
-            let page = PasswordPage {
+    answer_form(
+        outcome,
+        |()| "/password?done=1".into(),
+        |problems| async {
+            Ok(PasswordPage {
                 chrome: Chrome::of(&state, v, "/password").await?,
                 required: v.user.must_change_password,
                 errors: Messages::of(problems, &[]),
                 done: false,
-            };
-            Ok(pages::render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
-        }
-        Err(e) => Err(e.into()),
-    }
+            })
+        },
+    )
+    .await
 }
 
 /// A user as the admin's list shows them.

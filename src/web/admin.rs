@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 
-use super::forms::{Filters, Messages};
+use super::forms::{Filters, Messages, answer_form};
 use super::pages::{self, Chrome, PageResult};
 use super::session::{Posted, Visitor};
 use crate::domain::categories::{self, NewCategory};
@@ -60,19 +60,17 @@ pub async fn add_category(State(state): State<AppState>, post: Posted) -> PageRe
         state.commit(tx).await
     }
     .await;
-    match outcome {
-        Ok(()) => Ok(pages::see_other("/categories")),
-        Err(Error::Validation(problems)) => {
+    answer_form(
+        outcome,
+        |()| "/categories".into(),
+        |problems| async {
             let mut page = categories_page(&state, v).await?;
             page.name = name;
             page.errors = Messages::of(problems, &[]);
-            Ok(pages::render_with(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                &page,
-            ))
-        }
-        Err(e) => Err(e.into()),
-    }
+            Ok(page)
+        },
+    )
+    .await
 }
 
 /// A region as the tree page lists it.
@@ -182,6 +180,14 @@ pub async fn regions(
     Ok(pages::render(&regions_page(&state, &v, id).await?))
 }
 
+/// Region `id` of the visitor's city.
+async fn region_of_city(state: &AppState, v: &Visitor, id: i64) -> Result<region::Model> {
+    regions::get(state.read(), id)
+        .await?
+        .filter(|r| regions::city_of(r) == v.actor.city_id)
+        .ok_or_else(|| Error::not_found("地区"))
+}
+
 /// Adds a district, street or community under region `id` (a street or community gets its
 /// alliance with it).
 pub async fn add_region(
@@ -193,10 +199,7 @@ pub async fn add_region(
     let f = &post.fields;
     let outcome = async {
         f.acceptable()?;
-        let parent = regions::get(state.read(), id)
-            .await?
-            .filter(|r| regions::city_of(r) == v.actor.city_id)
-            .ok_or_else(|| Error::not_found("地区"))?;
+        let parent = region_of_city(&state, v, id).await?;
         let level =
             child_of(parent.level).ok_or_else(|| Error::Conflict("社区下不能再分".into()))?;
         let input = NewRegion {
@@ -225,10 +228,7 @@ pub async fn rename_region(
     let f = &post.fields;
     let outcome = async {
         f.acceptable()?;
-        let r = regions::get(state.read(), id)
-            .await?
-            .filter(|r| regions::city_of(r) == v.actor.city_id)
-            .ok_or_else(|| Error::not_found("地区"))?;
+        let r = region_of_city(&state, v, id).await?;
         let input = RenameRegion {
             name: f.get("rename").to_owned(),
         };
@@ -253,17 +253,15 @@ async fn answer(
     renamed: &[(&str, &str)],
     keep: impl FnOnce(&mut RegionsPage),
 ) -> PageResult {
-    match outcome {
-        Ok(()) => Ok(pages::see_other(&format!("/regions?id={id}"))),
-        Err(Error::Validation(problems)) => {
+    answer_form(
+        outcome,
+        |()| format!("/regions?id={id}"),
+        |problems| async move {
             let mut page = regions_page(state, v, Some(id)).await?;
             keep(&mut page);
             page.errors = Messages::of(problems, renamed);
-            Ok(pages::render_with(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                &page,
-            ))
-        }
-        Err(e) => Err(e.into()),
-    }
+            Ok(page)
+        },
+    )
+    .await
 }

@@ -224,6 +224,31 @@ pub fn stale_as_field(e: Error) -> Error {
     }
 }
 
+/// The answer to a posted form that is shown again when refused: `done` (303) on success;
+/// on refused input, the page `again` builds around the problems (422; nothing changed);
+/// any other error as an error page.
+pub async fn answer_form<T, P, Fut>(
+    outcome: Result<T>,
+    done: impl FnOnce(T) -> String,
+    again: impl FnOnce(Vec<FieldError>) -> Fut,
+) -> PageResult
+where
+    Fut: Future<Output = Result<P>>,
+    P: askama::Template,
+{
+    match outcome {
+        Ok(t) => Ok(see_other(&done(t))),
+        Err(Error::Validation(problems)) => {
+            let page = again(problems).await?;
+            Ok(render_with(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                &page,
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// The answer to a post on a detail page (a move, a rating, a proposal): back to `done`
 /// (303), or the page again with the reason it was refused (422; nothing changed) when the
 /// refusal is about what was sent or the state it met.

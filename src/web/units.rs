@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 
-use super::forms::{Choice, Filters, Messages};
+use super::forms::{Choice, Filters, Messages, answer_form};
 use super::pages::{self, Chrome, PageResult};
 use super::session::{Fields, Posted, Visitor};
 use crate::api::views::OrganizationView;
@@ -189,19 +189,17 @@ pub async fn create(State(state): State<AppState>, post: Posted) -> PageResult {
         Ok(org.id)
     }
     .await;
-    match outcome {
-        Ok(id) => Ok(pages::see_other(&format!("/units/{id}"))),
-        Err(Error::Validation(problems)) => {
+    answer_form(
+        outcome,
+        |id| format!("/units/{id}"),
+        |problems| async {
             let mut page = units_page(&state, v, None).await?;
             page.input = UnitInput::from_fields(f);
             page.errors = Messages::of(problems, &[]);
-            Ok(pages::render_with(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                &page,
-            ))
-        }
-        Err(e) => Err(e.into()),
-    }
+            Ok(page)
+        },
+    )
+    .await
 }
 
 /// An alliance the unit belongs to, as its page shows it.
@@ -349,19 +347,17 @@ pub async fn update(
         state.commit(tx).await
     }
     .await;
-    match outcome {
-        Ok(()) => Ok(pages::see_other(&format!("/units/{id}?saved=1"))),
-        Err(Error::Validation(problems)) => {
+    answer_form(
+        outcome,
+        |()| format!("/units/{id}?saved=1"),
+        |problems| async {
             let mut page = unit_page(&state, v, id).await?;
             page.input = UnitInput::from_fields(f);
             page.errors = Messages::of(problems, &[]);
-            Ok(pages::render_with(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                &page,
-            ))
-        }
-        Err(e) => Err(e.into()),
-    }
+            Ok(page)
+        },
+    )
+    .await
 }
 
 /// Adds the unit to an alliance: a coordinator to theirs, an admin to the one picked.
