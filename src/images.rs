@@ -87,8 +87,16 @@ pub fn prepare(bytes: &[u8]) -> Result<Photo> {
     })
 }
 
-/// [`prepare`] on a blocking thread.
+/// Photos decoded at once: a large one holds a few hundred megabytes while it is decoded, so
+/// a burst of uploads waits its turn instead of taking the server's memory.
+static DECODING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// [`prepare`] on a blocking thread, two photos at a time at most.
 pub async fn prepare_off_thread(bytes: axum::body::Bytes) -> Result<Photo> {
+    let _turn = DECODING
+        .acquire()
+        .await
+        .map_err(|e| Error::Internal(anyhow::anyhow!("photo semaphore closed: {e}")))?;
     tokio::task::spawn_blocking(move || prepare(&bytes))
         .await
         .map_err(|e| Error::Internal(anyhow::anyhow!("photo task failed: {e}")))?
