@@ -354,3 +354,17 @@ impl FromRequestParts<AppState> for ClientIp {
         Ok(ClientIp(Some(client)))
     }
 }
+
+/// A multipart form that could not be read: over the route's limit (413, saying `too_large`)
+/// or cut short or malformed (400).
+pub(crate) fn unreadable_form(
+    e: axum::extract::multipart::MultipartError,
+    too_large: &str,
+) -> Error {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        Error::PayloadTooLarge(too_large.into())
+    } else {
+        tracing::info!(error = %e.body_text(), "unreadable multipart form");
+        Error::BadRequest("上传的表单不完整或格式不正确，请重新上传".into())
+    }
+}

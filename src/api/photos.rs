@@ -91,12 +91,7 @@ async fn upload_photos(
 }
 
 fn unreadable(e: MultipartError) -> Error {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        Error::PayloadTooLarge("一次上传的照片合计不能超过 40 MB，请分几次上传".into())
-    } else {
-        tracing::info!(error = %e.body_text(), "unreadable multipart form");
-        Error::BadRequest("上传的表单不完整或格式不正确，请重新上传".into())
-    }
+    super::extract::unreadable_form(e, "一次上传的照片合计不能超过 40 MB，请分几次上传")
 }
 
 /// Checks and keeps an upload's photos (the API's and the project page's): the caption and
@@ -175,10 +170,10 @@ pub(crate) async fn serve(
         Some("thumb") => Size::Thumb,
         Some(_) => return Err(Error::field("size", "只能是 thumb 或 full")),
     };
-    let (info, bytes) = photos::image(state.read(), city_id, project_id, photo_id, size).await?;
+    let (sha256, bytes) = photos::image(state.read(), city_id, project_id, photo_id, size).await?;
     let tag = format!(
         "\"{}-{}\"",
-        &info.sha256[..16],
+        &sha256[..16],
         if size == Size::Thumb { "t" } else { "f" }
     );
     let cache = [

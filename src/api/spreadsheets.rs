@@ -76,14 +76,7 @@ async fn import_list(
         }
         return Err(refused);
     }
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Error::PayloadTooLarge("文件不能超过 20 MiB".into())
-        } else {
-            tracing::info!(error = %e.body_text(), "unreadable multipart form");
-            Error::BadRequest("上传的表单不完整或格式不正确，请重新上传".into())
-        }
-    };
+    let bad = |e| super::extract::unreadable_form(e, "文件不能超过 20 MiB");
     let (mut file, mut alliance_id, mut file_name) = (None, None, None);
     let (mut dry_run, mut allow_duplicates) = (false, false);
     while let Some(field) = form.next_field().await.map_err(bad)? {

@@ -195,7 +195,7 @@ async fn project_page(state: &AppState, v: &Visitor, id: i64, said: Said) -> Res
     let completed = view.status == Status::Completed;
     let owners: Vec<i64> = view.resources.iter().map(|r| r.organization.id).collect();
     let owns = owners.iter().any(|o| v.actor.speaks_for(*o));
-    let infos = photos::list(db, v.actor.city_id, id).await?;
+    let infos = photos::of_project(db, id).await?;
     let removable: Vec<bool> = infos
         .iter()
         .map(|p| photos::may_remove(&v.actor, view.alliance_id, p))

@@ -75,7 +75,6 @@ struct UnitsPage {
     total: u64,
     prev: Option<String>,
     next: Option<String>,
-    can_register: bool,
     input: UnitInput,
     errors: Messages,
 }
@@ -146,7 +145,6 @@ async fn units_page(state: &AppState, v: &Visitor, query: Option<&str>) -> Resul
         total: found.total,
         prev: (found.page > 1).then(|| f.with_page(found.page - 1)),
         next: (found.page < pages).then(|| f.with_page(found.page + 1)),
-        can_register: true,
         input: UnitInput::default(),
         errors: Messages::default(),
     })

@@ -63,6 +63,11 @@ pub async fn list(
     project_id: i64,
 ) -> Result<Vec<PhotoInfo>> {
     super::get(db, city_id, project_id).await?;
+    of_project(db, project_id).await
+}
+
+/// [`list`] for a project already read (its city checked).
+pub async fn of_project(db: &impl ConnectionTrait, project_id: i64) -> Result<Vec<PhotoInfo>> {
     Ok(info_query()
         .filter(project_photo::Column::ProjectId.eq(project_id))
         .order_by_asc(project_photo::Column::Id)
@@ -95,29 +100,29 @@ async fn info(db: &impl ConnectionTrait, city_id: i64, id: i64) -> Result<PhotoI
         .ok_or_else(|| Error::not_found("照片"))
 }
 
-/// One image of a photo of project `project_id`, as JPEG bytes, with its info.
+/// One image of a photo of project `project_id`, as JPEG bytes, with the digest of its
+/// upload (for the browser's cache), in one query.
 pub async fn image(
     db: &impl ConnectionTrait,
     city_id: i64,
     project_id: i64,
     id: i64,
     size: Size,
-) -> Result<(PhotoInfo, Vec<u8>)> {
-    let info = info(db, city_id, id).await?;
-    if info.project_id != project_id {
-        return Err(Error::not_found("照片"));
-    }
+) -> Result<(String, Vec<u8>)> {
     let column = match size {
         Size::Full => project_photo::Column::Image,
         Size::Thumb => project_photo::Column::Thumb,
     };
-    let bytes: Option<Vec<u8>> = project_photo::Entity::find_by_id(id)
+    project_photo::Entity::find_by_id(id)
+        .filter(project_photo::Column::CityId.eq(city_id))
+        .filter(project_photo::Column::ProjectId.eq(project_id))
         .select_only()
+        .column(project_photo::Column::Sha256)
         .column(column)
         .into_tuple()
         .one(db)
-        .await?;
-    Ok((info, bytes.ok_or_else(|| Error::not_found("照片"))?))
+        .await?
+        .ok_or_else(|| Error::not_found("照片"))
 }
 
 /// A caption as kept: trimmed, at most 60 characters, no control characters.
@@ -191,23 +196,28 @@ pub async fn add(
             ),
         ));
     }
-    let several = photos.len() > 1;
-    let mut added = Vec::with_capacity(photos.len());
+    // The same file twice, in this upload or kept before: one query for all of them.
+    let digests: Vec<String> = photos.iter().map(|p| p.sha256.clone()).collect();
+    let kept_digests: Vec<String> = project_photo::Entity::find()
+        .select_only()
+        .column(project_photo::Column::Sha256)
+        .filter(project_photo::Column::ProjectId.eq(p.id))
+        .filter(project_photo::Column::Sha256.is_in(digests.iter().cloned()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let seen = |i: usize| kept_digests.contains(&digests[i]) || digests[..i].contains(&digests[i]);
+    if let Some(i) = (0..digests.len()).find(|&i| seen(i)) {
+        let which = if digests.len() > 1 {
+            format!("第 {} 张照片", i + 1)
+        } else {
+            "这张照片".to_owned()
+        };
+        return Err(Error::field("photo", format!("{which}已经上传过")));
+    }
     let now = chrono::Utc::now();
-    for (i, photo) in photos.into_iter().enumerate() {
-        let seen = project_photo::Entity::find()
-            .filter(project_photo::Column::ProjectId.eq(p.id))
-            .filter(project_photo::Column::Sha256.eq(&photo.sha256))
-            .count(db)
-            .await?;
-        if seen > 0 {
-            let which = if several {
-                format!("第 {} 张照片", i + 1)
-            } else {
-                "这张照片".to_owned()
-            };
-            return Err(Error::field("photo", format!("{which}已经上传过")));
-        }
+    let mut added = Vec::with_capacity(photos.len());
+    for photo in photos {
         let row = project_photo::ActiveModel {
             project_id: Set(p.id),
             city_id: Set(p.city_id),
@@ -232,9 +242,24 @@ pub async fn add(
             &row,
         )
         .await?;
-        added.push(info(db, p.city_id, row.id).await?);
+        added.push(PhotoInfo::from(row));
     }
     Ok(added)
+}
+
+impl From<project_photo::Model> for PhotoInfo {
+    fn from(r: project_photo::Model) -> Self {
+        PhotoInfo {
+            id: r.id,
+            project_id: r.project_id,
+            uploaded_by: r.uploaded_by,
+            uploaded_at: r.uploaded_at,
+            caption: r.caption,
+            width: r.width,
+            height: r.height,
+            sha256: r.sha256,
+        }
+    }
 }
 
 /// Removes a photo of project `project_id`.
