@@ -20,7 +20,8 @@ use entity::values::Level;
 struct CategoriesPage {
     chrome: Chrome,
     names: Vec<String>,
-    name: String,
+    /// The name typed into the form (named apart from the field macro's own `name`).
+    typed: String,
     errors: Messages,
 }
 
@@ -40,7 +41,7 @@ async fn categories_page(state: &AppState, v: &Visitor) -> Result<CategoriesPage
     Ok(CategoriesPage {
         chrome: Chrome::of(state, v, "/categories").await?,
         names,
-        name: String::new(),
+        typed: String::new(),
         errors: Messages::default(),
     })
 }
@@ -65,7 +66,7 @@ pub async fn add_category(State(state): State<AppState>, post: Posted) -> PageRe
         |()| "/categories".into(),
         |problems| async {
             let mut page = categories_page(&state, v).await?;
-            page.name = name;
+            page.typed = name;
             page.errors = Messages::of(problems, &[]);
             Ok(page)
         },

@@ -1047,6 +1047,11 @@ async fn admins_keep_categories_regions_and_accounts(app: TestApp) {
         .await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.html.contains("该类别已存在"));
+    assert!(
+        again.html.contains("value=\"非遗传承\""),
+        "the typed name is kept"
+    );
+    assert!(!a.get("/categories").await.html.contains("value=\"name\""));
 
     let district = a.get(&format!("/regions?id={}", w.district)).await;
     assert!(district.html.contains("华山街道"));
